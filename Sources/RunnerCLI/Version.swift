@@ -1,0 +1,4 @@
+/// The version `shotrunner --version` prints.
+enum Version {
+    static let current = "0.1.0"
+}

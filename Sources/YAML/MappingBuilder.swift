@@ -1,0 +1,119 @@
+/// Finishes a mapping: applies `<<` merge keys and rejects duplicate keys.
+///
+/// Merge semantics (https://yaml.org/type/merge.html): the value of `<<` is a mapping or a sequence of
+/// mappings; their pairs join the mapping where the `<<` key stood, except keys the mapping spells out itself
+/// (explicit keys win) and keys an earlier mapping of the sequence already gave (earlier wins).
+enum MappingBuilder {
+    /// Whether a key is the merge key: a plain, untagged `<<`.
+    static func isMergeKey(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.style == .plain && scalar.tag == .none && scalar.value == "<<"
+    }
+
+    static func finish(_ pairs: [Node.Pair], mergeIndices: [Int]) throws(YAMLError) -> [Node.Pair] {
+        var seen = KeySet(capacity: pairs.count)
+        for pair in pairs {
+            if let first = seen.insert(pair.key) {
+                throw .duplicateKey(key: describe(pair.key), mark: pair.key.mark, first: first)
+            }
+        }
+        guard !mergeIndices.isEmpty else { return pairs }
+        var result: [Node.Pair] = []
+        result.reserveCapacity(pairs.count + 8)
+        for (index, pair) in pairs.enumerated() {
+            guard mergeIndices.contains(index) else {
+                result.append(pair)
+                continue
+            }
+            for source in try sources(of: pair.value) {
+                for merged in source.pairs where seen.insert(merged.key) == nil {
+                    result.append(merged)
+                }
+            }
+        }
+        return result
+    }
+
+    private static func sources(of value: Node) throws(YAMLError) -> [Node.Mapping] {
+        switch value {
+        case .mapping(let mapping):
+            return [mapping]
+        case .sequence(let sequence):
+            var mappings: [Node.Mapping] = []
+            for item in sequence.items {
+                guard case .mapping(let mapping) = item else { throw .invalidMerge(mark: item.mark) }
+                mappings.append(mapping)
+            }
+            return mappings
+        case .scalar:
+            throw .invalidMerge(mark: value.mark)
+        }
+    }
+
+    /// A key as a message shows it.
+    static func describe(_ key: Node) -> String {
+        switch key {
+        case .scalar(let scalar): String(scalar.value.prefix(80))
+        case .sequence: "[...]"
+        case .mapping: "{...}"
+        }
+    }
+}
+
+/// The keys of one mapping, compared by value (`1` and `0x1` are the same key; `"1"` is another), with the
+/// mark of each key's first appearance.
+struct KeySet {
+    private enum Identity: Hashable {
+        case null
+        case bool(Bool)
+        case int(Int)
+        case float(UInt64)
+        case string(String)
+    }
+
+    private var scalars: [Identity: Mark]
+    private var collections: [(node: Node, mark: Mark)] = []
+
+    init(capacity: Int) {
+        scalars = Dictionary(minimumCapacity: capacity)
+    }
+
+    /// Adds a key; returns the mark of an equal key added before, if any (and then adds nothing).
+    mutating func insert(_ key: Node) -> Mark? {
+        switch key {
+        case .scalar(let scalar):
+            let identity: Identity
+            switch scalar.resolved {
+            case .null: identity = .null
+            case .bool(let value): identity = .bool(value)
+            case .int(let value): identity = .int(value)
+            case .float(let value): identity = .float(value.isNaN ? Double.nan.bitPattern : (value + 0).bitPattern)
+            case .string(let value): identity = .string(value)
+            }
+            if let first = scalars[identity] { return first }
+            scalars[identity] = scalar.mark
+            return nil
+        case .sequence, .mapping:
+            if let first = collections.first(where: { $0.node.sameContent(as: key) }) { return first.mark }
+            collections.append((key, key.mark))
+            return nil
+        }
+    }
+}
+
+extension Node {
+    /// Equal as data: the same resolved values and structure, wherever they stand in the source.
+    public func sameContent(as other: Node) -> Bool {
+        switch (self, other) {
+        case (.scalar(let a), .scalar(let b)):
+            return a.resolved == b.resolved
+        case (.sequence(let a), .sequence(let b)):
+            return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { $0.sameContent(as: $1) }
+        case (.mapping(let a), .mapping(let b)):
+            return a.pairs.count == b.pairs.count
+                && zip(a.pairs, b.pairs).allSatisfy { $0.key.sameContent(as: $1.key) && $0.value.sameContent(as: $1.value) }
+        default:
+            return false
+        }
+    }
+}

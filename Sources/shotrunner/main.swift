@@ -1,0 +1,3 @@
+import RunnerCLI
+
+await Entry.main()
