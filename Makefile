@@ -44,7 +44,8 @@ bench-yaml: deps
 	@[ -f $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml ] || python3 ../shared/tools/gen_manifest.py $(BENCH_SHOTS) $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml
 	python3 Tools/bench/compare.py --runs $(BENCH_RUNS) --file $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml \
 		--floor "C libyaml event scan=$(BENCH_DIR)/yaml-scan" \
-		--measure "compose node tree (YAML module)=$$($(SWIFT) build -c release --show-bin-path)/yaml-bench" \
+		--measure "read events (YAML.EventReader)=$$($(SWIFT) build -c release --show-bin-path)/yaml-bench --events" \
+		--measure "compose node tree (YAML.Loader)=$$($(SWIFT) build -c release --show-bin-path)/yaml-bench" \
 		--time-limit 2 --memory-limit 4
 
 ## demo: build and show the tool (rendering against the simulator arrives with the engine)

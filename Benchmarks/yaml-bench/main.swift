@@ -1,6 +1,7 @@
 // yaml-bench: composes a YAML file into the node tree and prints the wall time and peak memory as JSON, in the
 // same shape as Tools/yaml-scan (the C floor), so `make bench-yaml` can set them side by side.
-//   yaml-bench FILE        {"seconds": 1.52, "peak_rss_bytes": 120000000, "nodes": 1300000}
+//   yaml-bench FILE            {"seconds": 1.52, "peak_rss_bytes": 120000000, "nodes": 1300000}
+//   yaml-bench --events FILE   the same for reading the events only (the Swift event API's own cost)
 import YAML
 
 #if canImport(Glibc)
@@ -23,22 +24,45 @@ func printError(_ message: String) {
     _ = line.withCString { write(2, $0, strlen($0)) }
 }
 
+/// The process's peak resident memory (VmHWM; ru_maxrss would keep the parent's peak across fork and exec).
+func peakResidentBytes() -> Int {
+    guard let file = fopen("/proc/self/status", "r") else { return 0 }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix("VmHWM:") {
+            return (Int(text.dropFirst(6).filter(\.isNumber)) ?? 0) * 1024
+        }
+    }
+    return 0
+}
+
 let arguments = CommandLine.arguments
-guard arguments.count == 2 else {
-    printError("usage: yaml-bench FILE")
+let eventsOnly = arguments.count == 3 && arguments[1] == "--events"
+guard arguments.count == 2 || eventsOnly, let path = arguments.last else {
+    printError("usage: yaml-bench [--events] FILE")
     exit(2)
 }
 let clock = ContinuousClock()
 let start = clock.now
 do {
-    let document = try Loader().loadSingle(.file(path: arguments[1]))
+    var counted: (String, Int)
+    var document: Node?
+    if eventsOnly {
+        let reader = try EventReader(.file(path: path))
+        var events = 0
+        while try reader.next() != nil { events += 1 }
+        counted = ("events", events)
+    } else {
+        document = try Loader().loadSingle(.file(path: path))
+        counted = ("nodes", 0)
+    }
     let elapsed = clock.now - start
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
+    if let document { counted.1 = count(document) }
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let nodes = document.map(count) ?? 0
-    print("{\"seconds\": \(seconds), \"peak_rss_bytes\": \(usage.ru_maxrss * 1024), \"nodes\": \(nodes)}")
+    print("{\"seconds\": \(seconds), \"peak_rss_bytes\": \(peakResidentBytes()), \"\(counted.0)\": \(counted.1)}")
 } catch {
-    printError("\(arguments[1]): \(error)")
+    printError("\(path): \(error)")
     exit(1)
 }

@@ -21,6 +21,10 @@ struct Composer {
     /// Past this, no document of this input's size could stay within budget: stop at once.
     private let earlyCap: Int
     private var started = false
+    /// Items and pairs of the collections being composed, kept on one stack so that each finished collection
+    /// is copied out at its exact size (no growth slack left in millions of small arrays).
+    private var itemStack: [Node] = []
+    private var pairStack: [Node.Pair] = []
 
     init(reader: EventReader, limits: Loader.Limits) throws(YAMLError) {
         self.reader = reader
@@ -76,24 +80,26 @@ struct Composer {
         case .sequenceStart(let anchor, let tag, let style):
             ownNodes &+= 1
             guard depth < limits.maxDepth else { throw .tooDeep(limit: limits.maxDepth, mark: event.start) }
-            var items: [Node] = []
+            let base = itemStack.count
             var count = 1
             var height = 0
             while true {
                 let next = try required()
                 if case .sequenceEnd = next.kind { break }
                 let item = try compose(next, depth: depth + 1)
-                items.append(item.node)
+                itemStack.append(item.node)
                 count &+= item.count
                 height = max(height, item.height)
             }
+            let items = Array(itemStack[base...])
+            itemStack.removeSubrange(base...)
             let node = Node.sequence(Node.Sequence(items, tag: tag, style: style, mark: event.start))
             return remember(Composed(node: node, count: count, height: height + 1), as: anchor)
 
         case .mappingStart(let anchor, let tag, let style):
             ownNodes &+= 1
             guard depth < limits.maxDepth else { throw .tooDeep(limit: limits.maxDepth, mark: event.start) }
-            var pairs: [Node.Pair] = []
+            let base = pairStack.count
             var count = 1
             var height = 0
             var mergeIndices: [Int] = []
@@ -102,12 +108,13 @@ struct Composer {
                 if case .mappingEnd = next.kind { break }
                 let key = try compose(next, depth: depth + 1)
                 let value = try compose(try required(), depth: depth + 1)
-                if MappingBuilder.isMergeKey(key.node) { mergeIndices.append(pairs.count) }
-                pairs.append(Node.Pair(key: key.node, value: value.node))
+                if MappingBuilder.isMergeKey(key.node) { mergeIndices.append(pairStack.count - base) }
+                pairStack.append(Node.Pair(key: key.node, value: value.node))
                 count &+= key.count &+ value.count
                 height = max(height, key.height, value.height)
             }
-            pairs = try MappingBuilder.finish(pairs, mergeIndices: mergeIndices)
+            let pairs = try MappingBuilder.finish(pairStack[base...], mergeIndices: mergeIndices)
+            pairStack.removeSubrange(base...)
             let node = Node.mapping(Node.Mapping(pairs, tag: tag, style: style, mark: event.start))
             return remember(Composed(node: node, count: count, height: height + 1), as: anchor)
 

@@ -10,18 +10,24 @@ enum MappingBuilder {
         return scalar.style == .plain && scalar.tag == .none && scalar.value == "<<"
     }
 
-    static func finish(_ pairs: [Node.Pair], mergeIndices: [Int]) throws(YAMLError) -> [Node.Pair] {
+    /// Checks keys, applies merges, and returns the pairs in an array of their exact size.
+    static func finish(_ pairs: ArraySlice<Node.Pair>, mergeIndices: [Int]) throws(YAMLError) -> [Node.Pair] {
+        if mergeIndices.isEmpty, pairs.count <= 8 {
+            // The common case: a few keys, no merge. Compare pairwise; no set to allocate.
+            try checkSmall(pairs)
+            return Array(pairs)
+        }
         var seen = KeySet(capacity: pairs.count)
         for pair in pairs {
             if let first = seen.insert(pair.key) {
                 throw .duplicateKey(key: describe(pair.key), mark: pair.key.mark, first: first)
             }
         }
-        guard !mergeIndices.isEmpty else { return pairs }
+        guard !mergeIndices.isEmpty else { return Array(pairs) }
         var result: [Node.Pair] = []
         result.reserveCapacity(pairs.count + 8)
-        for (index, pair) in pairs.enumerated() {
-            guard mergeIndices.contains(index) else {
+        for (offset, pair) in pairs.enumerated() {
+            guard mergeIndices.contains(offset) else {
                 result.append(pair)
                 continue
             }
@@ -32,6 +38,21 @@ enum MappingBuilder {
             }
         }
         return result
+    }
+
+    private static func checkSmall(_ pairs: ArraySlice<Node.Pair>) throws(YAMLError) {
+        var index = pairs.startIndex
+        while index < pairs.endIndex {
+            let key = pairs[index].key
+            var other = pairs.startIndex
+            while other < index {
+                if KeySet.sameKey(pairs[other].key, key) {
+                    throw .duplicateKey(key: describe(key), mark: key.mark, first: pairs[other].key.mark)
+                }
+                other += 1
+            }
+            index += 1
+        }
     }
 
     private static func sources(of value: Node) throws(YAMLError) -> [Node.Mapping] {
@@ -78,18 +99,29 @@ struct KeySet {
         scalars = Dictionary(minimumCapacity: capacity)
     }
 
+    /// Whether two keys are the same key.
+    static func sameKey(_ a: Node, _ b: Node) -> Bool {
+        guard case .scalar(let x) = a, case .scalar(let y) = b else { return a.sameContent(as: b) }
+        if x.value == y.value, x.tag == y.tag, x.style == y.style { return true }
+        // Different spellings are one key only where they resolve to the same value (`1` and `0x1`, `~` and `null`).
+        return identity(x) == identity(y)
+    }
+
+    private static func identity(_ scalar: Node.Scalar) -> Identity {
+        switch scalar.resolved {
+        case .null: .null
+        case .bool(let value): .bool(value)
+        case .int(let value): .int(value)
+        case .float(let value): .float(value.isNaN ? Double.nan.bitPattern : (value + 0).bitPattern)
+        case .string(let value): .string(value)
+        }
+    }
+
     /// Adds a key; returns the mark of an equal key added before, if any (and then adds nothing).
     mutating func insert(_ key: Node) -> Mark? {
         switch key {
         case .scalar(let scalar):
-            let identity: Identity
-            switch scalar.resolved {
-            case .null: identity = .null
-            case .bool(let value): identity = .bool(value)
-            case .int(let value): identity = .int(value)
-            case .float(let value): identity = .float(value.isNaN ? Double.nan.bitPattern : (value + 0).bitPattern)
-            case .string(let value): identity = .string(value)
-            }
+            let identity = Self.identity(scalar)
             if let first = scalars[identity] { return first }
             scalars[identity] = scalar.mark
             return nil

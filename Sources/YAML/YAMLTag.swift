@@ -19,7 +19,7 @@ public enum YAMLTag: Sendable, Hashable {
     /// `tag:yaml.org,2002:map`.
     case map
     /// Any other tag, by its full name (`tag:yaml.org,2002:binary`, `!local`, ...).
-    case other(String)
+    indirect case other(String)
 
     static let yamlPrefix = "tag:yaml.org,2002:"
 
