@@ -10,6 +10,7 @@ let sharedSwiftSettings: [SwiftSetting] = [
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
 var package = Package(
     name: "shotrunner",
@@ -33,10 +34,13 @@ var package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "RunnerCLI", dependencies: ["YAML", argumentParser, logging]),
+        .target(name: "JobManifest", dependencies: ["YAML", crypto]),
+        .target(name: "RunnerCLI", dependencies: ["YAML", "JobManifest", argumentParser, logging]),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"]),
+        .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI"]),
     ]
 )
 

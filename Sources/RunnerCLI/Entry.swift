@@ -1,9 +1,46 @@
 import ArgumentParser
+import JobManifest
 
-/// The executable's entry point: parses the arguments, runs the command, exits with its code.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The executable's entry point, and the one place where errors become messages and exit codes.
 public enum Entry {
-    /// Runs `shotrunner` with the process's arguments.
-    public static func main() async {
-        await RootCommand.main()
+    /// Runs `shotrunner` with the process's arguments and exits with the command's status.
+    public static func main() async -> Never {
+        let status: Int32
+        do {
+            var command = try RootCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            status = ExitStatus.success
+        } catch {
+            status = report(error, console: Console())
+        }
+        exit(status)
+    }
+
+    /// Prints what the user needs to know of an error and returns the exit status for it.
+    static func report(_ error: any Error, console: Console) -> Int32 {
+        switch error {
+        case CLIError.invalidManifests:
+            return ExitStatus.invalidInput  // the diagnostics are already printed
+        default:
+            // argument-parser's own: help and version (exit 0), usage errors (exit 2, not its 64).
+            let message = RootCommand.fullMessage(for: error)
+            let code = RootCommand.exitCode(for: error)
+            if code == .success {
+                if !message.isEmpty { console.out(message) }
+                return ExitStatus.success
+            }
+            if !message.isEmpty { console.err(message) }
+            return code == .validationFailure ? ExitStatus.invalidInput : code.rawValue
+        }
     }
 }

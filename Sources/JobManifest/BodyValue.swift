@@ -1,0 +1,82 @@
+/// A value in a request body.
+public enum BodyValue: Sendable, Equatable {
+    /// The field is not in the body.
+    case absent
+    /// A string.
+    case string(String)
+    /// An integer.
+    case integer(Int)
+    /// A boolean.
+    case boolean(Bool)
+    /// An image: a URL sent as it is, or a local file.
+    case image(ImageSource)
+    /// Segments, each an array of values aligned with the segment fields of the schema.
+    case segments([[BodyValue]])
+
+    /// The integer, if this is one.
+    public var integer: Int? {
+        if case .integer(let value) = self { value } else { nil }
+    }
+
+    /// The string, if this is one.
+    public var string: String? {
+        if case .string(let value) = self { value } else { nil }
+    }
+
+    /// The boolean, if this is one.
+    public var boolean: Bool? {
+        if case .boolean(let value) = self { value } else { nil }
+    }
+}
+
+/// Where an image comes from.
+public enum ImageSource: Sendable, Equatable {
+    /// An https URL, sent as it is.
+    case url(String)
+    /// A local file, checked and hashed once however many jobs use it.
+    case file(LocalImage)
+}
+
+/// A local image file that passed the checks: a regular file of at most 6 MiB whose bytes are PNG, JPEG or WebP.
+public final class LocalImage: Sendable, Equatable {
+    /// The absolute path.
+    public let path: String
+    /// SHA-256 of the bytes, lowercase hex.
+    public let sha256: String
+    /// The size in bytes.
+    public let byteCount: Int
+    /// `image/png`, `image/jpeg` or `image/webp`.
+    public let mediaType: String
+
+    /// Creates a record of a checked file.
+    public init(path: String, sha256: String, byteCount: Int, mediaType: String) {
+        self.path = path
+        self.sha256 = sha256
+        self.byteCount = byteCount
+        self.mediaType = mediaType
+    }
+
+    public static func == (lhs: LocalImage, rhs: LocalImage) -> Bool {
+        lhs.path == rhs.path && lhs.sha256 == rhs.sha256
+    }
+
+    /// The file's absolute `file://` URL, as `plan --json` shows it.
+    public var fileURL: String {
+        "file://" + path.split(separator: "/", omittingEmptySubsequences: false).map { percentEncodePathSegment(String($0)) }.joined(separator: "/")
+    }
+}
+
+/// Percent-encodes what a URL path segment cannot hold as it is.
+func percentEncodePathSegment(_ segment: String) -> String {
+    var out = ""
+    for byte in segment.utf8 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            out.unicodeScalars.append(Unicode.Scalar(byte))
+        default:
+            out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+        }
+    }
+    return out
+}

@@ -1,0 +1,62 @@
+public import YAML
+
+/// One problem (or warning) in a manifest, at the place it concerns.
+public struct Diagnostic: Sendable, Equatable {
+    /// Error or warning.
+    public var severity: Severity
+    /// A bounded code for the kind of problem (`manifest.unknown_key`, `yaml.syntax`, ...).
+    public var code: String
+    /// Where; `nil` for problems with the file itself.
+    public var mark: Mark?
+    /// What is wrong, naming any second place it involves.
+    public var message: String
+
+    /// Creates a diagnostic.
+    public init(_ severity: Severity, _ code: String, at mark: Mark?, _ message: String) {
+        self.severity = severity
+        self.code = code
+        self.mark = mark
+        self.message = message
+    }
+
+    /// The diagnostic in compiler style, with the source line and a caret when the source is at hand.
+    public func rendered(name: String, source: SourceText?) -> String {
+        guard let mark else { return "\(name): \(severity.rawValue): \(message)" }
+        guard let source else { return "\(name):\(mark): \(severity.rawValue): \(message)" }
+        return source.render(severity, at: mark, message)
+    }
+}
+
+extension [Diagnostic] {
+    /// Sorted by position (diagnostics without a place first), keeping the order of those at one place.
+    func sortedByPosition() -> [Diagnostic] {
+        enumerated().sorted { a, b in
+            switch (a.element.mark, b.element.mark) {
+            case (nil, nil): a.offset < b.offset
+            case (nil, _): true
+            case (_, nil): false
+            case (let x?, let y?): x == y ? a.offset < b.offset : x < y
+            }
+        }.map(\.element)
+    }
+}
+
+/// Collects diagnostics while a manifest is read.
+struct DiagnosticLog {
+    private(set) var items: [Diagnostic] = []
+    private(set) var errorCount = 0
+
+    mutating func error(_ code: String, at mark: Mark?, _ message: String) {
+        items.append(Diagnostic(.error, "manifest." + code, at: mark, message))
+        errorCount += 1
+    }
+
+    mutating func warning(_ code: String, at mark: Mark?, _ message: String) {
+        items.append(Diagnostic(.warning, "manifest." + code, at: mark, message))
+    }
+
+    mutating func append(_ diagnostic: Diagnostic) {
+        items.append(diagnostic)
+        if diagnostic.severity == .error { errorCount += 1 }
+    }
+}

@@ -1,0 +1,49 @@
+public import YAML
+
+/// One render: a shot (or one take of it) with its request body and key.
+public struct Job: Sendable, Equatable {
+    /// `shot`, `shot~2`, `scene/shot` or `scene/shot~2`; unique ignoring case, safe as a file name.
+    public let id: String
+    /// The take number, 1 when the shot has a single take.
+    public let take: Int
+    /// The body as it will be sent (local images aside, which go as data URIs).
+    public let body: RequestBody
+    /// The key that tells an edited shot from an untouched one.
+    public let key: JobKey
+    /// Where the shot starts in the manifest.
+    public let mark: Mark
+
+    /// Creates a job, computing its key.
+    public init(id: String, take: Int, body: RequestBody, mark: Mark) {
+        self.id = id
+        self.take = take
+        self.body = body
+        self.mark = mark
+        key = JobKey(modelID: body.schema.modelID, body: body, take: take)
+    }
+}
+
+/// A manifest read, expanded and validated: its jobs in file order, and its warnings.
+public struct Manifest: Sendable {
+    /// The manifest's path as given.
+    public let path: String
+    /// The model every job renders with.
+    public let schema: ModelSchema
+    /// How many shot entries the manifest has (before takes).
+    public let shotCount: Int
+    /// The jobs, in file order.
+    public let jobs: [Job]
+    /// Warnings, sorted by position (errors would have stopped the manifest).
+    public let warnings: [Diagnostic]
+
+    /// Seconds of video over all jobs.
+    public var totalSeconds: Int { jobs.reduce(0) { $0 + $1.body.duration } }
+}
+
+/// A manifest that cannot be used: every diagnostic found, errors and warnings, sorted by position.
+public struct ManifestError: Error, Sendable {
+    /// The manifest's path as given.
+    public let path: String
+    /// The diagnostics.
+    public let diagnostics: [Diagnostic]
+}

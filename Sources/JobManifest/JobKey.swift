@@ -1,0 +1,67 @@
+import Crypto
+
+/// A job's key: `v1:` and the SHA-256, in lowercase hex, of the UTF-8 text
+/// `<model id> "\n" <canonical body> "\n" <take number>`, where the canonical body is the request body as
+/// compact JSON with keys sorted and local images written as `sha256:<hex of their bytes>`.
+///
+/// The ledger counts an earlier result for a job only while the key still matches: an edited shot renders
+/// again, an untouched one does not. Test vectors are in `docs/manifest.md`.
+public struct JobKey: Sendable, Hashable, CustomStringConvertible {
+    /// The digest's 32 bytes as four words: compact and `Sendable`.
+    private let words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// Computes the key of a body and take.
+    public init(modelID: String, body: RequestBody, take: Int) {
+        self.init(modelID: modelID, canonicalBody: body.json(images: .digest).compact, take: take)
+    }
+
+    /// Computes the key from the canonical body text.
+    public init(modelID: String, canonicalBody: String, take: Int) {
+        var hasher = SHA256()
+        hasher.update(data: Array(modelID.utf8))
+        hasher.update(data: [0x0A])
+        hasher.update(data: Array(canonicalBody.utf8))
+        hasher.update(data: [0x0A])
+        hasher.update(data: Array(String(take).utf8))
+        let bytes = Array(hasher.finalize())
+        func word(_ start: Int) -> UInt64 { bytes[start..<start + 8].reduce(0) { $0 << 8 | UInt64($1) } }
+        words = (word(0), word(8), word(16), word(24))
+    }
+
+    public static func == (lhs: JobKey, rhs: JobKey) -> Bool {
+        lhs.words == rhs.words
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+    }
+
+    private var hex: String {
+        [words.0, words.1, words.2, words.3].map { word in
+            let text = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }.joined()
+    }
+
+    /// `v1:` and 64 hex digits.
+    public var description: String {
+        "v1:" + hex
+    }
+
+    /// The first 8 hex digits, for file names (`<job>.superseded-<key8>.mp4`).
+    public var short: String {
+        String(hex.prefix(8))
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lowercase hex.
+    var hexString: String {
+        var out = ""
+        for byte in self {
+            out += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+        }
+        return out
+    }
+}

@@ -1,0 +1,148 @@
+import YAML
+
+/// The fields written in one mapping: top-level defaults, a scene's defaults, or a shot.
+struct Layer {
+    /// One slot per schema field; `nil` where the mapping does not write the field.
+    var slots: [Slot?]
+    /// `takes`, if written (an invalid value counts as 1).
+    var takes: Int?
+
+    init(count: Int) {
+        slots = [Slot?](repeating: nil, count: count)
+    }
+}
+
+extension ManifestDecoder {
+    /// Ids: a letter or digit, then up to 63 letters, digits, '.', '_' or '-' (safe as file names everywhere).
+    static func isValidID(_ id: String) -> Bool {
+        let bytes = id.utf8
+        guard let first = bytes.first, bytes.count <= 64, isAlphanumeric(first) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+
+    /// Reads an id, checks its form and that it is new in its container (ignoring case).
+    mutating func identifier(_ node: Node, registry: inout IDRegistry, what: String) -> String? {
+        guard let id = string(node, what) else { return nil }
+        guard Self.isValidID(id) else {
+            let shown = id.count > 70 ? String(id.prefix(70)) + "..." : id
+            log.error("id", at: node.mark, "invalid id '\(shown)': an id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            return nil
+        }
+        if let first = registry.insert(id, at: node.mark) {
+            log.error("duplicate_id", at: node.mark, "duplicate id '\(id)': ids must differ ignoring case (first used at \(first))")
+            return nil
+        }
+        return id
+    }
+
+    /// Decodes the fields of a defaults mapping or a shot.
+    mutating func layer(_ node: Node, context: String, allowsID: Bool) -> Layer {
+        var layer = Layer(count: schema.fields.count)
+        guard let mapping = mapping(node, context) else { return layer }
+        for pair in mapping.pairs {
+            guard let name = keyName(pair.key, in: context) else { continue }
+            if name == "id" {
+                if !allowsID { log.error("id_in_defaults", at: pair.key.mark, "id is not allowed in defaults: each shot names its own") }
+                continue
+            }
+            if name == "takes" {
+                if let takes = integer(pair.value, "takes") {
+                    if (1...10).contains(takes) {
+                        layer.takes = takes
+                    } else {
+                        log.error("range", at: pair.value.mark, "takes \(takes) is out of range 1..10")
+                    }
+                }
+                continue
+            }
+            guard let position = schema.position(of: name) else {
+                let known = ["id", "takes"] + schema.fields.map(\.name)
+                log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context)" + DidYouMean.hint(name, among: known))
+                continue
+            }
+            layer.slots[position] = field(schema.fields[position], pair.value, path: name)
+        }
+        return layer
+    }
+
+    /// Decodes a `shots` sequence and expands each shot into its jobs.
+    mutating func shots(_ node: Node, scene: String?, defaults: [Layer], registry: inout IDRegistry, makesJobs: Bool = true) {
+        guard let sequence = sequence(node, "shots") else { return }
+        for item in sequence.items {
+            shotCount += 1
+            guard case .mapping(let mapping) = item else {
+                log.error("type", at: item.mark, "a shot must be a mapping, found \(item.kindDescription)")
+                continue
+            }
+            let idNode = mapping["id"]
+            let shotID = idNode.flatMap { identifier($0, registry: &registry, what: "id") }
+            if idNode == nil { log.error("missing", at: mapping.mark, "a shot is missing required 'id'") }
+            let context = "shot '\(shotID ?? idNode?.scalar?.value ?? "?")'"
+            let shot = layer(item, context: context, allowsID: true)
+            let body = resolve(shot, defaults: defaults, context: context, at: mapping.mark)
+            guard makesJobs, let shotID, let body else { continue }
+            let takes = shot.takes ?? defaults.reversed().lazy.compactMap(\.takes).first ?? 1
+            let base = scene.map { "\($0)/\(shotID)" } ?? shotID
+            for take in 1...takes {
+                jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: RequestBody(schema: schema, values: body), mark: mapping.mark))
+            }
+        }
+    }
+
+    /// A shot's body: each field from the shot, else the scene's defaults, else the top defaults, else the schema's
+    /// default; the duration of a shot with segments is their sum. `nil` if anything is missing or invalid.
+    private mutating func resolve(_ shot: Layer, defaults: [Layer], context: String, at mark: Mark) -> [BodyValue]? {
+        var valid = true
+        var values: [BodyValue] = []
+        var marks: [Mark?] = []
+        values.reserveCapacity(schema.fields.count)
+        for (position, field) in schema.fields.enumerated() {
+            let slot = shot.slots[position] ?? defaults.reversed().lazy.compactMap { $0.slots[position] }.first
+            switch slot {
+            case .value(let value, let written)?:
+                values.append(value)
+                marks.append(written)
+            case .invalid?:
+                valid = false
+                values.append(.absent)
+                marks.append(nil)
+            case nil:
+                if field.required {
+                    log.error("missing", at: mark, "\(context) is missing required '\(field.name)'")
+                    valid = false
+                }
+                values.append(field.defaultValue ?? .absent)
+                marks.append(nil)
+            }
+        }
+        guard let segmentsPosition = schema.segmentsField.flatMap(schema.position(of:)),
+            let durationPosition = schema.position(of: schema.durationField)
+        else { return valid ? values : nil }
+
+        guard case .segments(let items) = values[segmentsPosition], !items.isEmpty else {
+            if case .segments = values[segmentsPosition] { values[segmentsPosition] = .absent }  // `[]` means none
+            return valid ? values : nil
+        }
+        let sum = items.reduce(0) { $0 + ($1.count > 1 ? $1[1].integer ?? 0 : 0) }
+        let segmentsMark = marks[segmentsPosition] ?? mark
+        if case .integer(let range) = schema.fields[durationPosition].kind, !range.contains(sum) {
+            log.error("segments", at: segmentsMark, "\(schema.segmentsField ?? "") segments add up to \(sum) s, longer than \(range.upperBound) s (the longest clip)")
+            valid = false
+        }
+        // Only a duration written on the shot itself must match; an inherited one does not apply to segments.
+        if case .value(.integer(let written), let writtenMark)? = shot.slots[durationPosition], written != sum {
+            log.error("duration_sum", at: writtenMark, "duration \(written) does not equal the sum of the \(schema.segmentsField ?? "") segments, \(sum) (segments at \(segmentsMark))")
+            valid = false
+        }
+        values[durationPosition] = .integer(sum)
+        if let endPosition = schema.position(of: "end_image"), case .image = values[endPosition] {
+            log.warning("end_image_segments", at: marks[endPosition] ?? mark, "\(context) combines end_image with multi_prompt; the provider may refuse the combination")
+        }
+        return valid ? values : nil
+    }
+}

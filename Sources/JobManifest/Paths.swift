@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lexical path helpers (no file system access but the working directory).
+enum Paths {
+    /// `path` made absolute against the working directory, with `.` and `..` components resolved lexically.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let cwd = getcwd(&buffer, buffer.count).map { String(cString: $0) } ?? "."
+        return normalize(cwd + "/" + path)
+    }
+
+    /// The folder holding `path` (absolute in, absolute out).
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// `base` joined with `relative` (an absolute `relative` stands alone), normalized.
+    static func join(_ base: String, _ relative: String) -> String {
+        relative.hasPrefix("/") ? normalize(relative) : normalize(base + "/" + relative)
+    }
+
+    /// Resolves `.`, `..` and repeated slashes lexically.
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}

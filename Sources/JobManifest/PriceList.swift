@@ -1,0 +1,38 @@
+/// What a second of video costs: USD per second, and the factor sound multiplies it by.
+public struct PriceList: Sendable, Equatable {
+    /// Where the numbers come from.
+    public enum Source: String, Sendable {
+        /// The API's model record.
+        case api
+        /// shotrunner's built-in estimate.
+        case estimate
+    }
+
+    /// USD per second of video without sound.
+    public var perSecond: Double
+    /// The multiplier for clips with sound (1.25: sound adds 25%).
+    public var soundFactor: Double
+    /// Where the numbers come from.
+    public var source: Source
+
+    /// Creates a price list.
+    public init(perSecond: Double, soundFactor: Double, source: Source) {
+        self.perSecond = perSecond
+        self.soundFactor = soundFactor
+        self.source = source
+    }
+
+    /// The built-in estimate: USD 0.112 per second (RunComfy's rate for Kling 3.0 Pro image-to-video, the
+    /// nearest published figure), sound 25% more (the model page's own rule).
+    public static let estimate = PriceList(perSecond: 0.112, soundFactor: 1.25, source: .estimate)
+
+    /// The estimated cost of one job, in USD.
+    public func cost(of body: RequestBody) -> Double {
+        Double(body.duration) * perSecond * (body.sound ? soundFactor : 1)
+    }
+
+    /// A USD amount rounded to 4 decimals, as reports and JSON show it.
+    public static func rounded(_ amount: Double) -> Double {
+        (amount * 10_000).rounded() / 10_000
+    }
+}

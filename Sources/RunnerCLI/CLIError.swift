@@ -1,0 +1,18 @@
+import JobManifest
+
+/// Failures the commands hand to `Entry`, the one place that turns errors into messages and exit codes.
+enum CLIError: Error {
+    /// Manifests with errors; their diagnostics have been printed already.
+    case invalidManifests(count: Int)
+}
+
+/// The exit codes of every command (`docs/commands.md`).
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let jobsUnfinished: Int32 = 1
+    static let invalidInput: Int32 = 2
+    static let fatalSetup: Int32 = 3
+    static let locked: Int32 = 4
+    static let costCapReached: Int32 = 5
+    static let localIO: Int32 = 6
+}

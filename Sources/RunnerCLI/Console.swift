@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The only place that writes to the terminal: standard output for results, standard error for diagnostics.
+struct Console: Sendable {
+    /// Writes a line (or lines) to standard output.
+    func out(_ text: String) {
+        write(text + "\n", to: 1)
+    }
+
+    /// Writes a line (or lines) to standard error.
+    func err(_ text: String) {
+        write(text + "\n", to: 2)
+    }
+
+    private func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import JobManifest
+
+/// `shotrunner validate MANIFEST...`
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check manifests without rendering anything.",
+        discussion: """
+            Reports every problem in each manifest at once, as path:line:column: error: message with the source \
+            line and a caret, sorted by position. A valid manifest prints one line: \
+            'storyboard.yaml: ok, 12 shots, 14 jobs, 96 s of video'. Exit status: 0 when every manifest is valid, \
+            2 when any has an error (warnings alone do not fail).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The manifests to check.", valueName: "manifest"))
+    var manifests: [String]
+
+    func validate() throws {
+        guard !manifests.isEmpty else { throw ValidationError("Give at least one manifest to check.") }
+    }
+
+    func run() throws {
+        let console = Console()
+        var invalid = 0
+        for path in manifests {
+            do {
+                let manifest = try ManifestReader().read(path: path)
+                if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: path)) }
+                console.out(
+                    "\(path): ok, \(DiagnosticRenderer.plural(manifest.shotCount, "shot")), "
+                        + "\(DiagnosticRenderer.plural(manifest.jobs.count, "job")), \(manifest.totalSeconds) s of video"
+                )
+            } catch {
+                console.err(DiagnosticRenderer.render(error.diagnostics, path: path))
+                invalid += 1
+            }
+        }
+        if invalid > 0 { throw CLIError.invalidManifests(count: invalid) }
+    }
+}
