@@ -31,13 +31,14 @@ public struct Manifest: Sendable {
     public let schema: ModelSchema
     /// How many shot entries the manifest has (before takes).
     public let shotCount: Int
-    /// The jobs, in file order.
+    /// How many jobs the shots expand into.
+    public let jobCount: Int
+    /// Seconds of video over all jobs.
+    public let totalSeconds: Int
+    /// The jobs, in file order (empty when read in `.summary` mode).
     public let jobs: [Job]
     /// Warnings, sorted by position (errors would have stopped the manifest).
     public let warnings: [Diagnostic]
-
-    /// Seconds of video over all jobs.
-    public var totalSeconds: Int { jobs.reduce(0) { $0 + $1.body.duration } }
 }
 
 /// A manifest that cannot be used: every diagnostic found, errors and warnings, sorted by position.

@@ -12,17 +12,24 @@ public struct JobKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Computes the key of a body and take.
     public init(modelID: String, body: RequestBody, take: Int) {
-        self.init(modelID: modelID, canonicalBody: body.json(images: .digest).compact, take: take)
+        var text: [UInt8] = []
+        text.reserveCapacity(512)
+        text.append(contentsOf: modelID.utf8)
+        text.append(0x0A)
+        body.appendCanonicalJSON(to: &text)
+        text.append(0x0A)
+        text.append(contentsOf: String(take).utf8)
+        self.init(hashing: text)
     }
 
     /// Computes the key from the canonical body text.
     public init(modelID: String, canonicalBody: String, take: Int) {
+        self.init(hashing: Array((modelID + "\n" + canonicalBody + "\n" + String(take)).utf8))
+    }
+
+    private init(hashing text: [UInt8]) {
         var hasher = SHA256()
-        hasher.update(data: Array(modelID.utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array(canonicalBody.utf8))
-        hasher.update(data: [0x0A])
-        hasher.update(data: Array(String(take).utf8))
+        hasher.update(data: text)
         let bytes = Array(hasher.finalize())
         func word(_ start: Int) -> UInt64 { bytes[start..<start + 8].reduce(0) { $0 << 8 | UInt64($1) } }
         words = (word(0), word(8), word(16), word(24))

@@ -119,16 +119,15 @@ extension ManifestDecoder {
     /// An image reference: an https URL as it is; anything else a path, joined to `assets` or to the manifest's
     /// folder (never the working directory), and checked on disk.
     private mutating func image(_ text: String, path: String, at mark: Mark) -> ImageSource? {
-        let lower = text.lowercased()
-        if lower.hasPrefix("https://") {
+        if Self.hasScheme(text, "https://") {
             return checkURL(text, path: path, at: mark) ? .url(text) : nil
         }
-        if lower.hasPrefix("http://") {
+        if Self.hasScheme(text, "http://") {
             log.error("image", at: mark, "\(path) '\(text)' is not https: only https URLs are accepted")
             return nil
         }
         if let colon = text.firstIndex(of: ":"), text[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }),
-            text[colon...].hasPrefix("://") || lower.hasPrefix("data:")
+            text[colon...].hasPrefix("://") || Self.hasScheme(text, "data:")
         {
             log.error("image", at: mark, "\(path) '\(text.prefix(60))' is neither an https URL nor a path to a file")
             return nil
@@ -144,10 +143,24 @@ extension ManifestDecoder {
         }
     }
 
+    /// Whether `text` starts with `scheme` (lowercase ASCII), ignoring case.
+    static func hasScheme(_ text: String, _ scheme: StaticString) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count >= scheme.utf8CodeUnitCount else { return false }
+        var index = utf8.startIndex
+        for offset in 0..<scheme.utf8CodeUnitCount {
+            let byte = utf8[index]
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            guard lowered == scheme.utf8Start[offset] else { return false }
+            index = utf8.index(after: index)
+        }
+        return true
+    }
+
     private mutating func checkURL(_ url: String, path: String, at mark: Mark) -> Bool {
-        let rest = url.dropFirst("https://".count)
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if host.isEmpty || url.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+        let rest = url.utf8.dropFirst("https://".utf8.count)
+        let host = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        if host.isEmpty || url.utf8.contains(where: { $0 <= 0x20 }) {
             log.error("image", at: mark, "\(path) '\(url.prefix(80))' is not a valid https URL")
             return false
         }

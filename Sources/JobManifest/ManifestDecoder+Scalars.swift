@@ -32,9 +32,9 @@ extension ManifestDecoder {
     }
 
     /// A mapping, or an error naming what was found.
-    mutating func mapping(_ node: Node, _ what: String) -> Node.Mapping? {
+    mutating func mapping(_ node: Node, _ what: @autoclosure () -> String) -> Node.Mapping? {
         if case .mapping(let mapping) = node { return mapping }
-        log.error("type", at: node.mark, "\(what) must be a mapping, found \(node.kindDescription)")
+        log.error("type", at: node.mark, "\(what()) must be a mapping, found \(node.kindDescription)")
         return nil
     }
 
@@ -46,9 +46,9 @@ extension ManifestDecoder {
     }
 
     /// The text of a mapping key, or an error for a key that is not a plain string.
-    mutating func keyName(_ key: Node, in context: String) -> String? {
+    mutating func keyName(_ key: Node, in context: @autoclosure () -> String) -> String? {
         if case .scalar(let scalar) = key, case .string(let name) = scalar.resolved { return name }
-        log.error("unknown_key", at: key.mark, "unknown key '\(Self.describe(key))' in \(context); keys are field names")
+        log.error("unknown_key", at: key.mark, "unknown key '\(Self.describe(key))' in \(context()); keys are field names")
         return nil
     }
 

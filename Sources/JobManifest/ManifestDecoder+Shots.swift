@@ -40,12 +40,25 @@ extension ManifestDecoder {
         return id
     }
 
+    /// The items of a sequence node, taken so that the caller holds the only reference to them.
+    mutating func takeItems(_ node: consuming Node, _ what: String) -> [Node]? {
+        let mark = node.mark
+        let kind = node.kindDescription
+        guard case .sequence(var sequence) = consume node else {
+            log.error("type", at: mark, "\(what) must be a sequence, found \(kind)")
+            return nil
+        }
+        let items = sequence.items
+        sequence.items = []
+        return items
+    }
+
     /// Decodes the fields of a defaults mapping or a shot.
-    mutating func layer(_ node: Node, context: String, allowsID: Bool) -> Layer {
+    mutating func layer(_ node: Node, context: @autoclosure () -> String, allowsID: Bool) -> Layer {
         var layer = Layer(count: schema.fields.count)
-        guard let mapping = mapping(node, context) else { return layer }
+        guard let mapping = mapping(node, context()) else { return layer }
         for pair in mapping.pairs {
-            guard let name = keyName(pair.key, in: context) else { continue }
+            guard let name = keyName(pair.key, in: context()) else { continue }
             if name == "id" {
                 if !allowsID { log.error("id_in_defaults", at: pair.key.mark, "id is not allowed in defaults: each shot names its own") }
                 continue
@@ -62,7 +75,7 @@ extension ManifestDecoder {
             }
             guard let position = schema.position(of: name) else {
                 let known = ["id", "takes"] + schema.fields.map(\.name)
-                log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context)" + DidYouMean.hint(name, among: known))
+                log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context())" + DidYouMean.hint(name, among: known))
                 continue
             }
             layer.slots[position] = field(schema.fields[position], pair.value, path: name)
@@ -71,9 +84,12 @@ extension ManifestDecoder {
     }
 
     /// Decodes a `shots` sequence and expands each shot into its jobs.
-    mutating func shots(_ node: Node, scene: String?, defaults: [Layer], registry: inout IDRegistry, makesJobs: Bool = true) {
-        guard let sequence = sequence(node, "shots") else { return }
-        for item in sequence.items {
+    mutating func shots(_ node: consuming Node, scene: String?, defaults: [Layer], registry: inout IDRegistry, makesJobs: Bool = true) {
+        guard var items = takeItems(node, "shots") else { return }
+        for index in items.indices {
+            // Take the shot out of the array so that its nodes are freed as soon as its jobs exist.
+            let item = items[index]
+            items[index] = .scalar(Node.Scalar("", mark: item.mark))
             shotCount += 1
             guard case .mapping(let mapping) = item else {
                 log.error("type", at: item.mark, "a shot must be a mapping, found \(item.kindDescription)")
@@ -82,27 +98,36 @@ extension ManifestDecoder {
             let idNode = mapping["id"]
             let shotID = idNode.flatMap { identifier($0, registry: &registry, what: "id") }
             if idNode == nil { log.error("missing", at: mapping.mark, "a shot is missing required 'id'") }
-            let context = "shot '\(shotID ?? idNode?.scalar?.value ?? "?")'"
-            let shot = layer(item, context: context, allowsID: true)
-            let body = resolve(shot, defaults: defaults, context: context, at: mapping.mark)
+            let context = { "shot '\(shotID ?? idNode?.scalar?.value ?? "?")'" }
+            let shot = layer(item, context: context(), allowsID: true)
+            let body = resolve(shot, defaults: defaults, context: context(), at: mapping.mark)
             guard makesJobs, let shotID, let body else { continue }
             let takes = shot.takes ?? defaults.reversed().lazy.compactMap(\.takes).first ?? 1
+            jobCount += takes
+            let requestBody = RequestBody(schema: schema, values: body)
+            totalSeconds += takes * requestBody.duration
+            guard collectsJobs else { continue }
             let base = scene.map { "\($0)/\(shotID)" } ?? shotID
             for take in 1...takes {
-                jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: RequestBody(schema: schema, values: body), mark: mapping.mark))
+                jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: requestBody, mark: mapping.mark))
             }
         }
     }
 
     /// A shot's body: each field from the shot, else the scene's defaults, else the top defaults, else the schema's
     /// default; the duration of a shot with segments is their sum. `nil` if anything is missing or invalid.
-    private mutating func resolve(_ shot: Layer, defaults: [Layer], context: String, at mark: Mark) -> [BodyValue]? {
+    private mutating func resolve(_ shot: Layer, defaults: [Layer], context: @autoclosure () -> String, at mark: Mark) -> [BodyValue]? {
         var valid = true
         var values: [BodyValue] = []
         var marks: [Mark?] = []
         values.reserveCapacity(schema.fields.count)
         for (position, field) in schema.fields.enumerated() {
-            let slot = shot.slots[position] ?? defaults.reversed().lazy.compactMap { $0.slots[position] }.first
+            var slot = shot.slots[position]
+            var layer = defaults.count
+            while slot == nil, layer > 0 {
+                layer -= 1
+                slot = defaults[layer].slots[position]
+            }
             switch slot {
             case .value(let value, let written)?:
                 values.append(value)
@@ -113,7 +138,7 @@ extension ManifestDecoder {
                 marks.append(nil)
             case nil:
                 if field.required {
-                    log.error("missing", at: mark, "\(context) is missing required '\(field.name)'")
+                    log.error("missing", at: mark, "\(context()) is missing required '\(field.name)'")
                     valid = false
                 }
                 values.append(field.defaultValue ?? .absent)
@@ -141,7 +166,7 @@ extension ManifestDecoder {
         }
         values[durationPosition] = .integer(sum)
         if let endPosition = schema.position(of: "end_image"), case .image = values[endPosition] {
-            log.warning("end_image_segments", at: marks[endPosition] ?? mark, "\(context) combines end_image with multi_prompt; the provider may refuse the combination")
+            log.warning("end_image_segments", at: marks[endPosition] ?? mark, "\(context()) combines end_image with multi_prompt; the provider may refuse the combination")
         }
         return valid ? values : nil
     }

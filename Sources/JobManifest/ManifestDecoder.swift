@@ -15,87 +15,101 @@ struct ManifestDecoder {
     var assets: Assets = .none
     /// The manifest's folder, absolute: relative paths are read from here, never from the working directory.
     let manifestFolder: String
+    /// Whether to keep each job (with its key); `validate` only needs the counts.
+    let collectsJobs: Bool
     var jobs: [Job] = []
     var shotCount = 0
+    var jobCount = 0
+    var totalSeconds = 0
 
     static let topLevelKeys = ["version", "model", "assets", "defaults", "shots", "scenes"]
     static let sceneKeys = ["id", "defaults", "shots"]
 
-    init(manifestFolder: String) {
+    init(manifestFolder: String, collectsJobs: Bool) {
         self.manifestFolder = manifestFolder
+        self.collectsJobs = collectsJobs
     }
 
-    /// Decodes the whole manifest.
-    mutating func decode(_ root: Node) {
-        guard case .mapping(let top) = root else {
-            log.error("type", at: root.mark, "the manifest must be a mapping (version, shots, ...), found \(root.kindDescription)")
+    /// Decodes the whole manifest. The tree is consumed as it goes: each shot's nodes are freed once its jobs
+    /// exist, so a 100,000-shot manifest never holds its whole tree and all its jobs at once.
+    mutating func decode(_ root: consuming Node) {
+        let rootMark = root.mark
+        let rootKind = root.kindDescription
+        guard case .mapping(var top) = consume root else {
+            log.error("type", at: rootMark, "the manifest must be a mapping (version, shots, ...), found \(rootKind)")
             return
         }
-        var nodes: [String: Node.Pair] = [:]
-        for pair in top.pairs {
+        let topMark = top.mark
+        var pairs = top.pairs
+        top.pairs = []
+        var positions: [String: Int] = [:]
+        for (position, pair) in pairs.enumerated() {
             guard let name = keyName(pair.key, in: "the manifest") else { continue }
             guard Self.topLevelKeys.contains(name) else {
                 log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' at the top level" + DidYouMean.hint(name, among: Self.topLevelKeys))
                 continue
             }
-            nodes[name] = pair
+            positions[name] = position
         }
 
-        if let version = nodes["version"] {
-            if let number = integer(version.value, "version"), number != 1 {
-                log.error("version", at: version.value.mark, "unsupported version \(number); this shotrunner reads version 1")
+        if let version = positions["version"].map({ pairs[$0].value }) {
+            if let number = integer(version, "version"), number != 1 {
+                log.error("version", at: version.mark, "unsupported version \(number); this shotrunner reads version 1")
             }
         } else {
-            log.error("missing", at: top.mark, "the manifest is missing required 'version' (write 'version: 1')")
+            log.error("missing", at: topMark, "the manifest is missing required 'version' (write 'version: 1')")
         }
-        if let model = nodes["model"], let name = string(model.value, "model") {
+        if let model = positions["model"].map({ pairs[$0].value }), let name = string(model, "model") {
             if let known = ModelSchema.named(name) {
                 schema = known
             } else {
                 let names = ModelSchema.known.map(\.modelID)
-                log.error("model", at: model.value.mark, "unknown model '\(name)'; shotrunner knows \(names.joined(separator: ", "))")
+                log.error("model", at: model.mark, "unknown model '\(name)'; shotrunner knows \(names.joined(separator: ", "))")
             }
         }
-        if let pair = nodes["assets"] { decodeAssets(pair.value) }
-        let defaults = nodes["defaults"].map { layer($0.value, context: "defaults", allowsID: false) } ?? Layer(count: schema.fields.count)
+        if let position = positions["assets"] { decodeAssets(pairs[position].value) }
+        let defaults = positions["defaults"].map { layer(pairs[$0].value, context: "defaults", allowsID: false) }
+            ?? Layer(count: schema.fields.count)
 
-        guard nodes["shots"] != nil || nodes["scenes"] != nil else {
-            log.error("no_shots", at: top.mark, "the manifest has no shots (write 'shots:' or 'scenes:')")
+        guard positions["shots"] != nil || positions["scenes"] != nil else {
+            log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
             return
         }
         var sceneIDs = IDRegistry()
         var topShotIDs = IDRegistry()
-        // Jobs come in file order: `shots` first if it comes first.
-        for pair in top.pairs {
-            guard case .scalar(let key) = pair.key else { continue }
-            if key.value == "shots", nodes["shots"]?.key.mark == pair.key.mark {
-                shots(pair.value, scene: nil, defaults: [defaults], registry: &topShotIDs)
-            } else if key.value == "scenes", nodes["scenes"]?.key.mark == pair.key.mark {
-                scenes(pair.value, defaults: defaults, registry: &sceneIDs)
+        // Jobs come in file order: `shots` first if it comes first. Each is taken out of the tree to be consumed.
+        for position in [positions["shots"], positions["scenes"]].compactMap({ $0 }).sorted() {
+            let node = pairs[position].value
+            pairs[position].value = .scalar(Node.Scalar("", mark: topMark))
+            if position == positions["shots"] {
+                shots(node, scene: nil, defaults: [defaults], registry: &topShotIDs)
+            } else {
+                scenes(node, defaults: defaults, registry: &sceneIDs)
             }
         }
         if shotCount == 0, log.errorCount == 0 {
-            log.error("no_shots", at: top.mark, "the manifest has no shots (write 'shots:' or 'scenes:')")
+            log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
         }
     }
 
     private mutating func decodeAssets(_ node: Node) {
         guard let text = string(node, "assets") else { return }
-        let lower = text.lowercased()
         if text.isEmpty {
             log.error("empty", at: node.mark, "assets must not be empty")
-        } else if lower.hasPrefix("https://") {
+        } else if Self.hasScheme(text, "https://") {
             assets = .url(text.hasSuffix("/") ? text : text + "/")
-        } else if lower.hasPrefix("http://") {
+        } else if Self.hasScheme(text, "http://") {
             log.error("assets", at: node.mark, "assets '\(text)' is not https: only https URLs are accepted")
         } else {
             assets = .folder(Paths.join(manifestFolder, text))
         }
     }
 
-    private mutating func scenes(_ node: Node, defaults: Layer, registry: inout IDRegistry) {
-        guard let sequence = sequence(node, "scenes") else { return }
-        for item in sequence.items {
+    private mutating func scenes(_ node: consuming Node, defaults: Layer, registry: inout IDRegistry) {
+        guard var items = takeItems(node, "scenes") else { return }
+        for index in items.indices {
+            let item = items[index]
+            items[index] = .scalar(Node.Scalar("", mark: item.mark))
             guard let scene = mapping(item, "a scene") else { continue }
             var idPair: Node.Pair?
             var defaultsNode: Node?
@@ -136,7 +150,7 @@ struct IDRegistry {
 
     /// Records an id; returns the mark of its first use if it was used before.
     mutating func insert(_ id: String, at mark: Mark) -> Mark? {
-        let folded = id.lowercased()
+        let folded = id.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? id.lowercased() : id
         if let first = seen[folded] { return first }
         seen[folded] = mark
         return nil

@@ -2,8 +2,22 @@ public import YAML
 
 /// Reads a manifest file into jobs, or into every problem it has.
 public struct ManifestReader: Sendable {
+    /// What a read keeps.
+    public enum Mode: Sendable {
+        /// Every job with its body and key.
+        case jobs
+        /// Only the counts (shots, jobs, seconds) and the diagnostics: all a check needs, at a fraction of the
+        /// memory and time for a large manifest.
+        case summary
+    }
+
+    /// What this reader keeps.
+    public let mode: Mode
+
     /// Creates a reader.
-    public init() {}
+    public init(mode: Mode = .jobs) {
+        self.mode = mode
+    }
 
     /// Reads, expands and validates the manifest at `path`. Relative image paths are read from the manifest's
     /// folder. Throws every error and warning found, sorted by position, if there is any error.
@@ -14,20 +28,28 @@ public struct ManifestReader: Sendable {
 
     /// Reads a manifest from any input, resolving relative image paths against `folder`.
     public func read(_ input: Input, name: String, folder: String) throws(ManifestError) -> Manifest {
-        let root: Node?
+        var root: Node?
         do {
             root = try Loader().loadSingle(input)
         } catch {
             throw ManifestError(path: name, diagnostics: [Diagnostic(.error, error.code, at: error.mark, error.message)])
         }
-        var decoder = ManifestDecoder(manifestFolder: Paths.absolute(folder))
-        if let root {
-            decoder.decode(root)
+        var decoder = ManifestDecoder(manifestFolder: Paths.absolute(folder), collectsJobs: mode == .jobs)
+        if let tree = root.take() {
+            decoder.decode(tree)
         } else {
             decoder.log.error("empty_file", at: nil, "the manifest is empty (it needs 'version: 1' and shots)")
         }
         let diagnostics = decoder.log.items.sortedByPosition()
         guard decoder.log.errorCount == 0 else { throw ManifestError(path: name, diagnostics: diagnostics) }
-        return Manifest(path: name, schema: decoder.schema, shotCount: decoder.shotCount, jobs: decoder.jobs, warnings: diagnostics)
+        return Manifest(
+            path: name,
+            schema: decoder.schema,
+            shotCount: decoder.shotCount,
+            jobCount: decoder.jobCount,
+            totalSeconds: decoder.totalSeconds,
+            jobs: decoder.jobs,
+            warnings: diagnostics
+        )
     }
 }

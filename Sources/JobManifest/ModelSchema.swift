@@ -24,13 +24,35 @@ public final class ModelSchema: Sendable {
         var index: [String: Int] = [:]
         for (position, field) in fields.enumerated() { index[field.name] = position }
         self.index = index
+        canonicalOrder = fields.indices.sorted { fields[$0].name.utf8.lexicographicallyPrecedes(fields[$1].name.utf8) }
+        var itemOrders: [Int: [Int]] = [:]
+        var itemNames: [Int: [String]] = [:]
+        for (position, field) in fields.enumerated() {
+            guard case .segments(let items, _) = field.kind else { continue }
+            itemOrders[position] = items.indices.sorted { items[$0].name.utf8.lexicographicallyPrecedes(items[$1].name.utf8) }
+            itemNames[position] = items.map(\.name)
+        }
+        self.itemOrders = itemOrders
+        self.itemNames = itemNames
     }
 
     private let index: [String: Int]
+    private let itemOrders: [Int: [Int]]
+    private let itemNames: [Int: [String]]
+
+    /// Field positions in the order canonical JSON writes them (names sorted bytewise).
+    let canonicalOrder: [Int]
+
+    /// For a segments field, its item fields' positions in canonical order.
+    func itemOrder(of position: Int) -> [Int] { itemOrders[position] ?? [] }
+
+    /// For a segments field, its item fields' names.
+    func itemFieldNames(of position: Int) -> [String] { itemNames[position] ?? [] }
 
     /// The position of a field in `fields`, if the schema has it.
     public func position(of name: String) -> Int? {
-        index[name]
+        // A handful of fields: comparing names beats hashing them.
+        fields.count <= 16 ? fields.firstIndex { $0.name == name } : index[name]
     }
 
     /// Every model shotrunner knows.

@@ -26,11 +26,11 @@ struct ValidateCommand: ParsableCommand {
         var invalid = 0
         for path in manifests {
             do {
-                let manifest = try ManifestReader().read(path: path)
+                let manifest = try ManifestReader(mode: .summary).read(path: path)
                 if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: path)) }
                 console.out(
                     "\(path): ok, \(DiagnosticRenderer.plural(manifest.shotCount, "shot")), "
-                        + "\(DiagnosticRenderer.plural(manifest.jobs.count, "job")), \(manifest.totalSeconds) s of video"
+                        + "\(DiagnosticRenderer.plural(manifest.jobCount, "job")), \(manifest.totalSeconds) s of video"
                 )
             } catch {
                 console.err(DiagnosticRenderer.render(error.diagnostics, path: path))
