@@ -40,18 +40,33 @@ enum MappingBuilder {
         return result
     }
 
+    /// Pairwise comparison for a few keys, each key's identity computed once into stack memory.
     private static func checkSmall(_ pairs: ArraySlice<Node.Pair>) throws(YAMLError) {
-        var index = pairs.startIndex
-        while index < pairs.endIndex {
-            let key = pairs[index].key
-            var other = pairs.startIndex
-            while other < index {
-                if KeySet.sameKey(pairs[other].key, key) {
-                    throw .duplicateKey(key: describe(key), mark: key.mark, first: pairs[other].key.mark)
-                }
-                other += 1
+        let count = pairs.count
+        let duplicate: (Int, Int)? = withUnsafeTemporaryAllocation(of: KeySet.Identity?.self, capacity: count) { identities in
+            var offset = 0
+            for pair in pairs {
+                identities.initializeElement(at: offset, to: KeySet.identity(of: pair.key))
+                offset += 1
             }
-            index += 1
+            defer { identities.deinitialize() }
+            for later in 0..<count {
+                for earlier in 0..<later {
+                    let same: Bool
+                    if let a = identities[earlier], let b = identities[later] {
+                        same = a == b
+                    } else {
+                        same = identities[earlier] == nil && identities[later] == nil
+                            && pairs[pairs.startIndex + earlier].key.sameContent(as: pairs[pairs.startIndex + later].key)
+                    }
+                    if same { return (earlier, later) }
+                }
+            }
+            return nil
+        }
+        if let (earlier, later) = duplicate {
+            let key = pairs[pairs.startIndex + later].key
+            throw .duplicateKey(key: describe(key), mark: key.mark, first: pairs[pairs.startIndex + earlier].key.mark)
         }
     }
 
@@ -84,7 +99,7 @@ enum MappingBuilder {
 /// The keys of one mapping, compared by value (`1` and `0x1` are the same key; `"1"` is another), with the
 /// mark of each key's first appearance.
 struct KeySet {
-    private enum Identity: Hashable {
+    enum Identity: Hashable {
         case null
         case bool(Bool)
         case int(Int)
@@ -99,21 +114,23 @@ struct KeySet {
         scalars = Dictionary(minimumCapacity: capacity)
     }
 
-    /// Whether two keys are the same key.
-    static func sameKey(_ a: Node, _ b: Node) -> Bool {
-        guard case .scalar(let x) = a, case .scalar(let y) = b else { return a.sameContent(as: b) }
-        if x.value == y.value, x.tag == y.tag, x.style == y.style { return true }
-        // Different spellings are one key only where they resolve to the same value (`1` and `0x1`, `~` and `null`).
-        return identity(x) == identity(y)
+    /// A scalar key's identity (its resolved value); `nil` for a collection key.
+    static func identity(of key: Node) -> Identity? {
+        guard case .scalar(let scalar) = key else { return nil }
+        return identity(scalar)
     }
 
-    private static func identity(_ scalar: Node.Scalar) -> Identity {
+    static func identity(_ scalar: Node.Scalar) -> Identity {
+        // Quoted, block and !-tagged scalars are strings: no need to run the schema.
+        if scalar.tag == .none ? scalar.style != .plain : (scalar.tag == .str || scalar.tag == .nonSpecific) {
+            return .string(scalar.value)
+        }
         switch scalar.resolved {
-        case .null: .null
-        case .bool(let value): .bool(value)
-        case .int(let value): .int(value)
-        case .float(let value): .float(value.isNaN ? Double.nan.bitPattern : (value + 0).bitPattern)
-        case .string(let value): .string(value)
+        case .null: return .null
+        case .bool(let value): return .bool(value)
+        case .int(let value): return .int(value)
+        case .float(let value): return .float(value.isNaN ? Double.nan.bitPattern : (value + 0).bitPattern)
+        case .string(let value): return .string(value)
         }
     }
 

@@ -19,7 +19,18 @@ public enum YAMLTag: Sendable, Hashable {
     /// `tag:yaml.org,2002:map`.
     case map
     /// Any other tag, by its full name (`tag:yaml.org,2002:binary`, `!local`, ...).
-    indirect case other(String)
+    case other(Name)
+
+    /// A custom tag's name, boxed so that a node's tag stays one word (most nodes have none).
+    public final class Name: Sendable, Hashable, CustomStringConvertible {
+        /// The full tag name.
+        public let value: String
+        /// Boxes a name.
+        public init(_ value: String) { self.value = value }
+        public static func == (lhs: Name, rhs: Name) -> Bool { lhs.value == rhs.value }
+        public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+        public var description: String { value }
+    }
 
     static let yamlPrefix = "tag:yaml.org,2002:"
 
@@ -35,7 +46,7 @@ public enum YAMLTag: Sendable, Hashable {
         case YAMLTag.yamlPrefix + "null": self = .null
         case YAMLTag.yamlPrefix + "seq": self = .seq
         case YAMLTag.yamlPrefix + "map": self = .map
-        default: self = .other(name)
+        default: self = .other(Name(name))
         }
     }
 
@@ -51,7 +62,7 @@ public enum YAMLTag: Sendable, Hashable {
         case .null: YAMLTag.yamlPrefix + "null"
         case .seq: YAMLTag.yamlPrefix + "seq"
         case .map: YAMLTag.yamlPrefix + "map"
-        case .other(let name): name
+        case .other(let name): name.value
         }
     }
 
