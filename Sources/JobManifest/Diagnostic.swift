@@ -28,9 +28,12 @@ public struct Diagnostic: Sendable, Equatable {
 }
 
 extension [Diagnostic] {
-    /// Sorted by position (diagnostics without a place first), keeping the order of those at one place.
+    /// Sorted by position (diagnostics without a place first), keeping the order of those at one place, each
+    /// told once (a bad value merged into many shots through an alias is one mistake, at one place).
     func sortedByPosition() -> [Diagnostic] {
-        enumerated().sorted { a, b in
+        var seen: Set<String> = []
+        let unique = filter { seen.insert("\($0.severity)|\($0.mark?.description ?? "")|\($0.message)").inserted }
+        return unique.enumerated().sorted { a, b in
             switch (a.element.mark, b.element.mark) {
             case (nil, nil): a.offset < b.offset
             case (nil, _): true

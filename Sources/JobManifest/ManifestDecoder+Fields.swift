@@ -137,9 +137,10 @@ extension ManifestDecoder {
             let joined = base + (text.hasPrefix("./") ? String(text.dropFirst(2)) : text)
             return checkURL(joined, path: path, at: mark) ? .url(joined) : nil
         case .folder(let folder) where !text.hasPrefix("/"):
-            return localImage(Paths.join(folder, text), written: text, path: path, at: mark)
+            return localImage(Paths.join(folder, text), written: text, path: path, at: mark, base: "the assets folder")
         default:
-            return localImage(Paths.join(manifestFolder, text), written: text, path: path, at: mark)
+            let base = text.hasPrefix("/") ? nil : "the manifest's folder"
+            return localImage(Paths.join(manifestFolder, text), written: text, path: path, at: mark, base: base)
         }
     }
 
@@ -167,12 +168,12 @@ extension ManifestDecoder {
         return true
     }
 
-    private mutating func localImage(_ absolute: String, written: String, path: String, at mark: Mark) -> ImageSource? {
+    private mutating func localImage(_ absolute: String, written: String, path: String, at mark: Mark, base: String?) -> ImageSource? {
         switch inspector.inspect(absolute) {
         case .success(let image):
             return .file(image)
         case .failure(.notFound):
-            log.error("image", at: mark, "\(path) '\(written)' not found (looked for \(absolute))")
+            log.error("image", at: mark, "\(path) '\(written)' not found" + (base.map { " in \($0)" } ?? ""))
         case .failure(.notRegularFile):
             log.error("image", at: mark, "\(path) '\(written)' is not a regular file")
         case .failure(.unreadable(let reason)):
