@@ -38,8 +38,8 @@ var package = Package(
         .target(name: "RunnerCLI", dependencies: ["YAML", "JobManifest", argumentParser, logging]),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
-        .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI"]),
     ]
 )

@@ -2,6 +2,7 @@
 // same shape as Tools/yaml-scan (the C floor), so `make bench-yaml` can set them side by side.
 //   yaml-bench FILE            {"seconds": 1.52, "peak_rss_bytes": 120000000, "nodes": 1300000}
 //   yaml-bench --events FILE   the same for reading the events only (the Swift event API's own cost)
+//   yaml-bench --sequential FILE   composing without the second parsing thread
 import YAML
 
 #if canImport(Glibc)
@@ -40,8 +41,9 @@ func peakResidentBytes() -> Int {
 
 let arguments = CommandLine.arguments
 let eventsOnly = arguments.count == 3 && arguments[1] == "--events"
-guard arguments.count == 2 || eventsOnly, let path = arguments.last else {
-    printError("usage: yaml-bench [--events] FILE")
+let sequential = arguments.count == 3 && arguments[1] == "--sequential"
+guard arguments.count == 2 || eventsOnly || sequential, let path = arguments.last else {
+    printError("usage: yaml-bench [--events | --sequential] FILE")
     exit(2)
 }
 let clock = ContinuousClock()
@@ -55,7 +57,7 @@ do {
         while try reader.next() != nil { events += 1 }
         counted = ("events", events)
     } else {
-        document = try Loader().loadSingle(.file(path: path))
+        document = try Loader(pipelineThreshold: sequential ? .max : 1 << 20).loadSingle(.file(path: path))
         counted = ("nodes", 0)
     }
     let elapsed = clock.now - start

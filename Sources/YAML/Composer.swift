@@ -1,3 +1,16 @@
+/// Where the composer's events come from: read on this thread, or on a second one.
+enum EventStream {
+    case direct(EventReader)
+    case pipelined(PipelinedEventSource)
+
+    func next() throws(YAMLError) -> Event? {
+        switch self {
+        case .direct(let reader): try reader.next()
+        case .pipelined(let source): try source.next()
+        }
+    }
+}
+
 /// Builds nodes from events for one stream. Internal: `Loader` is the public face.
 struct Composer {
     /// A composed node with what the limits need to know of it.
@@ -9,7 +22,7 @@ struct Composer {
         var height: Int
     }
 
-    private let reader: EventReader
+    private let reader: EventStream
     private let limits: Loader.Limits
     private var anchors: [String: Composed] = [:]
     /// Nodes the document itself spells out.
@@ -26,11 +39,11 @@ struct Composer {
     private var itemStack: [Node] = []
     private var pairStack: [Node.Pair] = []
 
-    init(reader: EventReader, limits: Loader.Limits) throws(YAMLError) {
+    init(reader: EventStream, byteCount: Int, limits: Loader.Limits) {
         self.reader = reader
         self.limits = limits
         // A node takes at least one byte of input, give or take separators: 2 bytes per node bounds it safely.
-        earlyCap = max(limits.aliasFloor, limits.aliasFactor &* (2 &* reader.byteCount &+ 16))
+        earlyCap = max(limits.aliasFloor, limits.aliasFactor &* (2 &* byteCount &+ 16))
     }
 
     /// Composes the next document, or returns `nil` at the stream's end.

@@ -20,15 +20,27 @@ public struct Loader: Sendable {
 
     /// The limits in force.
     public var limits: Limits
+    /// Files at least this large are parsed on a second thread while the tree is composed (`Int.max`: never).
+    public var pipelineThreshold: Int
 
     /// Creates a loader.
-    public init(limits: Limits = Limits()) {
+    public init(limits: Limits = Limits(), pipelineThreshold: Int = 1 << 20) {
         self.limits = limits
+        self.pipelineThreshold = pipelineThreshold
+    }
+
+    /// A composer over the input: pipelined for a large file (once it is known to be a readable regular file).
+    private func composer(_ input: Input) throws(YAMLError) -> Composer {
+        let reader = try EventReader(input)
+        if case .file = input, reader.byteCount >= pipelineThreshold {
+            return Composer(reader: .pipelined(PipelinedEventSource(input)), byteCount: reader.byteCount, limits: limits)
+        }
+        return Composer(reader: .direct(reader), byteCount: reader.byteCount, limits: limits)
     }
 
     /// Every document of the stream, in order (an empty stream gives none).
     public func loadAll(_ input: Input) throws(YAMLError) -> [Node] {
-        var composer = try Composer(reader: EventReader(input), limits: limits)
+        var composer = try composer(input)
         var documents: [Node] = []
         while let document = try composer.nextDocument() {
             documents.append(document)
@@ -38,7 +50,7 @@ public struct Loader: Sendable {
 
     /// The stream's one document, or `nil` for an empty stream; a second document is an error.
     public func loadSingle(_ input: Input) throws(YAMLError) -> Node? {
-        var composer = try Composer(reader: EventReader(input), limits: limits)
+        var composer = try composer(input)
         guard let document = try composer.nextDocument() else { return nil }
         if let extra = try composer.nextDocumentStart() {
             throw .unexpectedDocument(mark: extra)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import YAML
 
@@ -144,5 +145,58 @@ struct LoaderTests {
         #expect(try Loader().loadAll(.text("a: 1\n---\nb: 2\n")).count == 2)
         #expect(try load("") == nil)
         #expect(try load("# just a comment\n") == nil)
+    }
+}
+
+@Suite("Loader: parsing on a second thread")
+struct PipelinedLoaderTests {
+    private func file(_ text: String) throws -> String {
+        let url = try TestPaths.temporaryDirectory().appendingPathComponent("doc.yaml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    private let pipelined = Loader(pipelineThreshold: 0)
+    private let direct = Loader(pipelineThreshold: .max)
+
+    @Test("the pipelined loader builds the same tree as the direct one, across many batches")
+    func sameTree() throws {
+        var text = "base: &b {x: 1, y: [a, b]}\nshots:\n"
+        for index in 0..<20_000 { text += "  - {<<: *b, id: s\(index), prompt: \"p \(index)\"}\n" }
+        let path = try file(text)
+        let a = try pipelined.loadSingle(.file(path: path))
+        let b = try direct.loadSingle(.file(path: path))
+        #expect(a == b)
+        #expect(a?.mapping?["shots"]?.sequence?.items.count == 20_000)
+    }
+
+    @Test("a syntax error far into the file surfaces the same way")
+    func lateSyntaxError() throws {
+        var text = "shots:\n"
+        for index in 0..<10_000 { text += "  - id: s\(index)\n" }
+        text += "  - [unclosed\n"
+        let path = try file(text)
+        var errors: [YAMLError] = []
+        for loader in [pipelined, direct] {
+            do {
+                _ = try loader.loadSingle(.file(path: path))
+            } catch {
+                errors.append(error)
+            }
+        }
+        #expect(errors.count == 2)
+        #expect(errors.first == errors.last)
+    }
+
+    @Test("a composer error at the start stops the reading thread; nothing hangs")
+    func earlyStop() throws {
+        var text = "a: 1\na: 2\nrest:\n"
+        for index in 0..<50_000 { text += "  - \(index)\n" }
+        let path = try file(text)
+        for _ in 0..<20 {
+            #expect(throws: YAMLError.duplicateKey(key: "a", mark: Mark(line: 2, column: 1), first: Mark(line: 1, column: 1))) {
+                try pipelined.loadSingle(.file(path: path))
+            }
+        }
     }
 }

@@ -63,7 +63,10 @@ struct YAMLTestSuiteTests {
         guard let json = suiteCase.expectedJSON else { return nil }
         do {
             let expected = try JSONValue.parseStream(json)
-            let documents = try Loader().loadAll(input).map(JSONValue.init)
+            let tree = try Loader().loadAll(input)
+            let documents = tree.map(JSONValue.init)
+            // The second-thread parser must compose the very same tree.
+            guard try Loader(pipelineThreshold: 0).loadAll(input) == tree else { return "the pipelined loader composed another tree" }
             return documents == expected ? nil : "composed \(documents), expected \(expected)"
         } catch {
             return "composing failed: \(error)"
