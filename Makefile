@@ -36,17 +36,23 @@ yaml-suite: deps
 	grep '^yaml-test-suite:' .build/yaml-suite.log || { cat .build/yaml-suite.log; exit 1; }; \
 	[ $$status -eq 0 ] || { grep -E 'recorded an issue|Expectation failed' .build/yaml-suite.log | head -40; exit $$status; }
 
-## bench-yaml: compose a 100,000-shot manifest vs libyaml's bare event scan (medians of BENCH_RUNS runs)
+## bench-yaml: the YAML layer and `validate` on a 100,000-shot manifest vs libyaml's bare event scan
 bench-yaml: deps
 	$(SWIFT) build -c release --product yaml-bench
+	$(SWIFT) build -c release --product shotrunner
 	@mkdir -p $(BENCH_DIR)
 	cc -O2 Tools/yaml-scan/yaml-scan.c $$(pkg-config --cflags --libs yaml-0.1) -o $(BENCH_DIR)/yaml-scan
+	cc -O2 Tools/bench/measure.c -o $(BENCH_DIR)/measure
 	@[ -f $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml ] || python3 ../shared/tools/gen_manifest.py $(BENCH_SHOTS) $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml
-	python3 Tools/bench/compare.py --runs $(BENCH_RUNS) --file $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml \
+	@bin=$$($(SWIFT) build -c release --show-bin-path); \
+	python3 Tools/bench/compare.py --measure-tool $(BENCH_DIR)/measure --runs $(BENCH_RUNS) \
+		--file $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml \
 		--floor "C libyaml event scan=$(BENCH_DIR)/yaml-scan" \
-		--measure "read events (YAML.EventReader)=$$($(SWIFT) build -c release --show-bin-path)/yaml-bench --events" \
-		--measure "compose node tree (YAML.Loader)=$$($(SWIFT) build -c release --show-bin-path)/yaml-bench" \
-		--time-limit 2 --memory-limit 4
+		--measure "read events (EventReader)=$$bin/yaml-bench --events" \
+		--measure "compose tree, one thread=$$bin/yaml-bench --sequential" \
+		--measure "compose tree (Loader)=$$bin/yaml-bench" \
+		--measure "shotrunner validate=$$bin/shotrunner validate" \
+		--limit "compose tree (Loader)=2,4" --limit "shotrunner validate=2.5,5"
 
 ## demo: build and show the tool (rendering against the simulator arrives with the engine)
 demo: build
