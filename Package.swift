@@ -11,6 +11,8 @@ let sharedSwiftSettings: [SwiftSetting] = [
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 
 var package = Package(
     name: "shotrunner",
@@ -25,6 +27,7 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The system libyaml (Debian: libyaml-dev). Only the YAML module imports it.
@@ -35,11 +38,18 @@ var package = Package(
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "JobManifest", dependencies: ["YAML", crypto]),
-        .target(name: "RunnerCLI", dependencies: ["YAML", "JobManifest", argumentParser, logging]),
+        .target(name: "ModelAPI", dependencies: ["JobManifest", asyncHTTPClient, crypto, logging]),
+        .target(
+            name: "APISimulator",
+            dependencies: [hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), crypto, logging],
+            exclude: ["Resources"]
+        ),
+        .target(name: "RunnerCLI", dependencies: ["YAML", "JobManifest", "ModelAPI", "APISimulator", argumentParser, logging]),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator"], exclude: ["Golden"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI"]),
     ]
 )

@@ -1,0 +1,269 @@
+import Crypto
+
+/// The simulated service: accounts, jobs, faults and counters. An actor, so concurrent calls see one consistent
+/// state; the HTTP layer only translates requests and replies.
+actor SimulatorState {
+    static let modelID = "kling/kling-video-o3/pro/image-to-video"
+
+    let options: SimulatorOptions
+    private var random: SeededRandom
+    private let elapsed: @Sendable () -> Double
+    private var jobs: [String: SimulatedJob] = [:]
+    private var order: [String] = []
+    private var nextID = 1
+    var baseURL = "http://127.0.0.1"
+
+    // Counters.
+    private var calls: [String: Int] = [:]
+    private var acceptedByBody: [String: Int] = [:]
+    private var accepted = 0
+    private var inFlight = 0
+    private var maxInFlight = 0
+
+    /// - Parameter elapsed: real seconds since the simulator started (injected so tests can drive time).
+    init(options: SimulatorOptions, elapsed: @escaping @Sendable () -> Double) {
+        self.options = options
+        self.random = SeededRandom(seed: options.seed)
+        self.elapsed = elapsed
+    }
+
+    /// Simulated seconds since start.
+    private var now: Double { elapsed() / max(options.clockScale, 1e-9) }
+
+    func setBaseURL(_ url: String) {
+        baseURL = url
+    }
+
+    func began(_ endpoint: String) {
+        calls[endpoint, default: 0] += 1
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
+    }
+
+    func ended() {
+        inFlight -= 1
+    }
+
+    /// Checks the bearer token: any non-empty one, or exactly the configured one.
+    func authorized(_ header: String?) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let token = header.dropFirst("Bearer ".count)
+        guard !token.isEmpty else { return false }
+        return options.token.map { $0 == token } ?? true
+    }
+
+    // MARK: - Endpoints
+
+    func submit(modelID: String, body: [UInt8]) -> SimulatedReply {
+        let faults = options.faults
+        if random.chance(faults.rateLimited) {
+            return .error(429, code: 429001, "rate limited; retry in a moment", headers: [("Retry-After", "1")])
+        }
+        if random.chance(faults.unavailableBeforeAccept) {
+            return .error(503, code: 503001, "service temporarily unavailable", headers: [("Retry-After", "1")])
+        }
+        guard modelID == Self.modelID else {
+            return .error(400, code: 400001, "invalid model_id '\(modelID)'")
+        }
+        let json: SimJSON
+        do {
+            json = try SimJSON.parse(body)
+        } catch {
+            return .error(422, code: 422001, "the body is not valid JSON")
+        }
+        let problems = InputValidator.problems(in: json)
+        guard problems.isEmpty else {
+            return .error(422, code: 422001, "validation error", detail: .array(problems.map(\.json)))
+        }
+        let current = now
+        if let limit = options.concurrencyLimit, jobs.values.filter({ $0.isActive(at: current) }).count >= limit {
+            return .error(429, code: 429002, "too many requests in progress for this account", headers: [("Retry-After", "1")])
+        }
+        if let balance = options.balance, accepted >= balance {
+            return .error(400, code: 400002, "insufficient balance: no remaining balance")
+        }
+        // Accepted and billed from here on.
+        let digest = SHA256.hash(data: body).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let id = "req_" + String(nextID, radix: 16) + "_" + String(random.next() & 0xFFFF_FFFF, radix: 36)
+        nextID += 1
+        let queue = Double.random(in: options.queueSeconds, using: &random)
+        let render = Double.random(in: options.renderSeconds, using: &random)
+        var job = SimulatedJob(
+            id: id,
+            bodyDigest: digest,
+            duration: json["duration"].flatMap { if case .int(let value) = $0 { value } else { nil } } ?? 5,
+            sound: json["sound"] == .bool(true),
+            submittedAt: current,
+            startsAt: current + queue,
+            endsAt: current + queue + render,
+            outcome: random.chance(faults.jobFailure) ? .failed : .completed,
+            expires: random.chance(faults.expiry)
+        )
+        accepted += 1
+        acceptedByBody[digest, default: 0] += 1
+        var reply = SimulatedReply.json(200, .object([
+            ("request_id", .string(id)),
+            ("status_url", .string("\(baseURL)/v1/requests/\(id)/status")),
+            ("result_url", .string("\(baseURL)/v1/requests/\(id)/result")),
+            ("cancel_url", .string("\(baseURL)/v1/requests/\(id)/cancel")),
+        ]))
+        if random.chance(faults.errorAfterAccept) {
+            job.submitFault = "error_after_accept"
+            reply = .error(500, code: 500001, "internal error")
+        } else if random.chance(faults.lostResponse) {
+            job.submitFault = "lost_response"
+            reply.delivery = .drop
+        } else if random.chance(faults.slowResponse) {
+            job.submitFault = "slow_response"
+            reply.delivery = .after(faults.slowDelay)
+        }
+        jobs[id] = job
+        order.append(id)
+        return reply
+    }
+
+    func status(_ id: String) -> SimulatedReply {
+        if let fault = pollFault() { return fault }
+        guard let job = jobs[id], let status = job.status(at: now) else { return notFound(id) }
+        var fields: [(String, SimJSON)] = [
+            ("request_id", .string(id)),
+            ("status", .string(status)),
+            ("status_url", .string("\(baseURL)/v1/requests/\(id)/status")),
+            ("result_url", .string("\(baseURL)/v1/requests/\(id)/result")),
+        ]
+        if status == "in_queue" {
+            let position = order.lazy.compactMap { self.jobs[$0] }.filter { $0.status(at: self.now) == "in_queue" && $0.submittedAt < job.submittedAt }.count
+            fields.append(("queue_position", .int(position)))
+        }
+        if status == "in_progress", random.chance(options.faults.unknownStatus) {
+            fields[1] = ("status", .string("warming_up"))
+        }
+        return .json(200, .object(fields))
+    }
+
+    func result(_ id: String) -> SimulatedReply {
+        if let fault = pollFault() { return fault }
+        guard let job = jobs[id], let status = job.status(at: now) else { return notFound(id) }
+        var fields: [(String, SimJSON)] = [("request_id", .string(id)), ("status", .string(status))]
+        switch status {
+        case "completed":
+            fields.append(("output", .object([("video", .string("\(baseURL)/files/\(id).mp4"))])))
+            fields.append(("created_at", .string(Self.timestamp(job.submittedAt))))
+            fields.append(("finished_at", .string(Self.timestamp(job.endsAt))))
+            let cost = Double(job.duration) * options.pricePerSecond * (job.sound ? 1.25 : 1)
+            fields.append(("cost", .double((cost * 10_000).rounded() / 10_000)))
+        case "failed":
+            fields.append(("error", .object([("code", .string("render_failed")), ("message", .string("the render failed on the provider's side"))])))
+        default:
+            break
+        }
+        return .json(200, .object(fields))
+    }
+
+    func cancel(_ id: String) -> SimulatedReply {
+        guard var job = jobs[id], let status = job.status(at: now) else { return notFound(id) }
+        guard status == "in_queue" else {
+            return .json(200, .object([("request_id", .string(id)), ("status", .string(status)), ("outcome", .string("not_cancellable"))]))
+        }
+        job.cancelledAt = now
+        jobs[id] = job
+        return .json(200, .object([("request_id", .string(id)), ("status", .string("cancelled")), ("outcome", .string("cancelled"))]))
+    }
+
+    func modelInfo(_ modelID: String) -> SimulatedReply {
+        guard modelID == Self.modelID else { return .error(404, code: 400001, "no model '\(modelID)'") }
+        return .json(200, .object([
+            ("model_id", .string(modelID)),
+            ("kind", .string("video")),
+            ("base_price_usd", .double(options.pricePerSecond)),
+            ("price_unit", .string("second")),
+        ]))
+    }
+
+    func file(_ name: String) -> SimulatedReply {
+        if random.chance(options.faults.downloadError) {
+            return SimulatedReply(status: 500, body: Array("internal error".utf8), contentType: "text/plain")
+        }
+        let id = name.hasSuffix(".mp4") ? String(name.dropLast(4)) : name
+        guard let job = jobs[id], job.status(at: now) == "completed" || (job.expires && now >= job.endsAt) else {
+            return SimulatedReply(status: 404, body: Array("not found".utf8), contentType: "text/plain")
+        }
+        return SimulatedReply(status: 200, body: SampleClip.bytes, contentType: "video/mp4")
+    }
+
+    // MARK: - Faults and counters
+
+    private func pollFault() -> SimulatedReply? {
+        let faults = options.faults
+        if random.chance(faults.rateLimited) {
+            return .error(429, code: 429001, "rate limited; retry in a moment", headers: [("Retry-After", "1")])
+        }
+        if random.chance(faults.pollServerError) {
+            return random.chance(0.5) ? .error(500, code: 500001, "internal error") : SimulatedReply(status: 502, body: Array("bad gateway".utf8), contentType: "text/plain")
+        }
+        if random.chance(faults.okWithErrorCode) {
+            return .error(200, code: 500001, "internal error")
+        }
+        if random.chance(faults.slowResponse) {
+            var reply = SimulatedReply.error(503, code: 503001, "slow")
+            reply.delivery = .after(faults.slowDelay)
+            return reply
+        }
+        return nil
+    }
+
+    private func notFound(_ id: String) -> SimulatedReply {
+        .error(404, code: 404001, "request '\(id)' does not exist, was deleted, or expired")
+    }
+
+    private static func timestamp(_ simulatedSeconds: Double) -> String {
+        "2026-01-01T00:00:00Z+\(Int(simulatedSeconds))s"
+    }
+
+    /// Everything counted, as `GET /_sim/stats` shows it.
+    func stats() -> SimJSON {
+        let current = now
+        return .object([
+            ("calls", .object(calls.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("accepted_submits", .int(accepted)),
+            ("accepted_by_body", .object(acceptedByBody.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("max_in_flight", .int(maxInFlight)),
+            ("requests", .object(order.compactMap { id in
+                guard let job = jobs[id] else { return nil }
+                return (id, .object([
+                    ("body_sha256", .string(job.bodyDigest)),
+                    ("outcome", .string(job.outcome.rawValue)),
+                    ("submit_fault", job.submitFault.map(SimJSON.string) ?? .null),
+                    ("expires", .bool(job.expires)),
+                    ("status", .string(job.status(at: current) ?? "expired")),
+                ]))
+            })),
+        ])
+    }
+}
+
+extension SampleClip {
+    /// The clip's bytes.
+    static let bytes: [UInt8] = decodeBase64(base64.filter { !$0.isWhitespace })
+
+    private static func decodeBase64(_ text: String) -> [UInt8] {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (index, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(character)] = UInt8(index)
+        }
+        var out: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for character in text.utf8 where character != UInt8(ascii: "=") {
+            let value = table[Int(character)]
+            guard value != 255 else { continue }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+}

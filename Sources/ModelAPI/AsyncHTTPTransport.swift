@@ -1,0 +1,181 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+/// `HTTPTransport` on AsyncHTTPClient. Two clients: one whose connections are pooled (polls, downloads), and one
+/// for submits that never reuses a connection (every submit says `Connection: close`, so none ever goes back to
+/// its pool). A delegate notes whether the request head was written, which is what tells a request that
+/// certainly did not start from one that may have.
+public final class AsyncHTTPTransport: HTTPTransport {
+    private let pooled: HTTPClient
+    private let fresh: HTTPClient
+    private let connectTimeout: Duration
+
+    /// Creates the transport; call `shutdown()` before it goes away.
+    public init(connectTimeout: Duration = .seconds(10)) {
+        self.connectTimeout = connectTimeout
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: connectTimeout.timeAmount)
+        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        configuration.decompression = .disabled
+        pooled = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var freshConfiguration = configuration
+        freshConfiguration.redirectConfiguration = .disallow
+        freshConfiguration.connectionPool = .init(idleTimeout: .milliseconds(1))
+        fresh = HTTPClient(eventLoopGroupProvider: .singleton, configuration: freshConfiguration)
+    }
+
+    /// Closes both clients' connections.
+    public func shutdown() async {
+        try? await pooled.shutdown()
+        try? await fresh.shutdown()
+    }
+
+    public func send(_ spec: HTTPRequestSpec, readTimeout: Duration) async throws(TransportFailure) -> HTTPReply {
+        let request: HTTPClient.Request
+        do {
+            var headers = HTTPHeaders()
+            for (name, value) in spec.headers { headers.add(name: name, value: value) }
+            request = try HTTPClient.Request(
+                url: spec.url,
+                method: HTTPMethod(rawValue: spec.method),
+                headers: headers,
+                body: spec.body.map { .bytes($0) }
+            )
+        } catch {
+            throw .notSent("invalid request: \(error)")
+        }
+        let delegate = CollectingDelegate(maxBytes: spec.maxResponseBytes)
+        let client = spec.freshConnection ? fresh : pooled
+        let deadline = NIODeadline.now() + (connectTimeout + readTimeout).timeAmount
+        let task = client.execute(request: request, delegate: delegate, deadline: deadline)
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            throw delegate.failure(for: error)
+        }
+    }
+
+    public func stream(
+        _ url: String,
+        readTimeout: Duration,
+        maxBytes: Int,
+        chunk: @escaping @Sendable ([UInt8]) throws -> Void
+    ) async throws -> HTTPReply {
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(url: url, method: .GET, headers: ["User-Agent": "shotrunner"])
+        } catch {
+            throw TransportFailure.notSent("invalid URL: \(error)")
+        }
+        let delegate = CollectingDelegate(maxBytes: maxBytes, chunk: chunk)
+        let deadline = NIODeadline.now() + (connectTimeout + readTimeout * 10).timeAmount
+        let task = pooled.execute(request: request, delegate: delegate, deadline: deadline)
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            if let local = delegate.chunkError { throw local }
+            throw delegate.failure(for: error)
+        }
+    }
+}
+
+/// Collects (or streams) a response and remembers whether the request head went out.
+private final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = HTTPReply
+
+    private struct State {
+        var headSent = false
+        var status = 0
+        var headers: [HTTPHeaderField] = []
+        var body: [UInt8] = []
+        var received = 0
+        var chunkError: (any Error)?
+        var tooLarge = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let maxBytes: Int
+    private let chunk: (@Sendable ([UInt8]) throws -> Void)?
+
+    init(maxBytes: Int, chunk: (@Sendable ([UInt8]) throws -> Void)? = nil) {
+        self.maxBytes = maxBytes
+        self.chunk = chunk
+    }
+
+    var chunkError: (any Error)? { state.withLockedValue { $0.chunkError } }
+
+    func didSendRequestHead(task: HTTPClient.Task<HTTPReply>, _ head: HTTPRequestHead) {
+        state.withLockedValue { $0.headSent = true }
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<HTTPReply>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        state.withLockedValue {
+            $0.status = Int(head.status.code)
+            $0.headers = head.headers.map { HTTPHeaderField($0.name, $0.value) }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<HTTPReply>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        let bytes = Array(buffer.readableBytesView)
+        let failure: (any Error)? = state.withLockedValue { state in
+            state.received += bytes.count
+            if state.received > maxBytes {
+                state.tooLarge = true
+                return TransportFailure.tooLarge(maxBytes)
+            }
+            if let chunk, (200..<300).contains(state.status) {
+                do {
+                    try chunk(bytes)
+                } catch {
+                    state.chunkError = error
+                    return error
+                }
+            } else {
+                state.body += bytes
+            }
+            return nil
+        }
+        if let failure { return task.eventLoop.makeFailedFuture(failure) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<HTTPReply>) throws -> HTTPReply {
+        state.withLockedValue { HTTPReply(status: $0.status, headers: $0.headers, body: $0.body) }
+    }
+
+    /// What a failed exchange means: nothing sent, or sent without a (complete) answer.
+    func failure(for error: any Error) -> TransportFailure {
+        if let failure = error as? TransportFailure { return failure }
+        let (sent, tooLarge) = state.withLockedValue { ($0.headSent, $0.tooLarge) }
+        if tooLarge { return .tooLarge(maxBytes) }
+        let reason = String(describing: error)
+        guard sent else { return .notSent(reason) }
+        let timedOut: Bool
+        if let client = error as? HTTPClientError {
+            timedOut = client == .readTimeout || client == .deadlineExceeded
+        } else {
+            timedOut = reason.lowercased().contains("timeout") || reason.lowercased().contains("deadline")
+        }
+        return .noAnswer(reason, timedOut: timedOut)
+    }
+}
+
+extension Duration {
+    /// The duration as NIO's `TimeAmount`.
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

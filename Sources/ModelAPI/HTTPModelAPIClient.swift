@@ -1,0 +1,201 @@
+import Crypto
+import Foundation
+
+/// The Model API over HTTP: requests built, answers parsed and classified. The token goes into the
+/// `Authorization` header of API calls only: never to output hosts, never into an error or a log.
+public struct HTTPModelAPIClient: ModelAPIClient {
+    /// Where and how to reach the API.
+    public struct Configuration: Sendable {
+        /// `https://model-api.runcomfy.net`, or the simulator's address.
+        public var baseURL: String
+        /// Read timeout for a submit (its body may carry data-URI images).
+        public var submitReadTimeout: Duration = .seconds(90)
+        /// Read timeout for status, result, cancel and model info.
+        public var pollReadTimeout: Duration = .seconds(30)
+        /// Read timeout between parts of a download.
+        public var downloadReadTimeout: Duration = .seconds(60)
+
+        /// Creates a configuration.
+        public init(baseURL: String) {
+            var base = baseURL
+            while base.hasSuffix("/") { base.removeLast() }
+            self.baseURL = base
+        }
+    }
+
+    /// The configuration in force.
+    public let configuration: Configuration
+    private let token: Token
+    private let transport: any HTTPTransport
+
+    /// Creates a client over a transport.
+    public init(configuration: Configuration, token: Token, transport: any HTTPTransport) {
+        self.configuration = configuration
+        self.token = token
+        self.transport = transport
+    }
+
+    private var apiHeaders: [(String, String)] {
+        [("Authorization", "Bearer " + token.value), ("Accept", "application/json"), ("User-Agent", "shotrunner")]
+    }
+
+    public func submit(modelID: String, body: [UInt8]) async throws(APIError) -> Submission {
+        // The model id goes into the path unescaped: its slashes are path segments.
+        let request = HTTPRequestSpec(
+            method: "POST",
+            url: "\(configuration.baseURL)/v1/models/\(modelID)",
+            headers: apiHeaders + [("Content-Type", "application/json"), ("Connection", "close")],
+            body: body,
+            freshConnection: true
+        )
+        let json = try await call(request, .submit, readTimeout: configuration.submitReadTimeout)
+        guard let id = json["request_id"] as? String, Submission.isValidRequestID(id) else {
+            throw APIError(.ambiguous, code: "no_request_id", httpStatus: 200, message: "the submit was answered without a usable request_id")
+        }
+        return Submission(
+            requestID: id,
+            statusURL: json["status_url"] as? String,
+            resultURL: json["result_url"] as? String,
+            cancelURL: json["cancel_url"] as? String
+        )
+    }
+
+    public func status(requestID: String) async throws(APIError) -> StatusReport {
+        let json = try await call(get(requestPath(requestID, "status")), .poll, readTimeout: configuration.pollReadTimeout)
+        guard let value = json["status"] as? String else {
+            throw APIError(.transient, code: "bad_response", httpStatus: 200, message: "the status answer has no status")
+        }
+        return StatusReport(state: RequestState(value), queuePosition: ResponseParser.integer(json["queue_position"]))
+    }
+
+    public func result(requestID: String) async throws(APIError) -> ResultReport {
+        let json = try await call(get(requestPath(requestID, "result") + "?include_cost=true"), .poll, readTimeout: configuration.pollReadTimeout)
+        let outputs = ResponseParser.outputs(json)
+        var state = (json["status"] as? String).map(RequestState.init) ?? .unknown("")
+        // A result that carries an output counts as completed, whatever its status says.
+        if !outputs.isEmpty { state = .completed }
+        let error = json["error"].flatMap { $0 is NSNull ? nil : ResponseParser.text(of: $0) }
+        return ResultReport(state: state, outputs: outputs, cost: ResponseParser.number(json["cost"]), error: error)
+    }
+
+    public func cancel(requestID: String) async throws(APIError) -> CancelReport {
+        var request = get(requestPath(requestID, "cancel"))
+        request.method = "POST"
+        let json = try await call(request, .poll, readTimeout: configuration.pollReadTimeout)
+        let state = (json["status"] as? String).map(RequestState.init)
+        let cancelled = (json["outcome"] as? String) == "cancelled" || state == .cancelled
+        return CancelReport(outcome: cancelled ? .cancelled : .notCancellable, state: state)
+    }
+
+    public func modelInfo(modelID: String) async throws(APIError) -> ModelInfo {
+        let json = try await call(get("/v1/models/\(modelID)"), .modelInfo, readTimeout: configuration.pollReadTimeout)
+        return ModelInfo(basePriceUSD: ResponseParser.number(json["base_price_usd"]), priceUnit: json["price_unit"] as? String)
+    }
+
+    public func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download {
+        let file: TemporaryFile
+        do {
+            file = try TemporaryFile(beside: path)
+        } catch {
+            throw APIError(.transient, code: "local_io", message: "cannot write beside \(path): \(error)")
+        }
+        let hasher = HashingSink(file: file)
+        do {
+            let reply = try await transport.stream(url, readTimeout: configuration.downloadReadTimeout, maxBytes: maxBytes) { chunk in
+                try hasher.write(chunk)
+            }
+            guard (200..<300).contains(reply.status) else {
+                file.discard()
+                throw ErrorClassifier.classify(status: reply.status, body: ErrorBody(), retryAfter: nil, call: .download)
+            }
+            let (bytes, digest) = hasher.finish()
+            try file.commit(to: path)
+            return Download(path: path, bytes: bytes, sha256: digest)
+        } catch let failure as TransportFailure {
+            file.discard()
+            throw ErrorClassifier.classify(failure, call: .download)
+        } catch let error as APIError {
+            file.discard()
+            throw error
+        } catch {
+            file.discard()
+            throw APIError(.transient, code: "local_io", message: "writing \(path) failed: \(error)")
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private func requestPath(_ id: String, _ action: String) -> String {
+        // A request id is checked before it is used in a path; anything else could walk elsewhere.
+        let safe = Submission.isValidRequestID(id) ? id : id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "invalid"
+        return "/v1/requests/\(safe)/\(action)"
+    }
+
+    private func get(_ path: String) -> HTTPRequestSpec {
+        HTTPRequestSpec(method: "GET", url: configuration.baseURL + path, headers: apiHeaders)
+    }
+
+    /// Sends, then sorts the answer: a JSON object on success; an `APIError` for every other outcome, including a
+    /// 2xx body carrying `error_code`.
+    private func call(_ request: HTTPRequestSpec, _ kind: CallKind, readTimeout: Duration) async throws(APIError) -> [String: Any] {
+        let reply: HTTPReply
+        do {
+            reply = try await transport.send(request, readTimeout: readTimeout)
+        } catch {
+            throw ErrorClassifier.classify(error, call: kind)
+        }
+        let json = ResponseParser.object(reply.body)
+        let retryAfter = ErrorClassifier.retryAfter(reply.header("Retry-After"))
+        guard (200..<300).contains(reply.status) else {
+            throw ErrorClassifier.classify(status: reply.status, body: ResponseParser.errorBody(json), retryAfter: retryAfter, call: kind)
+        }
+        guard let json else {
+            throw APIError(ErrorClassifier.afterSend(kind), code: "bad_response", httpStatus: reply.status, message: "the answer is not a JSON object")
+        }
+        if json["error_code"] != nil, !(json["error_code"] is NSNull) {
+            throw ErrorClassifier.classify(status: reply.status, body: ResponseParser.errorBody(json), retryAfter: retryAfter, call: kind)
+        }
+        return json
+    }
+}
+
+/// An API token. Its description is redacted, so it cannot leak through string interpolation.
+public struct Token: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The secret itself; use it only to build the `Authorization` header.
+    public let value: String
+
+    /// Wraps a token.
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+}
+
+/// Hashes what is written to a file, counting bytes.
+final class HashingSink: @unchecked Sendable {
+    private let file: TemporaryFile
+    private var hasher = SHA256()
+    private var count = 0
+    private let lock = NSLock()
+
+    init(file: TemporaryFile) {
+        self.file = file
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try file.write(bytes)
+        hasher.update(data: bytes)
+        count += bytes.count
+    }
+
+    func finish() -> (Int, String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let digest = hasher.finalize().map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        return (count, digest)
+    }
+}
