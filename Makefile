@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libyaml-dev pkg-config
+APT_PACKAGES := libyaml-dev pkg-config curl
 BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000
 BENCH_RUNS ?= 5

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// The simulated service: accounts, jobs, faults and counters. An actor, so concurrent calls see one consistent
 /// state; the HTTP layer only translates requests and replies.
@@ -148,8 +149,8 @@ actor SimulatorState {
         switch status {
         case "completed":
             fields.append(("output", .object([("video", .string("\(baseURL)/files/\(id).mp4"))])))
-            fields.append(("created_at", .string(Self.timestamp(job.submittedAt))))
-            fields.append(("finished_at", .string(Self.timestamp(job.endsAt))))
+            fields.append(("created_at", .string(timestamp(job.submittedAt))))
+            fields.append(("finished_at", .string(timestamp(job.endsAt))))
             let cost = Double(job.duration) * options.pricePerSecond * (job.sound ? 1.25 : 1)
             fields.append(("cost", .double((cost * 10_000).rounded() / 10_000)))
         case "failed":
@@ -216,8 +217,13 @@ actor SimulatorState {
         .error(404, code: 404001, "request '\(id)' does not exist, was deleted, or expired")
     }
 
-    private static func timestamp(_ simulatedSeconds: Double) -> String {
-        "2026-01-01T00:00:00Z+\(Int(simulatedSeconds))s"
+    /// When the simulator started, in wall-clock time: timestamps are that plus simulated seconds.
+    private let startedAt = Date()
+
+    private func timestamp(_ simulatedSeconds: Double) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: startedAt.addingTimeInterval(simulatedSeconds))
     }
 
     /// Everything counted, as `GET /_sim/stats` shows it.

@@ -4,6 +4,10 @@ import JobManifest
 enum CLIError: Error {
     /// Manifests with errors; their diagnostics have been printed already.
     case invalidManifests(count: Int)
+    /// Setup that cannot go on: no token, an unreadable token file, a simulator that cannot listen.
+    case setup(String)
+    /// A usage problem found after parsing (a bad combination of options or environment).
+    case usage(String)
 }
 
 /// The exit codes of every command (`docs/commands.md`).

@@ -31,6 +31,12 @@ public enum Entry {
         switch error {
         case CLIError.invalidManifests:
             return ExitStatus.invalidInput  // the diagnostics are already printed
+        case CLIError.setup(let message):
+            console.err("error: \(message)")
+            return ExitStatus.fatalSetup
+        case CLIError.usage(let message):
+            console.err("error: \(message)")
+            return ExitStatus.invalidInput
         default:
             // argument-parser's own: help and version (exit 0), usage errors (exit 2, not its 64).
             let message = RootCommand.fullMessage(for: error)

@@ -1,13 +1,17 @@
 import ArgumentParser
+import Foundation
 import JobManifest
+import ModelAPI
 
 /// `shotrunner plan MANIFEST [--json]`
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show the jobs a manifest makes, their seconds and estimated cost; submits nothing.",
         discussion: """
-            The price is shotrunner's built-in estimate (USD 0.112 per second, sound 25% more), labelled as such. \
+            With a token (RUNCOMFY_API_TOKEN, RUNCOMFY_TOKEN or --token-file), the price per second is asked of the \
+            API (model info, 5 s timeout); without one, or when the API cannot be reached, it is shotrunner's \
+            built-in estimate (USD 0.112 per second), labelled as such. Sound costs 25% more either way. \
             With --json, prints one document: {"manifest", "jobs": [{"id", "key", "duration", "sound", "shot_type", \
             "segments", "estimated_cost", "body"}], "totals": {"jobs", "seconds", "estimated_cost"}, "price": \
             {"per_second", "sound_factor", "source"}}; a local image appears in "body" as its file:// URL.
@@ -20,7 +24,13 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
-    func run() throws {
+    @Option(name: .customLong("base-url"), help: "The API's base URL (default: RUNCOMFY_BASE_URL, else https://model-api.runcomfy.net).")
+    var baseURL: String?
+
+    @Option(name: .customLong("token-file"), help: "Read the API token from this file (mode 600) instead of RUNCOMFY_API_TOKEN.")
+    var tokenFile: String?
+
+    func run() async throws {
         let console = Console()
         let plan: Manifest
         do {
@@ -30,7 +40,13 @@ struct PlanCommand: ParsableCommand {
             throw CLIError.invalidManifests(count: 1)
         }
         if !plan.warnings.isEmpty { console.err(DiagnosticRenderer.render(plan.warnings, path: manifest)) }
-        let prices = PriceList.estimate
+        let environment = ProcessInfo.processInfo.environment
+        let prices = await LivePrice.lookup(
+            modelID: plan.schema.modelID,
+            token: try Credentials.token(file: tokenFile, environment: environment),
+            baseURL: Credentials.baseURL(option: baseURL, environment: environment),
+            console: console
+        )
         console.out(json ? PlanReport.json(plan, prices: prices).pretty : PlanReport.table(plan, prices: prices))
     }
 }

@@ -1,0 +1,130 @@
+import APISimulator
+import ArgumentParser
+
+/// `shotrunner simulate`: a local stand-in for the RunComfy Model API.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Serve a local simulation of the RunComfy Model API.",
+        discussion: """
+            Prints 'listening on http://HOST:PORT' as its first line, then serves the API's endpoints (submit, \
+            status, result, cancel, model info), the output files (a small real MP4), and counters at \
+            GET /_sim/stats, until interrupted. Jobs go in_queue, in_progress, completed over a simulated render \
+            time; --clock-scale makes simulated seconds pass faster. Faults are drawn from --seed, each with its \
+            own probability. See docs/simulator.md.
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port = 0
+
+    @Option(help: "Seed for every random choice (render times, faults).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Accept only this bearer token (default: any non-empty token).")
+    var token: String?
+
+    @Option(name: .customLong("clock-scale"), help: "Real seconds per simulated second (0.001: a 60 s render takes 60 ms).")
+    var clockScale = 1.0
+
+    @Option(name: .customLong("render-seconds"), help: "Simulated render time range, MIN-MAX seconds.")
+    var renderSeconds = "30-90"
+
+    @Option(name: .customLong("queue-seconds"), help: "Simulated queueing time range, MIN-MAX seconds.")
+    var queueSeconds = "0-5"
+
+    @Option(name: .customLong("concurrency-limit"), help: "Jobs the account may have queued or running; past it, submits get 429.")
+    var concurrencyLimit: Int?
+
+    @Option(help: "Submits the account can pay for; past them, 400002.")
+    var balance: Int?
+
+    @Option(name: .customLong("price"), help: "USD per second of video.")
+    var pricePerSecond = 0.112
+
+    @Option(name: .customLong("fault-429"), help: "Probability of a 429 with Retry-After (submits and polls).")
+    var rateLimited = 0.0
+    @Option(name: .customLong("fault-503"), help: "Probability of a 503 before a submit is accepted.")
+    var unavailable = 0.0
+    @Option(name: .customLong("fault-500-after-accept"), help: "Probability of a 500 after a submit was accepted and billed.")
+    var errorAfterAccept = 0.0
+    @Option(name: .customLong("fault-lost-response"), help: "Probability that an accepted submit's answer is lost (connection closed).")
+    var lostResponse = 0.0
+    @Option(name: .customLong("fault-slow"), help: "Probability of an answer delayed by --slow-delay.")
+    var slow = 0.0
+    @Option(name: .customLong("slow-delay"), help: "Delay of a slow answer, in real seconds.")
+    var slowDelay = 2.0
+    @Option(name: .customLong("fault-poll-5xx"), help: "Probability of a 500/502 on a status or result call.")
+    var pollServerError = 0.0
+    @Option(name: .customLong("fault-failed"), help: "Probability that an accepted job ends failed.")
+    var jobFailure = 0.0
+    @Option(name: .customLong("fault-unknown-status"), help: "Probability of an unknown status value while a job renders.")
+    var unknownStatus = 0.0
+    @Option(name: .customLong("fault-200-error"), help: "Probability of an HTTP 200 carrying an error_code on a poll.")
+    var okWithErrorCode = 0.0
+    @Option(name: .customLong("fault-expire"), help: "Probability that a job's request id expires (404) once rendered.")
+    var expiry = 0.0
+    @Option(name: .customLong("fault-download"), help: "Probability of a 500 on an output download.")
+    var downloadError = 0.0
+
+    func validate() throws {
+        _ = try Self.range(renderSeconds, "--render-seconds")
+        _ = try Self.range(queueSeconds, "--queue-seconds")
+        guard clockScale > 0 else { throw ValidationError("--clock-scale must be positive.") }
+        for (name, value) in [("--fault-429", rateLimited), ("--fault-503", unavailable), ("--fault-500-after-accept", errorAfterAccept),
+            ("--fault-lost-response", lostResponse), ("--fault-slow", slow), ("--fault-poll-5xx", pollServerError),
+            ("--fault-failed", jobFailure), ("--fault-unknown-status", unknownStatus), ("--fault-200-error", okWithErrorCode),
+            ("--fault-expire", expiry), ("--fault-download", downloadError)] where !(0...1).contains(value) {
+            throw ValidationError("\(name) is a probability: give a number from 0 to 1.")
+        }
+    }
+
+    static func range(_ text: String, _ name: String) throws -> ClosedRange<Double> {
+        let parts = text.split(separator: "-").compactMap { Double($0) }
+        guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else {
+            throw ValidationError("\(name) takes MIN-MAX seconds, like 30-90.")
+        }
+        return parts[0]...parts[1]
+    }
+
+    var options: SimulatorOptions {
+        var options = SimulatorOptions()
+        options.host = host
+        options.port = port
+        options.seed = seed
+        options.token = token
+        options.clockScale = clockScale
+        options.renderSeconds = (try? Self.range(renderSeconds, "")) ?? 30...90
+        options.queueSeconds = (try? Self.range(queueSeconds, "")) ?? 0...5
+        options.concurrencyLimit = concurrencyLimit
+        options.balance = balance
+        options.pricePerSecond = pricePerSecond
+        options.faults.rateLimited = rateLimited
+        options.faults.unavailableBeforeAccept = unavailable
+        options.faults.errorAfterAccept = errorAfterAccept
+        options.faults.lostResponse = lostResponse
+        options.faults.slowResponse = slow
+        options.faults.slowDelay = slowDelay
+        options.faults.pollServerError = pollServerError
+        options.faults.jobFailure = jobFailure
+        options.faults.unknownStatus = unknownStatus
+        options.faults.okWithErrorCode = okWithErrorCode
+        options.faults.expiry = expiry
+        options.faults.downloadError = downloadError
+        return options
+    }
+
+    func run() async throws {
+        let simulator: RunningSimulator
+        do {
+            simulator = try await SimulatorServer.start(options)
+        } catch {
+            throw CLIError.setup("cannot start the simulator: \(error)")
+        }
+        Console().out("listening on \(simulator.baseURL)")
+        try await simulator.wait()
+    }
+}

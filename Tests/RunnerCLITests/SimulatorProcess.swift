@@ -1,0 +1,41 @@
+import Foundation
+
+/// `shotrunner simulate` running as its own process, for as long as a test needs it.
+final class SimulatorProcess {
+    let process = Process()
+    let baseURL: String
+
+    /// Starts the simulator with extra arguments and waits for its first line, `listening on URL`.
+    init(_ arguments: [String] = []) throws {
+        process.executableURL = CLIProcess.binary
+        process.arguments = ["simulate", "--port", "0"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        let handle = out.fileHandleForReading
+        while !line.contains(0x0A) {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        guard text.hasPrefix("listening on ") else {
+            process.terminate()
+            throw StartFailed(line: text)
+        }
+        baseURL = String(text.dropFirst("listening on ".count))
+    }
+
+    struct StartFailed: Error {
+        let line: String
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
