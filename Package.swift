@@ -39,12 +39,17 @@ var package = Package(
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "JobManifest", dependencies: ["YAML", crypto]),
         .target(name: "ModelAPI", dependencies: ["JobManifest", asyncHTTPClient, crypto, logging]),
+        .target(name: "ResultsLedger", dependencies: ["JobManifest"]),
+        .target(name: "Scheduling", dependencies: ["JobManifest", "ModelAPI", "ResultsLedger", logging]),
         .target(
             name: "APISimulator",
             dependencies: [hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), crypto, logging],
             exclude: ["Resources"]
         ),
-        .target(name: "RunnerCLI", dependencies: ["YAML", "JobManifest", "ModelAPI", "APISimulator", argumentParser, logging]),
+        .target(
+            name: "RunnerCLI",
+            dependencies: ["YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", argumentParser, logging]
+        ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),

@@ -1,4 +1,5 @@
 import JobManifest
+import ResultsLedger
 
 /// Failures the commands hand to `Entry`, the one place that turns errors into messages and exit codes.
 enum CLIError: Error {
@@ -8,6 +9,10 @@ enum CLIError: Error {
     case setup(String)
     /// A usage problem found after parsing (a bad combination of options or environment).
     case usage(String)
+    /// The run folder or its ledger failed.
+    case ledger(LedgerError)
+    /// The command finished and its status is already decided (its output printed).
+    case exit(Int32)
 }
 
 /// The exit codes of every command (`docs/commands.md`).

@@ -16,6 +16,21 @@ struct Console: Sendable {
         write(text + "\n", to: 2)
     }
 
+    /// Writes text to standard output as it is (no newline).
+    func write(_ text: String) {
+        write(text, to: 1)
+    }
+
+    /// Whether standard input and output are a terminal.
+    var isTerminal: Bool {
+        isatty(0) == 1 && isatty(1) == 1
+    }
+
+    /// Reads a line from standard input (nil at its end).
+    func readLine() -> String? {
+        Swift.readLine()
+    }
+
     private func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)
         var offset = 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JobManifest
+import ResultsLedger
 
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,12 @@ public enum Entry {
         case CLIError.usage(let message):
             console.err("error: \(message)")
             return ExitStatus.invalidInput
+        case CLIError.ledger(let error):
+            console.err("error: \(error)")
+            if case LedgerError.locked = error { return ExitStatus.locked }
+            return ExitStatus.localIO
+        case CLIError.exit(let status):
+            return status
         default:
             // argument-parser's own: help and version (exit 0), usage errors (exit 2, not its 64).
             let message = RootCommand.fullMessage(for: error)

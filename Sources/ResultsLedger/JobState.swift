@@ -1,0 +1,67 @@
+/// Where a job stands, as the ledger tells it (`status --json`'s `state`).
+public enum JobState: String, Sendable, CaseIterable, Comparable {
+    case pending
+    case submitting
+    case queued
+    case running
+    case rendered
+    case completed
+    case failed
+    case expired
+    case cancelled
+    case unknownOutcome = "unknown_outcome"
+    case downloadFailed = "download_failed"
+
+    /// Whether the job is done for good (a run does nothing more with it unless asked).
+    public var isFinal: Bool {
+        switch self {
+        case .completed, .failed, .expired, .cancelled, .unknownOutcome: true
+        default: false
+        }
+    }
+
+    public static func < (lhs: JobState, rhs: JobState) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// What the ledger knows of one job (for one key).
+public struct JobRecord: Sendable, Equatable {
+    public var id: String
+    public var key: String
+    public var state: JobState = .pending
+    public var requestID: String?
+    /// Submit intents written.
+    public var attempts = 0
+    public var outputs: [String] = []
+    /// Relative to the run folder.
+    public var file: String?
+    public var bytes: Int?
+    public var sha256: String?
+    /// What the API said it cost.
+    public var cost: Double?
+    /// The estimate written with the submit intent.
+    public var estimatedCost: Double?
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// The last status the API reported (kept even when unknown).
+    public var apiStatus: String?
+    /// Time of the first submit intent and of the render, for reports.
+    public var firstSubmitAt: String?
+    public var renderedAt: String?
+
+    public init(id: String, key: String) {
+        self.id = id
+        self.key = key
+    }
+
+    /// Whether this record has cost money (or may have): something was submitted.
+    public var wasSubmitted: Bool { attempts > 0 }
+
+    /// The spend this record counts for: the recorded cost, else the estimate, once submitted.
+    public var spend: Double {
+        guard wasSubmitted, state != .cancelled || cost != nil else { return 0 }
+        if state == .failed, requestID == nil { return 0 }
+        return cost ?? estimatedCost ?? 0
+    }
+}

@@ -1,0 +1,235 @@
+import Dispatch
+public import JobManifest
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A run folder's `ledger.jsonl`: read once at open (a torn last line moved to `ledger.jsonl.corrupt` and cut
+/// off), then appended to by group commit: lines handed in while a write is on its way go out together in the
+/// next write, and every caller returns only once its lines are fsync'd. Nothing is acted on before its line is
+/// durable.
+public actor Ledger {
+    /// The ledger's path.
+    public nonisolated let path: String
+    /// The events read at open.
+    public nonisolated let initialEvents: [LedgerEvent]
+    /// What opening repaired (a torn last line), for the user to hear about.
+    public nonisolated let repairs: [String]
+
+    private let fd: Int32
+    private let io = DispatchQueue(label: "shotrunner.ledger")
+    private var pending: [UInt8] = []
+    private var waiters: [CheckedContinuation<Void, any Error>] = []
+    private var flushing = false
+    private var failure: LedgerError?
+    /// Lines written and fsync'd, and the number of writes (each one fsync): group commit's measure.
+    public private(set) var linesWritten = 0
+    public private(set) var flushes = 0
+
+    /// Opens (creating) `folder/ledger.jsonl`. A line in the middle that cannot be read is an error unless
+    /// `repair` is set, which moves it to `ledger.jsonl.corrupt`.
+    public init(folder: String, repair: Bool = false) throws(LedgerError) {
+        path = folder + "/ledger.jsonl"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Self.ioError("open", path) }
+        var bytes: [UInt8]
+        do throws(LedgerError) {
+            bytes = try Self.readAll(descriptor, path: path)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        var notes: [String] = []
+        // A torn last line (a crash mid-write): set it aside, cut it off, before anything is appended.
+        if let last = bytes.last, last != 0x0A {
+            let cut = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+            let torn = Array(bytes[cut...])
+            do throws(LedgerError) {
+                try Self.appendToFile(path + ".corrupt", torn + [0x0A])
+                guard ftruncate(descriptor, off_t(cut)) == 0, fsync(descriptor) == 0 else { throw Self.ioError("truncate", path) }
+            } catch {
+                close(descriptor)
+                throw error
+            }
+            bytes.removeSubrange(cut...)
+            notes.append("the ledger's last line was torn (\(torn.count) bytes, a crash mid-write): moved to ledger.jsonl.corrupt")
+        }
+        var events: [LedgerEvent] = []
+        var kept: [UInt8] = []
+        var rewrote = false
+        var number = 0
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            if line.isEmpty { continue }
+            let text = String(decoding: line, as: UTF8.self)
+            do {
+                events.append(try LedgerLineParser.parse(text))
+                kept += line + [0x0A]
+            } catch {
+                guard repair else {
+                    close(descriptor)
+                    throw .corruptLine(number: number, text: text)
+                }
+                do throws(LedgerError) { try Self.appendToFile(path + ".corrupt", Array(line) + [0x0A]) } catch {
+                    close(descriptor)
+                    throw error
+                }
+                notes.append("ledger line \(number) could not be read: moved to ledger.jsonl.corrupt")
+                rewrote = true
+            }
+        }
+        var current = descriptor
+        if rewrote {
+            close(descriptor)
+            try Self.replace(path, with: kept)
+            current = open(path, O_RDWR | O_APPEND | O_CLOEXEC, 0o644)
+            guard current >= 0 else { throw Self.ioError("open", path) }
+        }
+        fd = current
+        initialEvents = events
+        repairs = notes
+    }
+
+    deinit {
+        close(fd)
+    }
+
+    /// Appends events and returns once they are on disk. The first caller to find no write under way does the
+    /// writing, for its lines and for every line handed in meanwhile; the others wait for it.
+    public func append(_ events: [LedgerEvent]) async throws(LedgerError) {
+        if let failure { throw failure }
+        for event in events { pending += Array((event.line + "\n").utf8) }
+        if flushing {
+            do {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    waiters.append(continuation)
+                }
+            } catch let error as LedgerError {
+                throw error
+            } catch {
+                throw .io(operation: "write", path: path, reason: "\(error)", errno: 0)
+            }
+            return
+        }
+        flushing = true
+        await flushAll()
+        flushing = false
+        if let failure { throw failure }
+    }
+
+    /// Appends one event.
+    public func append(_ event: LedgerEvent) async throws(LedgerError) {
+        try await append([event])
+    }
+
+    /// Writes everything pending, batch after batch, until nothing is left.
+    private func flushAll() async {
+        while !pending.isEmpty {
+            let batch = pending
+            let batchWaiters = waiters
+            pending = []
+            waiters = []
+            let descriptor = fd
+            let path = self.path
+            let result: LedgerError? = await withCheckedContinuation { continuation in
+                io.async {
+                    continuation.resume(returning: Self.writeDurably(descriptor, batch, path: path))
+                }
+            }
+            flushes += 1
+            if let result {
+                failure = result
+                for waiter in batchWaiters + waiters { waiter.resume(throwing: result) }
+                waiters = []
+                pending = []
+                return
+            }
+            linesWritten += batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            for waiter in batchWaiters { waiter.resume() }
+        }
+    }
+
+    // MARK: - File helpers
+
+    private static func writeDurably(_ fd: Int32, _ bytes: [UInt8], path: String) -> LedgerError? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return ioError("write", path)
+            }
+            offset += written
+        }
+        guard fsync(fd) == 0 else { return ioError("fsync", path) }
+        return nil
+    }
+
+    static func ioError(_ operation: String, _ path: String) -> LedgerError {
+        let code = errno
+        return .io(operation: operation, path: path, reason: String(cString: strerror(code)), errno: code)
+    }
+
+    static func readAll(_ fd: Int32, path: String) throws(LedgerError) -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var offset: off_t = 0
+        while true {
+            let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ioError("read", path)
+            }
+            if count == 0 { break }
+            result += chunk[0..<count]
+            offset += off_t(count)
+        }
+        return result
+    }
+
+    private static func appendToFile(_ path: String, _ bytes: [UInt8]) throws(LedgerError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ioError("open", path) }
+        defer { close(fd) }
+        if let failure = writeDurably(fd, bytes, path: path) { throw failure }
+    }
+
+    private static func replace(_ path: String, with bytes: [UInt8]) throws(LedgerError) {
+        let temporary = path + ".rewrite"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ioError("open", temporary) }
+        if let failure = writeDurably(fd, bytes, path: temporary) {
+            close(fd)
+            throw failure
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw ioError("rename", temporary) }
+    }
+}
+
+extension Ledger {
+    /// Reads a folder's ledger without locking or repairing it (for `status` and `report`, which only read).
+    /// A torn last line is ignored; an unreadable line in the middle is an error.
+    public static func readEvents(folder: String) throws(LedgerError) -> [LedgerEvent] {
+        let path = folder + "/ledger.jsonl"
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError("open", path) }
+        defer { close(fd) }
+        let bytes = try readAll(fd, path: path)
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var events: [LedgerEvent] = []
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            let text = String(decoding: line, as: UTF8.self)
+            do {
+                events.append(try LedgerLineParser.parse(text))
+            } catch {
+                if index == lines.count - 1 { break }  // torn last line: a writer may be mid-line
+                throw .corruptLine(number: index + 1, text: text)
+            }
+        }
+        return events
+    }
+}

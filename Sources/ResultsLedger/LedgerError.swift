@@ -1,0 +1,26 @@
+/// What can go wrong with a run folder and its ledger.
+public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another process holds the folder's lock.
+    case locked(pid: Int?)
+    /// A line in the middle of the ledger cannot be read (a torn last line is repaired instead).
+    case corruptLine(number: Int, text: String)
+    /// A file operation failed: disk full, read-only, the folder gone.
+    case io(operation: String, path: String, reason: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .locked(let pid):
+            "the run folder is locked by another shotrunner process" + (pid.map { " (pid \($0))" } ?? "")
+        case .corruptLine(let number, let text):
+            "ledger line \(number) cannot be read: \(text.prefix(120)) (run again with --repair-ledger to set it aside)"
+        case .io(let operation, let path, let reason, _):
+            "\(operation) \(path): \(reason)"
+        }
+    }
+
+    /// Whether the disk is full (free space, then run again).
+    public var isDiskFull: Bool {
+        if case .io(_, _, _, let code) = self { return code == 28 }  // ENOSPC
+        return false
+    }
+}

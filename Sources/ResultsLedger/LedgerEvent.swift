@@ -1,0 +1,76 @@
+public import JobManifest
+
+/// One line of `ledger.jsonl`: `{"v":1,"t":...,"event":...,"job":...,...}`. Events are appended, never changed.
+public struct LedgerEvent: Sendable, Equatable {
+    /// The kinds of event (`event` field).
+    public enum Kind: String, Sendable, CaseIterable {
+        case runStarted = "run_started"
+        case submitIntent = "submit_intent"
+        case submitted
+        case submitError = "submit_error"
+        case unknownOutcome = "unknown_outcome"
+        case status
+        case rendered
+        case downloaded
+        case downloadError = "download_error"
+        case failed
+        case expired
+        case cancelRequested = "cancel_requested"
+        case cancelled
+        case notCancellable = "not_cancellable"
+        case adopted
+        case runFinished = "run_finished"
+    }
+
+    /// The kind.
+    public var kind: Kind
+    /// UTC time, ISO 8601 with milliseconds.
+    public var time: String
+    /// The job id (empty for run-level events).
+    public var job: String
+    /// The other fields, in order.
+    public var fields: [(key: String, value: JSONValue)]
+
+    /// Creates an event.
+    public init(_ kind: Kind, job: String = "", time: String, _ fields: [(key: String, value: JSONValue)] = []) {
+        self.kind = kind
+        self.job = job
+        self.time = time
+        self.fields = fields
+    }
+
+    public static func == (lhs: LedgerEvent, rhs: LedgerEvent) -> Bool {
+        lhs.line == rhs.line
+    }
+
+    /// The JSON line (without its newline).
+    public var line: String {
+        JSONValue.object([("v", .int(1)), ("t", .string(time)), ("event", .string(kind.rawValue)), ("job", .string(job))] + fields).compact
+    }
+
+    /// A field's value.
+    public subscript(key: String) -> JSONValue? {
+        fields.first { $0.key == key }?.value
+    }
+
+    /// A string field.
+    public func string(_ key: String) -> String? {
+        if case .string(let value)? = self[key] { return value }
+        return nil
+    }
+
+    /// An integer field.
+    public func int(_ key: String) -> Int? {
+        if case .int(let value)? = self[key] { return value }
+        return nil
+    }
+
+    /// A number field.
+    public func number(_ key: String) -> Double? {
+        switch self[key] {
+        case .number(let value)?: value
+        case .int(let value)?: Double(value)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,141 @@
+public import JobManifest
+
+/// The ledger folded into state: per job id and key, what happened. `status`, `report` and resume all read the
+/// ledger through this one function.
+public struct LedgerFold: Sendable {
+    /// A job as the latest `run_started` listed it.
+    public struct PlannedJob: Sendable, Equatable {
+        public var id: String
+        public var key: String
+        public var duration: Int
+        public var sound: Bool
+        public var estimatedCost: Double
+    }
+
+    /// The base URL the folder was made against (the first `run_started`).
+    public var baseURL: String?
+    /// The manifest of the latest run.
+    public var manifestPath: String?
+    /// The jobs of the latest `run_started`, in order.
+    public var planned: [PlannedJob] = []
+    /// Records by job id, then key.
+    public var records: [String: [String: JobRecord]] = [:]
+    /// Key order per job id: the key most recently written last.
+    public var keyOrder: [String: [String]] = [:]
+
+    public init() {}
+
+    /// Folds events in order.
+    public init(_ events: [LedgerEvent]) {
+        for event in events { apply(event) }
+    }
+
+    /// The record for a job and key (a fresh pending one if the ledger has none).
+    public func record(_ id: String, key: String) -> JobRecord {
+        records[id]?[key] ?? JobRecord(id: id, key: key)
+    }
+
+    /// Every record of a job under keys other than `key` (renders superseded by an edit).
+    public func otherRecords(_ id: String, except key: String) -> [JobRecord] {
+        (keyOrder[id] ?? []).filter { $0 != key }.compactMap { records[id]?[$0] }
+    }
+
+    /// Spend over everything ever submitted from the folder: recorded cost, else the estimate.
+    public var spent: Double {
+        records.values.reduce(0) { total, byKey in total + byKey.values.reduce(0) { $0 + $1.spend } }
+    }
+
+    /// Applies one event.
+    public mutating func apply(_ event: LedgerEvent) {
+        switch event.kind {
+        case .runStarted:
+            if baseURL == nil { baseURL = event.string("base_url") }
+            manifestPath = event.string("manifest") ?? manifestPath
+            if case .array(let jobs)? = event["jobs"] {
+                planned = jobs.compactMap { item in
+                    guard case .object(let members) = item else { return nil }
+                    func field(_ name: String) -> JSONValue? { members.first { $0.key == name }?.value }
+                    guard case .string(let id)? = field("id"), case .string(let key)? = field("key") else { return nil }
+                    var duration = 0
+                    if case .int(let value)? = field("duration") { duration = value }
+                    var sound = false
+                    if case .bool(let value)? = field("sound") { sound = value }
+                    var cost = 0.0
+                    switch field("estimated_cost") {
+                    case .number(let value)?: cost = value
+                    case .int(let value)?: cost = Double(value)
+                    default: break
+                    }
+                    return PlannedJob(id: id, key: key, duration: duration, sound: sound, estimatedCost: cost)
+                }
+            }
+            return
+        case .runFinished:
+            return
+        default:
+            break
+        }
+        guard !event.job.isEmpty, let key = event.string("key") else { return }
+        var record = records[event.job]?[key] ?? JobRecord(id: event.job, key: key)
+        if records[event.job]?[key] == nil {
+            keyOrder[event.job, default: []].append(key)
+        }
+        switch event.kind {
+        case .submitIntent:
+            record.attempts += 1
+            record.state = .submitting
+            record.estimatedCost = event.number("estimated_cost") ?? record.estimatedCost
+            if record.firstSubmitAt == nil { record.firstSubmitAt = event.time }
+        case .submitted, .adopted:
+            record.requestID = event.string("request_id")
+            record.state = .queued
+            record.errorCode = nil
+            record.errorMessage = nil
+        case .submitError:
+            record.errorCode = event.string("code")
+            record.errorMessage = event.string("message")
+            // Not sent or throttled: it may go again; the terminal line, if any, follows.
+            if record.state == .submitting { record.state = .pending }
+        case .unknownOutcome:
+            record.state = .unknownOutcome
+            if let code = event.string("code") { record.errorCode = code }
+            if let message = event.string("message") { record.errorMessage = message }
+        case .status:
+            record.apiStatus = event.string("status")
+            if record.state == .queued || record.state == .running {
+                record.state = event.string("status") == "in_queue" ? .queued : .running
+            }
+        case .rendered:
+            record.state = .rendered
+            if case .array(let urls)? = event["outputs"] {
+                record.outputs = urls.compactMap { if case .string(let url) = $0 { url } else { nil } }
+            }
+            record.cost = event.number("cost") ?? record.cost
+            record.renderedAt = event.time
+        case .downloaded:
+            record.state = .completed
+            record.file = event.string("path")
+            record.bytes = event.int("bytes")
+            record.sha256 = event.string("sha256")
+        case .downloadError:
+            if case .bool(true)? = event["final"] { record.state = .downloadFailed }
+            record.errorCode = event.string("code")
+            record.errorMessage = event.string("message")
+        case .failed:
+            record.state = .failed
+            record.errorCode = event.string("code")
+            record.errorMessage = event.string("message")
+        case .expired:
+            record.state = .expired
+            record.errorCode = "expired"
+            record.errorMessage = event.string("message")
+        case .cancelled:
+            record.state = .cancelled
+        case .cancelRequested, .notCancellable:
+            break
+        case .runStarted, .runFinished:
+            break
+        }
+        records[event.job, default: [:]][key] = record
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import JobManifest
+import ResultsLedger
+import Scheduling
+
+/// How progress is shown: `line` (one live status line, for a terminal), `plain` (a line per state change),
+/// `json` (an object per line on stdout).
+enum ProgressMode: String, CaseIterable {
+    case auto, line, plain, json
+}
+
+/// Prints scheduler events as the chosen mode says, and keeps the counts for the live line.
+final class ProgressPrinter: @unchecked Sendable {
+    private let mode: ProgressMode
+    private let console: Console
+    private var states: [String: JobState] = [:]
+    private let lock = NSLock()
+    private let started = Date()
+    private let total: Int
+
+    init(mode: ProgressMode, console: Console, total: Int, isTerminal: Bool) {
+        self.mode = mode == .auto ? (isTerminal ? .line : .plain) : mode
+        self.console = console
+        self.total = total
+    }
+
+    func handle(_ event: SchedulerEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case .state(let job, let state, let detail):
+            states[job] = state
+            switch mode {
+            case .json:
+                var fields: [(key: String, value: JSONValue)] = [("t", .string(Timestamp.now())), ("event", .string("state")), ("job", .string(job)), ("state", .string(state.rawValue))]
+                if let detail { fields.append(("detail", .string(detail))) }
+                console.out(JSONValue.object(fields).compact)
+            case .plain:
+                console.out("\(Self.clock()) \(job): \(state.rawValue)" + (detail.map { " (\($0))" } ?? ""))
+            case .line, .auto:
+                let counts = Dictionary(grouping: states.values, by: { $0 }).mapValues(\.count)
+                let done = (counts[.completed] ?? 0) + (counts[.rendered] ?? 0)
+                let minutes = max(Date().timeIntervalSince(started) / 60, 1.0 / 60)
+                let rate = Double(done) / minutes
+                let parts = JobState.allCases.compactMap { state in counts[state].map { "\(state.rawValue) \($0)" } }
+                let eta = rate > 0 ? String(format: ", ETA %.1f min", Double(max(total - done, 0)) / rate) : ""
+                console.write("\r\u{1B}[2K\(done)/\(total) done, \(String(format: "%.1f", rate)) jobs/min\(eta) | " + parts.joined(separator: ", "))
+            }
+        case .paused(let duration):
+            if mode == .json {
+                console.out(JSONValue.object([("t", .string(Timestamp.now())), ("event", .string("paused")), ("seconds", .number(Double(duration.components.seconds)))]).compact)
+            } else if mode == .plain {
+                console.out("\(Self.clock()) submits paused for \(duration.components.seconds) s (rate limited)")
+            }
+        case .submitsStopped(let reason):
+            if mode == .json {
+                console.out(JSONValue.object([("t", .string(Timestamp.now())), ("event", .string("submits_stopped")), ("reason", .string(reason))]).compact)
+            } else {
+                console.err("\n\(Self.clock()) new submits stopped: \(reason)")
+            }
+        }
+    }
+
+    /// Ends the live line.
+    func finish() {
+        if mode == .line { console.write("\n") }
+    }
+
+    private static func clock() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import JobManifest
+import ResultsLedger
+
+/// The state of a run folder's jobs, from the ledger alone: `status`, `summary.json` and the end-of-run summary.
+struct RunSummary {
+    let records: [JobRecord]
+    let counts: [JobState: Int]
+    let baseURL: String?
+    let folder: String
+
+    /// The jobs listed (id, key), each with what the ledger says of it under that key.
+    init(fold: LedgerFold, jobs: [(id: String, key: String)], folder: String) {
+        records = jobs.map { fold.record($0.id, key: $0.key) }
+        counts = Dictionary(grouping: records, by: \.state).mapValues(\.count)
+        baseURL = fold.baseURL
+        self.folder = folder
+    }
+
+    /// The jobs of the folder's latest run, as its `run_started` listed them.
+    init(fold: LedgerFold, folder: String) {
+        self.init(fold: fold, jobs: fold.planned.map { ($0.id, $0.key) }, folder: folder)
+    }
+
+    func allCompleted(downloads: Bool) -> Bool {
+        records.allSatisfy { $0.state == .completed || (!downloads && $0.state == .rendered) }
+    }
+
+    var countsJSON: JSONValue {
+        .object(JobState.allCases.compactMap { state in counts[state].map { (state.rawValue, .int($0)) } })
+    }
+
+    /// `status --json`'s job entries.
+    var jobsJSON: JSONValue {
+        .array(records.map { record in
+            .object([
+                ("id", .string(record.id)),
+                ("key", .string(record.key)),
+                ("state", .string(record.state.rawValue)),
+                ("request_id", record.requestID.map(JSONValue.string) ?? .null),
+                ("attempts", .int(record.attempts)),
+                ("output", record.outputs.first.map(JSONValue.string) ?? .null),
+                ("file", record.file.map(JSONValue.string) ?? .null),
+                ("cost", record.cost.map { .number($0) } ?? .null),
+                ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
+            ])
+        })
+    }
+
+    /// Writes `summary.json` (through a temporary file and a rename).
+    func write(to path: String, exitCode: Int32, spent: Double) {
+        let document = JSONValue.object([
+            ("run_dir", .string(folder)),
+            ("base_url", baseURL.map(JSONValue.string) ?? .null),
+            ("finished_at", .string(Timestamp.now())),
+            ("exit_code", .int(Int(exitCode))),
+            ("spent_usd", .number(PriceList.rounded(spent))),
+            ("counts", countsJSON),
+            ("jobs", jobsJSON),
+        ])
+        let temporary = path + ".partial"
+        if (try? Data(document.pretty.utf8).write(to: URL(fileURLWithPath: temporary))) != nil {
+            _ = rename(temporary, path)
+        }
+    }
+
+    /// The closing summary for people.
+    func text(fatal: (any Error)?, ledgerFailure: (any Error)?, capReached: Bool) -> String {
+        var lines = ["\(records.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ")]
+        for record in records where [.failed, .expired, .unknownOutcome, .downloadFailed, .cancelled].contains(record.state) {
+            lines.append("  \(record.id): \(record.state.rawValue)" + (record.errorMessage.map { " (\($0))" } ?? ""))
+        }
+        if let fatal { lines.append("stopped: \(fatal)") }
+        if let ledgerFailure { lines.append("stopped: \(ledgerFailure); free space or fix the folder, then run again") }
+        if capReached { lines.append("stopped: --max-cost reached; raise it to submit the rest") }
+        lines.append("run folder: \(folder)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import JobManifest
+import ResultsLedger
+
+/// `shotrunner status RUN_DIR [--json]`
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show each job's state from a run folder's ledger alone (no manifest, no network).",
+        discussion: """
+            --json prints {"run_dir", "base_url", "jobs": [{"id", "key", "state", "request_id", "attempts", \
+            "output", "file", "cost", "error"}], "counts": {state: n}}.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The run folder.", valueName: "run-dir"))
+    var runDir: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let folder = RunFolderPaths.absolute(runDir)
+        let events: [LedgerEvent]
+        do {
+            events = try Ledger.readEvents(folder: folder)
+        } catch {
+            if case .io(_, _, _, let code) = error, code == 2 {  // ENOENT
+                throw CLIError.usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
+            }
+            throw CLIError.ledger(error)
+        }
+        let summary = RunSummary(fold: LedgerFold(events), folder: folder)
+        let console = Console()
+        if json {
+            console.out(JSONValue.object([
+                ("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null),
+                ("jobs", summary.jobsJSON), ("counts", summary.countsJSON),
+            ]).pretty)
+            return
+        }
+        let width = max(3, summary.records.map(\.id.count).max() ?? 0)
+        console.out("JOB" + String(repeating: " ", count: width - 3) + "  STATE            REQUEST")
+        for record in summary.records {
+            let state = record.state.rawValue
+            console.out(record.id + String(repeating: " ", count: width - record.id.count) + "  " + state + String(repeating: " ", count: max(1, 17 - state.count)) + (record.requestID ?? "-"))
+        }
+        console.out("")
+        console.out(summary.text(fatal: nil, ledgerFailure: nil, capReached: false))
+    }
+}

@@ -1,0 +1,340 @@
+import Foundation
+public import JobManifest
+public import ModelAPI
+public import ResultsLedger
+
+/// Runs a batch: at most `concurrency` jobs at once, topped up the moment one finishes; each job driven by its
+/// `JobLifecycle`, every step written to the ledger (and durable) before it is acted on. Shared concerns live
+/// here: the submit pause after a 429, the spend cap, a fatal stop, and interruption.
+public actor BatchScheduler<C: Clock> where C.Duration == Duration {
+    private let client: any ModelAPIClient
+    private let ledger: Ledger
+    private let folder: String
+    private let modelID: String
+    private let options: BatchOptions
+    private let clock: C
+    private let now: @Sendable () -> String
+    private let events: AsyncStream<SchedulerEvent>.Continuation?
+
+    private var random: SplitMix
+    private var schedule: PollSchedule
+    private var spent: Double
+    private var submitsStopped = false
+    private var everythingStopped = false
+    private var pausedUntil: C.Instant?
+    private var stopWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter = 0
+    private var result = BatchResult()
+
+    /// Creates a scheduler over a client, a ledger (already open), and a clock.
+    public init(
+        client: any ModelAPIClient,
+        ledger: Ledger,
+        folder: String,
+        modelID: String,
+        options: BatchOptions,
+        clock: C,
+        alreadySpent: Double,
+        now: @escaping @Sendable () -> String,
+        events: AsyncStream<SchedulerEvent>.Continuation? = nil
+    ) {
+        self.client = client
+        self.ledger = ledger
+        self.folder = folder
+        self.modelID = modelID
+        self.options = options
+        self.clock = clock
+        self.now = now
+        self.events = events
+        self.spent = alreadySpent
+        self.random = SplitMix(seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
+        self.schedule = PollSchedule(minimum: options.pollMinimum, maximum: options.pollMaximum)
+    }
+
+    /// Runs every planned job and returns how the batch ended.
+    public func run(_ runs: [PlannedRun]) async -> BatchResult {
+        await withTaskGroup(of: (String, JobLifecycle.Outcome).self) { group in
+            var pending = runs.makeIterator()
+            var running = 0
+            func startNext() -> Bool {
+                guard let next = pending.next() else { return false }
+                let label = next.body == nil ? next.id + " (superseded)" : next.id
+                group.addTask { (label, await self.drive(next)) }
+                return true
+            }
+            while running < max(1, options.concurrency), startNext() { running += 1 }
+            while let (id, outcome) = await group.next() {
+                result.outcomes[id] = outcome
+                if !startNext() { running -= 1 }
+            }
+        }
+        return result
+    }
+
+    /// The first SIGINT or SIGTERM: no new submits, no more polls; submits on the wire finish and are recorded.
+    public func interrupt() {
+        result.interrupted = true
+        stopSubmits(reason: "interrupted")
+        everythingStopped = true
+        wakeSleepers()
+    }
+
+    // MARK: - One job
+
+    private func drive(_ run: PlannedRun) async -> JobLifecycle.Outcome {
+        var machine = JobLifecycle(start: run.start, policy: options.policy, downloads: options.downloads)
+        var requestID = run.requestID
+        var lastStatus: String?
+        var submittedAt: C.Instant?
+        let startedAt = clock.now
+        var action = machine.handle(.began, schedule: schedule, using: &random)
+        while true {
+            switch action {
+            case .submit(let attempt, let wait):
+                guard let body = run.body else { return .leftPending(reason: "no body") }
+                guard await sleep(wait), await submitWindow() else { return .leftPending(reason: "submits stopped") }
+                if let cap = options.maxCost, spent + run.estimatedCost > cap + 1e-9 {
+                    result.costCapReached = true
+                    stopSubmits(reason: "--max-cost \(cap) reached")
+                    return .leftPending(reason: "--max-cost reached")
+                }
+                spent += run.estimatedCost
+                guard await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(PriceList.rounded(run.estimatedCost)))]) else {
+                    return .leftPending(reason: "ledger")
+                }
+                emit(run.id, .submitting, nil)
+                let bytes: [UInt8]
+                do {
+                    bytes = try Self.wireBody(body)
+                } catch {
+                    spent -= run.estimatedCost
+                    _ = await record(.failed, run, [("code", .string("image_changed")), ("message", .string("\(error)"))])
+                    emit(run.id, .failed, "\(error)")
+                    return .failed(code: "image_changed", message: "\(error)")
+                }
+                do {
+                    let submission = try await client.submit(modelID: modelID, body: bytes)
+                    requestID = submission.requestID
+                    submittedAt = clock.now
+                    guard await record(.submitted, run, [("request_id", .string(submission.requestID))]) else { return .leftRunning }
+                    emit(run.id, .queued, submission.requestID)
+                    action = machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, using: &random)
+                } catch {
+                    if error.kind == .notSent || error.kind == .throttled || error.kind == .rejected || error.kind == .fatal {
+                        spent -= run.estimatedCost  // it certainly did not start: nothing to pay for
+                    }
+                    if error.kind == .throttled { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
+                    guard await record(.submitError, run, Self.errorFields(error) + [("class", .string(error.kind.rawValue))]) else {
+                        return .leftPending(reason: "ledger")
+                    }
+                    action = machine.handle(.submitFailed(error), schedule: schedule, using: &random)
+                }
+
+            case .poll(let wait):
+                guard let id = requestID else { return .leftPending(reason: "no request id") }
+                guard await sleep(wait), !everythingStopped else { return .leftRunning }
+                if clock.now > startedAt.advanced(by: options.jobTimeout) {
+                    action = machine.handle(.timedOut, schedule: schedule, using: &random)
+                    continue
+                }
+                do {
+                    let report = try await client.result(requestID: id)
+                    let status = report.state.description
+                    if status != lastStatus, report.state != .completed {
+                        lastStatus = status
+                        guard await record(.status, run, [("status", .string(status))]) else { return .leftRunning }
+                        emit(run.id, report.state == .inQueue ? .queued : .running, status)
+                    }
+                    if report.state == .completed, !report.outputs.isEmpty {
+                        var fields: [(key: String, value: JSONValue)] = [("outputs", .array(report.outputs.map(JSONValue.string)))]
+                        if let cost = report.cost {
+                            fields.append(("cost", .number(cost)))
+                            spent += cost - run.estimatedCost
+                        }
+                        guard await record(.rendered, run, fields) else { return .leftRunning }
+                        if let submittedAt { schedule.observe(renderTime: submittedAt.duration(to: clock.now)) }
+                        emit(run.id, .rendered, nil)
+                    }
+                    action = machine.handle(.report(report), schedule: schedule, using: &random)
+                } catch {
+                    action = machine.handle(.pollFailed(error), schedule: schedule, using: &random)
+                }
+
+            case .download(let url, let attempt, let wait):
+                guard await sleep(wait) || attempt == 1 else { return .rendered }
+                let target = folder + "/" + run.fileName
+                do {
+                    let download = try await client.download(from: url, to: target, maxBytes: options.maxDownloadBytes)
+                    guard await record(.downloaded, run, [
+                        ("path", .string(run.fileName)), ("bytes", .int(download.bytes)), ("sha256", .string(download.sha256)),
+                    ]) else { return .rendered }
+                    emit(run.id, .completed, run.fileName)
+                    action = machine.handle(.downloaded, schedule: schedule, using: &random)
+                } catch {
+                    let next = machine.handle(.downloadFailed(error), schedule: schedule, using: &random)
+                    let final: Bool = if case .finish = next { true } else { false }
+                    guard await record(.downloadError, run, Self.errorFields(error) + [("attempt", .int(attempt)), ("final", .bool(final))]) else {
+                        return .rendered
+                    }
+                    action = next
+                }
+
+            case .finish(let outcome):
+                await finish(run, outcome)
+                return outcome
+            }
+        }
+    }
+
+    /// Writes the terminal line an outcome needs and reports it.
+    private func finish(_ run: PlannedRun, _ outcome: JobLifecycle.Outcome) async {
+        switch outcome {
+        case .completed, .leftRunning:
+            break
+        case .rendered:
+            emit(run.id, .rendered, nil)
+        case .failed(let code, let message):
+            _ = await record(.failed, run, [("code", .string(code)), ("message", .string(message))])
+            emit(run.id, .failed, message)
+        case .expired(let message):
+            _ = await record(.expired, run, [("message", .string(message))])
+            emit(run.id, .expired, message)
+        case .cancelled:
+            _ = await record(.cancelled, run, [])
+            emit(run.id, .cancelled, nil)
+        case .unknownOutcome(let code, let message):
+            _ = await record(.unknownOutcome, run, [("code", .string(code)), ("message", .string(message))])
+            emit(run.id, .unknownOutcome, message)
+        case .downloadFailed(let code, let message):
+            emit(run.id, .downloadFailed, "\(code): \(message)")
+        case .leftPending(let reason):
+            emit(run.id, .pending, reason)
+        case .stopBatch(let error):
+            if result.fatal == nil { result.fatal = error }
+            stopSubmits(reason: "\(error.code): \(error.message)")
+            emit(run.id, .pending, error.message)
+        case .stopRun(let error):
+            if result.fatal == nil { result.fatal = error }
+            stopSubmits(reason: "\(error.code): \(error.message)")
+            everythingStopped = true
+            wakeSleepers()
+        }
+    }
+
+    // MARK: - Shared state
+
+    private func stopSubmits(reason: String) {
+        guard !submitsStopped else { return }
+        submitsStopped = true
+        events?.yield(.submitsStopped(reason: reason))
+        wakeSleepers()
+    }
+
+    private func pauseSubmits(for duration: Duration) {
+        let until = clock.now.advanced(by: duration)
+        if pausedUntil.map({ until > $0 }) ?? true {
+            pausedUntil = until
+            events?.yield(.paused(duration))
+        }
+    }
+
+    /// Waits out a submit pause; `false` once submits have stopped.
+    private func submitWindow() async -> Bool {
+        while !submitsStopped, let until = pausedUntil, clock.now < until {
+            guard await sleep(clock.now.duration(to: until)) else { return false }
+        }
+        return !submitsStopped
+    }
+
+    /// Sleeps on the clock; wakes early (returning `false`) when the batch is stopping.
+    private func sleep(_ duration: Duration) async -> Bool {
+        guard duration > .zero else { return !everythingStopped }
+        if everythingStopped { return false }
+        let clock = self.clock
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await clock.sleep(for: duration) }
+            group.addTask { await self.waitForStop() }
+            await group.next()
+            group.cancelAll()
+        }
+        return !everythingStopped
+    }
+
+    private func waitForStop() async {
+        if everythingStopped || Task.isCancelled { return }
+        nextWaiter += 1
+        let token = nextWaiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if everythingStopped || Task.isCancelled { continuation.resume() } else { stopWaiters[token] = continuation }
+            }
+        } onCancel: {
+            Task { await self.wake(token) }
+        }
+    }
+
+    /// Ends one sleeper's wait (its sleep finished first, so its stop-waiter was cancelled).
+    private func wake(_ token: Int) {
+        stopWaiters.removeValue(forKey: token)?.resume()
+    }
+
+    /// Ends every wait: the batch is stopping.
+    private func wakeSleepers() {
+        guard everythingStopped else { return }
+        let waiters = stopWaiters
+        stopWaiters = [:]
+        for waiter in waiters.values { waiter.resume() }
+    }
+
+    /// Appends a job's line; on a ledger failure, stops everything (nothing may be acted on unrecorded).
+    private func record(_ kind: LedgerEvent.Kind, _ run: PlannedRun, _ fields: [(key: String, value: JSONValue)]) async -> Bool {
+        do {
+            try await ledger.append(LedgerEvent(kind, job: run.id, time: now(), [("key", .string(run.key))] + fields))
+            return true
+        } catch {
+            if result.ledgerFailure == nil { result.ledgerFailure = error }
+            stopSubmits(reason: "the ledger cannot be written: \(error)")
+            everythingStopped = true
+            wakeSleepers()
+            return false
+        }
+    }
+
+    private func emit(_ job: String, _ state: JobState, _ detail: String?) {
+        events?.yield(.state(job: job, state: state, detail: detail))
+    }
+
+    private static func errorFields(_ error: APIError) -> [(key: String, value: JSONValue)] {
+        var fields: [(key: String, value: JSONValue)] = [("code", .string(error.code)), ("message", .string(String(error.message.prefix(500))))]
+        if let status = error.httpStatus { fields.append(("http_status", .int(status))) }
+        return fields
+    }
+
+    /// The body as sent: local images as data URIs of their bytes, checked against the digest the key was made
+    /// from (an image edited since the manifest was read would render something other than its key says).
+    static func wireBody(_ body: RequestBody) throws -> [UInt8] {
+        Array(try body.json(encodingImages: { image in
+            let data = try Data(contentsOf: URL(fileURLWithPath: image.path))
+            guard data.count == image.byteCount else { throw ImageChanged(path: image.path) }
+            return "data:\(image.mediaType);base64," + data.base64EncodedString()
+        }).compact.utf8)
+    }
+
+    struct ImageChanged: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "the image \(path) changed after the manifest was read; run again" }
+    }
+}
+
+/// SplitMix64, for jitter that tests can seed.
+struct SplitMix: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

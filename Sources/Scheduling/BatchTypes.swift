@@ -1,0 +1,81 @@
+public import JobManifest
+public import ModelAPI
+public import ResultsLedger
+
+/// How a batch runs.
+public struct BatchOptions: Sendable {
+    /// Jobs the runner waits on at once (submitting, queued, rendering, downloading).
+    public var concurrency = 4
+    /// The folder's cumulative spend may not pass this (USD); new submits stop before it would.
+    public var maxCost: Double?
+    /// A job still rendering after this long (in this run) is left running for the next run.
+    public var jobTimeout: Duration = .seconds(3_600)
+    /// Fetch outputs (`--no-download` turns it off).
+    public var downloads = true
+    /// The largest output accepted.
+    public var maxDownloadBytes = 1 << 30
+    /// Polling bounds.
+    public var pollMinimum: Duration = .seconds(2)
+    public var pollMaximum: Duration = .seconds(30)
+    /// Retry rules.
+    public var policy = RetryPolicy()
+    /// Seeds jitter (tests); `nil` seeds from the system.
+    public var seed: UInt64?
+
+    public init() {}
+}
+
+/// One job to take care of in this run.
+public struct PlannedRun: Sendable {
+    /// The job id (`scene/shot~2`).
+    public var id: String
+    /// The key the ledger lines carry (an older key for a superseded render still being collected).
+    public var key: String
+    /// Where it starts.
+    public var start: JobLifecycle.Start
+    /// Its request id when it starts by polling.
+    public var requestID: String?
+    /// The body to submit (nil for a superseded render, which is never submitted again).
+    public var body: RequestBody?
+    /// The estimate counted against `--max-cost` at submit.
+    public var estimatedCost: Double
+    /// Where its output goes, relative to the run folder.
+    public var fileName: String
+
+    public init(id: String, key: String, start: JobLifecycle.Start, requestID: String? = nil, body: RequestBody?, estimatedCost: Double, fileName: String) {
+        self.id = id
+        self.key = key
+        self.start = start
+        self.requestID = requestID
+        self.body = body
+        self.estimatedCost = estimatedCost
+        self.fileName = fileName
+    }
+}
+
+/// Progress, as the scheduler reports it.
+public enum SchedulerEvent: Sendable, Equatable {
+    /// A job changed state.
+    case state(job: String, state: JobState, detail: String?)
+    /// Submits are paused (429) for this long.
+    case paused(Duration)
+    /// New submits stopped, and why.
+    case submitsStopped(reason: String)
+}
+
+/// How a batch ended.
+public struct BatchResult: Sendable {
+    /// Each job's outcome in this run.
+    public var outcomes: [String: JobLifecycle.Outcome] = [:]
+    /// `--max-cost` stopped new submits with jobs left.
+    public var costCapReached = false
+    /// A fatal API error stopped the batch.
+    public var fatal: APIError?
+    /// Stopped by a signal.
+    public var interrupted = false
+    /// The ledger could not be written.
+    public var ledgerFailure: LedgerError?
+
+    /// An empty result.
+    public init() {}
+}

@@ -1,0 +1,170 @@
+public import ModelAPI
+
+/// One job's lifecycle as a pure state machine: events in, the next action out. No I/O and no clock of its own,
+/// so every path (the money rules included) is tested directly; `BatchScheduler` performs the actions.
+public struct JobLifecycle: Sendable {
+    /// Where a job starts in this run, from what the ledger says of it.
+    public enum Start: Sendable, Equatable {
+        /// Nothing was sent (or it may be sent again): submit, after `previousAttempts` earlier intents.
+        case submit(previousAttempts: Int)
+        /// It has a request id and no end: poll it (never resubmit).
+        case poll
+        /// It rendered: fetch its output.
+        case download(outputs: [String])
+    }
+
+    /// What happened.
+    public enum Event: Sendable {
+        case began
+        case submitted(requestID: String)
+        case submitFailed(APIError)
+        case report(ResultReport)
+        case pollFailed(APIError)
+        case downloaded
+        case downloadFailed(APIError)
+        /// `--job-timeout` passed while it was still rendering.
+        case timedOut
+    }
+
+    /// What to do next.
+    public enum Action: Sendable, Equatable {
+        /// Write the submit intent, then send the submit (after a wait).
+        case submit(attempt: Int, after: Duration)
+        /// Ask for the result (after a wait).
+        case poll(after: Duration)
+        /// Fetch the output (after a wait).
+        case download(url: String, attempt: Int, after: Duration)
+        /// The job is done for this run.
+        case finish(Outcome)
+    }
+
+    /// How the job ends this run.
+    public enum Outcome: Sendable, Equatable {
+        case completed
+        /// Rendered, and `--no-download` asked to stop there.
+        case rendered
+        case failed(code: String, message: String)
+        case expired(message: String)
+        case cancelled
+        case unknownOutcome(code: String, message: String)
+        case downloadFailed(code: String, message: String)
+        /// Not submitted (or not accepted) this run; the next run tries again.
+        case leftPending(reason: String)
+        /// Still rendering at `--job-timeout`; the next run polls it.
+        case leftRunning
+        /// The batch must stop submitting (token, balance, model); the job stays pending.
+        case stopBatch(APIError)
+        /// The run must stop (the token was refused on a poll); the job is left for the next run.
+        case stopRun(APIError)
+    }
+
+    /// The state the service last reported.
+    public private(set) var lastState: RequestState?
+    /// Outputs once rendered.
+    public private(set) var outputs: [String] = []
+    /// Submits sent in this job's life (the ledger's earlier intents included).
+    public private(set) var attempts: Int
+    private var polls = 0
+    private var pollFailures = 0
+    private var downloadAttempts = 0
+    private let start: Start
+    private let policy: RetryPolicy
+    private let downloads: Bool
+    private let maxDownloadAttempts: Int
+
+    /// Creates a machine for a job starting at `start`.
+    public init(start: Start, policy: RetryPolicy = RetryPolicy(), downloads: Bool = true, maxDownloadAttempts: Int = 4) {
+        self.start = start
+        self.policy = policy
+        self.downloads = downloads
+        self.maxDownloadAttempts = maxDownloadAttempts
+        if case .submit(let previous) = start { attempts = previous } else { attempts = 0 }
+        if case .download(let urls) = start { outputs = urls }
+    }
+
+    /// The next action after an event.
+    public mutating func handle(_ event: Event, schedule: PollSchedule, using random: inout some RandomNumberGenerator) -> Action {
+        switch event {
+        case .began:
+            switch start {
+            case .submit:
+                attempts += 1
+                return .submit(attempt: attempts, after: .zero)
+            case .poll:
+                return .poll(after: .zero)
+            case .download(let urls):
+                return downloadOrFinish(urls, after: .zero)
+            }
+
+        case .submitted:
+            polls = 1
+            return .poll(after: schedule.delay(beforePoll: 1, using: &random))
+
+        case .submitFailed(let error):
+            switch policy.afterSubmit(error, attempt: attempts, using: &random) {
+            case .retry(let wait):
+                attempts += 1
+                return .submit(attempt: attempts, after: wait)
+            case .fail:
+                return .finish(.failed(code: error.code, message: error.message))
+            case .unknownOutcome:
+                return .finish(.unknownOutcome(code: error.code, message: error.message))
+            case .stopBatch:
+                return .finish(.stopBatch(error))
+            case .leavePending:
+                return .finish(.leftPending(reason: "\(error.code): \(error.message)"))
+            }
+
+        case .report(let report):
+            pollFailures = 0
+            lastState = report.state
+            switch report.state {
+            case .completed:
+                guard !report.outputs.isEmpty else {
+                    return .finish(.failed(code: "no_output", message: "the render completed without an output"))
+                }
+                outputs = report.outputs
+                return downloadOrFinish(outputs, after: .zero)
+            case .failed:
+                return .finish(.failed(code: "render_failed", message: report.error ?? "the render failed"))
+            case .cancelled:
+                return .finish(.cancelled)
+            case .inQueue, .inProgress, .unknown:
+                polls += 1
+                return .poll(after: schedule.delay(beforePoll: polls, using: &random))
+            }
+
+        case .pollFailed(let error):
+            pollFailures += 1
+            switch policy.afterPoll(error, failures: pollFailures, using: &random) {
+            case .retry(let wait):
+                return .poll(after: wait)
+            case .expired:
+                return .finish(.expired(message: error.message))
+            case .stopRun:
+                return .finish(.stopRun(error))
+            }
+
+        case .downloaded:
+            return .finish(.completed)
+
+        case .downloadFailed(let error):
+            guard downloadAttempts < maxDownloadAttempts, let url = outputs.first else {
+                return .finish(.downloadFailed(code: error.code, message: error.message))
+            }
+            downloadAttempts += 1
+            let wait = policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random)
+            return .download(url: url, attempt: downloadAttempts, after: wait)
+
+        case .timedOut:
+            return .finish(.leftRunning)
+        }
+    }
+
+    private mutating func downloadOrFinish(_ urls: [String], after wait: Duration) -> Action {
+        guard downloads else { return .finish(.rendered) }
+        guard let url = urls.first else { return .finish(.failed(code: "no_output", message: "no output URL")) }
+        downloadAttempts = 1
+        return .download(url: url, attempt: 1, after: wait)
+    }
+}

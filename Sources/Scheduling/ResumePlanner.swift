@@ -1,0 +1,97 @@
+public import JobManifest
+public import ResultsLedger
+
+/// Decides, from the manifest and the folded ledger, what each job needs in this run: the design's resume rules
+/// in one pure function (`ResumePlannerTests`).
+///
+/// | ledger says (for the job's current key) | this run |
+/// |---|---|
+/// | nothing, or not sent / throttled last time | submit |
+/// | an intent with no answer | write `unknown_outcome` first; then as `unknown_outcome` |
+/// | a request id and no end | poll it, never resubmit |
+/// | rendered, or `download_failed` | download from the recorded URL |
+/// | completed, file on disk | nothing |
+/// | completed, file gone | download again from the recorded URL |
+/// | `unknown_outcome` | nothing (reported), unless `--resubmit-unknown` |
+/// | failed, expired, cancelled | nothing, unless `--retry-failed` |
+/// | an older key with a request id and no end (the shot was edited) | collect it as `<id>.superseded-<key8>.mp4` |
+public struct ResumePlanner: Sendable {
+    /// What to do for the jobs of a run.
+    public struct Plan: Sendable {
+        /// Jobs to take care of, in manifest order (superseded renders after).
+        public var runs: [PlannedRun] = []
+        /// Jobs whose submit intent has no answer: `unknown_outcome` lines to write before anything else.
+        public var unanswered: [(id: String, key: String)] = []
+        /// Jobs that need nothing (completed, or final and not asked to go again).
+        public var settled: [String] = []
+        /// How many runs will submit.
+        public var submits: Int { runs.filter { if case .submit = $0.start { true } else { false } }.count }
+    }
+
+    public var retryFailed = false
+    public var resubmitUnknown = false
+    public var downloads = true
+
+    public init(retryFailed: Bool = false, resubmitUnknown: Bool = false, downloads: Bool = true) {
+        self.retryFailed = retryFailed
+        self.resubmitUnknown = resubmitUnknown
+        self.downloads = downloads
+    }
+
+    /// Plans `jobs` (already filtered by `--only`/`--shard`) against the ledger's fold.
+    public func plan(
+        _ jobs: [Job],
+        fold: LedgerFold,
+        prices: PriceList,
+        fileExists: (String) -> Bool
+    ) -> Plan {
+        var plan = Plan()
+        var superseded: [PlannedRun] = []
+        for job in jobs {
+            let key = job.key.description
+            let record = fold.record(job.id, key: key)
+            let fileName = job.id + ".mp4"
+            let cost = prices.cost(of: job.body)
+            func run(_ start: JobLifecycle.Start) -> PlannedRun {
+                PlannedRun(id: job.id, key: key, start: start, requestID: record.requestID, body: job.body, estimatedCost: cost, fileName: fileName)
+            }
+            switch record.state {
+            case .pending:
+                plan.runs.append(run(.submit(previousAttempts: record.attempts)))
+            case .submitting:
+                plan.unanswered.append((job.id, key))
+                if resubmitUnknown { plan.runs.append(run(.submit(previousAttempts: record.attempts))) } else { plan.settled.append(job.id) }
+            case .queued, .running:
+                plan.runs.append(run(.poll))
+            case .rendered, .downloadFailed:
+                if downloads { plan.runs.append(run(.download(outputs: record.outputs))) } else { plan.settled.append(job.id) }
+            case .completed:
+                if let file = record.file, fileExists(file) || !downloads {
+                    plan.settled.append(job.id)
+                } else {
+                    plan.runs.append(run(.download(outputs: record.outputs)))
+                }
+            case .unknownOutcome:
+                if resubmitUnknown { plan.runs.append(run(.submit(previousAttempts: record.attempts))) } else { plan.settled.append(job.id) }
+            case .failed, .expired, .cancelled:
+                if retryFailed { plan.runs.append(run(.submit(previousAttempts: record.attempts))) } else { plan.settled.append(job.id) }
+            }
+            // Renders of earlier versions of this shot still out there: paid for, so collected.
+            for old in fold.otherRecords(job.id, except: key) where old.requestID != nil {
+                let name = "\(job.id).superseded-\(String(old.key.dropFirst(3).prefix(8))).mp4"
+                let start: JobLifecycle.Start?
+                switch old.state {
+                case .queued, .running: start = .poll
+                case .rendered, .downloadFailed: start = downloads ? .download(outputs: old.outputs) : nil
+                case .completed: start = (old.file.map(fileExists) ?? false) || !downloads ? nil : .download(outputs: old.outputs)
+                default: start = nil
+                }
+                if let start {
+                    superseded.append(PlannedRun(id: job.id, key: old.key, start: start, requestID: old.requestID, body: nil, estimatedCost: 0, fileName: name))
+                }
+            }
+        }
+        plan.runs += superseded
+        return plan
+    }
+}
