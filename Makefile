@@ -54,10 +54,11 @@ bench-yaml: deps
 		--measure "shotrunner validate=$$bin/shotrunner validate" \
 		--limit "compose tree (Loader)=2,4" --limit "shotrunner validate=2.5,5"
 
-## demo: build and show the tool (rendering against the simulator arrives with the engine)
+## demo: build, then render manifests/storyboard.yaml against the built-in simulator into a new folder
 demo: build
-	$(SWIFT) run shotrunner --help
-	@echo "make demo: rendering manifests/storyboard.yaml against the built-in simulator arrives with the batch engine."
+	@out=renders/demo-$$(date +%Y%m%d-%H%M%S); \
+	$(SWIFT) run --skip-build shotrunner run manifests/storyboard.yaml --simulate --fresh --out $$out --progress plain && \
+	echo "videos, ledger.jsonl and summary.json are in $$out; try: .build/debug/shotrunner status $$out"
 
 clean:
 	rm -rf .build $(BENCH_DIR)

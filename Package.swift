@@ -28,6 +28,7 @@ var package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The system libyaml (Debian: libyaml-dev). Only the YAML module imports it.
@@ -42,6 +43,10 @@ var package = Package(
         .target(name: "ResultsLedger", dependencies: ["JobManifest"]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "ModelAPI", "ResultsLedger", logging]),
         .target(
+            name: "RunnerTestSupport",
+            dependencies: ["ModelAPI", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
+        .target(
             name: "APISimulator",
             dependencies: [hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), crypto, logging],
             exclude: ["Resources"]
@@ -55,6 +60,7 @@ var package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator"], exclude: ["Golden"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI"]),
     ]
 )

@@ -1,0 +1,228 @@
+import Foundation
+import JobManifest
+import ModelAPI
+import ResultsLedger
+import RunnerTestSupport
+import Scheduling
+import Testing
+import YAML
+
+/// The scheduler with a scripted client on a manual clock: the money rules end to end, in milliseconds.
+@Suite("Batch scheduler")
+struct BatchSchedulerTests {
+    struct Setup {
+        let folder: String
+        let ledger: Ledger
+        let clock = ManualClock()
+        let client = ScriptedAPIClient()
+        let jobs: [Job]
+    }
+
+    private func setup(jobs count: Int) throws -> Setup {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-batch-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let text = "version: 1\nshots:\n" + (1...count).map { "  - {id: s\($0), image: https://x.example/\($0).png, prompt: p}\n" }.joined()
+        let manifest = try ManifestReader().read(.text(text, name: "m.yaml"), name: "m.yaml", folder: "/")
+        return Setup(folder: folder, ledger: try Ledger(folder: folder), jobs: manifest.jobs)
+    }
+
+    private func runs(_ setup: Setup) -> [PlannedRun] {
+        ResumePlanner().plan(setup.jobs, fold: LedgerFold(), prices: .estimate) { _ in false }.runs
+    }
+
+    /// Runs the batch, advancing the manual clock until it finishes.
+    private func drive(_ setup: Setup, _ options: BatchOptions, runs: [PlannedRun]? = nil, alreadySpent: Double = 0, during: (@Sendable (BatchScheduler<ManualClock>) async -> Void)? = nil) async -> BatchResult {
+        var options = options
+        options.seed = 7
+        let scheduler = BatchScheduler(client: setup.client, ledger: setup.ledger, folder: setup.folder, modelID: "m", options: options, clock: setup.clock, alreadySpent: alreadySpent, now: { "t" })
+        let planned = runs ?? self.runs(setup)
+        return await withTaskGroup(of: BatchResult?.self) { group in
+            group.addTask { await scheduler.run(planned) }
+            group.addTask {
+                if let during { await during(scheduler) }
+                // Let the scheduler run until every job sleeps on the clock, then move to the next deadline.
+                for _ in 0..<100_000 {
+                    if Task.isCancelled { break }
+                    for _ in 0..<20 { await Task.yield() }
+                    if !setup.clock.advanceToNextDeadline() { await Task.yield() }
+                }
+                return nil
+            }
+            let result = await group.next()!
+            group.cancelAll()
+            return result ?? BatchResult()
+        }
+    }
+
+    private func states(_ setup: Setup) throws -> [String: JobState] {
+        let fold = LedgerFold(try Ledger.readEvents(folder: setup.folder))
+        return Dictionary(uniqueKeysWithValues: setup.jobs.map { ($0.id, fold.record($0.id, key: $0.key.description).state) })
+    }
+
+    @Test("every job completes; never more than --concurrency jobs are waited on at once")
+    func concurrency() async throws {
+        let setup = try setup(jobs: 12)
+        var options = BatchOptions()
+        options.concurrency = 3
+        let result = await drive(setup, options)
+        #expect(result.outcomes.values.allSatisfy { $0 == .completed })
+        #expect(try states(setup).values.allSatisfy { $0 == .completed })
+        #expect(setup.client.recorded.maxActiveJobs <= 3)
+        #expect(setup.client.recorded.submits == 12)
+        #expect(FileManager.default.fileExists(atPath: setup.folder + "/s7.mp4"))
+    }
+
+    @Test("the submit intent is durable in the ledger before the submit goes out")
+    func writeAhead() async throws {
+        let setup = try setup(jobs: 3)
+        let folder = setup.folder
+        let seen = LockedBox<[Bool]>([])
+        setup.client.onSubmit = { _, attempt in
+            let events = (try? Ledger.readEvents(folder: folder)) ?? []
+            let intents = events.filter { $0.kind == .submitIntent }.count
+            seen.mutate { $0.append(intents >= attempt) }
+            return Submission(requestID: "req_\(attempt)")
+        }
+        _ = await drive(setup, BatchOptions())
+        #expect(seen.value.count == 3 && seen.value.allSatisfy { $0 })
+    }
+
+    @Test("an ambiguous submit becomes unknown_outcome and is not resubmitted; a not-sent one is resent")
+    func ambiguousAndNotSent() async throws {
+        let setup = try setup(jobs: 2)
+        setup.client.onSubmit = { body, attempt in
+            if attempt == 1 { throw APIError(.ambiguous, code: "transport_dropped", message: "dropped") }
+            if attempt == 2 { throw APIError(.notSent, code: "transport_not_sent", message: "refused") }
+            return Submission(requestID: "req_\(attempt)")
+        }
+        var options = BatchOptions()
+        options.concurrency = 1
+        _ = await drive(setup, options)
+        let states = try states(setup)
+        #expect(states["s1"] == .unknownOutcome)
+        #expect(states["s2"] == .completed)
+        #expect(setup.client.recorded.submits == 3)
+    }
+
+    @Test("a 429 pauses new submits for everyone while polls go on")
+    func throttlePausesSubmits() async throws {
+        let setup = try setup(jobs: 6)
+        let times = LockedBox<[Duration]>([])
+        let pollsDuringPause = LockedBox(0)
+        let clock = setup.clock
+        setup.client.onSubmit = { _, attempt in
+            times.mutate { $0.append(clock.now.offset) }
+            if attempt == 2 { throw APIError(.throttled, code: "http_429", message: "slow down", retryAfter: .seconds(30)) }
+            return Submission(requestID: "req_\(attempt)")
+        }
+        setup.client.onResult = { id, poll in
+            if clock.now.offset < .seconds(30) { pollsDuringPause.mutate { $0 += 1 } }
+            return poll >= 2 ? ResultReport(state: .completed, outputs: ["https://o/\(id).mp4"]) : ResultReport(state: .inProgress)
+        }
+        var options = BatchOptions()
+        options.concurrency = 3
+        _ = await drive(setup, options)
+        let submitTimes = times.value
+        #expect(submitTimes.count == 7)
+        // The second submit is throttled: no submit goes out in the 30 seconds after it (those at the same
+        // instant were already on their way), while the polls of the jobs in flight go on.
+        let throttledAt = submitTimes[1]
+        #expect(!submitTimes.contains { $0 > throttledAt && $0 < throttledAt + .seconds(30) })
+        #expect(submitTimes.filter { $0 >= throttledAt + .seconds(30) }.count >= 4)
+        #expect(pollsDuringPause.value >= 2)
+        #expect(try states(setup).values.allSatisfy { $0 == .completed })
+    }
+
+    @Test("a fatal error stops new submits; jobs in flight are still polled and downloaded")
+    func fatalStopsSubmits() async throws {
+        let setup = try setup(jobs: 5)
+        setup.client.onSubmit = { _, attempt in
+            if attempt == 3 { throw APIError(.fatal, code: "api_400002", message: "no balance") }
+            return Submission(requestID: "req_\(attempt)")
+        }
+        setup.client.onResult = { id, poll in
+            poll >= 5 ? ResultReport(state: .completed, outputs: ["https://o/\(id).mp4"]) : ResultReport(state: .inProgress)
+        }
+        var options = BatchOptions()
+        options.concurrency = 3
+        let result = await drive(setup, options)
+        #expect(result.fatal?.code == "api_400002")
+        let states = try states(setup)
+        #expect(states.values.filter { $0 == .completed }.count == 2)
+        #expect(states.values.filter { $0 == .pending }.count == 3)
+        #expect(setup.client.recorded.submits == 3)
+    }
+
+    @Test("--max-cost counts the folder's spend and stops submits before it would pass")
+    func maxCost() async throws {
+        let setup = try setup(jobs: 6)
+        var options = BatchOptions()
+        options.concurrency = 1
+        options.maxCost = 2.0  // 0.56 each: 0.3 already spent + 3 jobs = 1.98
+        let result = await drive(setup, options, alreadySpent: 0.3)
+        #expect(result.costCapReached)
+        #expect(setup.client.recorded.submits == 3)
+    }
+
+    @Test("poll errors never fail a job; a 404 expires it")
+    func pollErrors() async throws {
+        let setup = try setup(jobs: 2)
+        setup.client.onResult = { id, poll in
+            if id == "req_1" { throw APIError(.expired, code: "api_404001", message: "gone") }
+            if poll < 6 { throw APIError(.transient, code: "http_502", message: "bad gateway") }
+            return ResultReport(state: .completed, outputs: ["https://o/\(id).mp4"])
+        }
+        _ = await drive(setup, BatchOptions())
+        let states = try states(setup)
+        #expect(states["s1"] == .expired)
+        #expect(states["s2"] == .completed)
+    }
+
+    @Test("a job still rendering at --job-timeout is left running for the next run")
+    func jobTimeout() async throws {
+        let setup = try setup(jobs: 1)
+        setup.client.onResult = { _, _ in ResultReport(state: .inProgress) }
+        var options = BatchOptions()
+        options.jobTimeout = .seconds(120)
+        let result = await drive(setup, options)
+        #expect(result.outcomes["s1"] == .leftRunning)
+        #expect(try states(setup)["s1"] == .queued || states(setup)["s1"] == .running)
+    }
+
+    @Test("an interrupt stops submits and polls; submits on the wire are recorded")
+    func interrupt() async throws {
+        let setup = try setup(jobs: 6)
+        setup.client.onResult = { _, _ in ResultReport(state: .inProgress) }
+        var options = BatchOptions()
+        options.concurrency = 2
+        let result = await drive(setup, options) { scheduler in
+            while setup.client.recorded.submits < 2 { await Task.yield() }
+            await scheduler.interrupt()
+        }
+        #expect(result.interrupted)
+        #expect(setup.client.recorded.submits == 2)
+        let states = try states(setup)
+        #expect(states.values.filter { $0 == .queued || $0 == .running }.count == 2)
+        #expect(states.values.filter { $0 == .pending }.count == 4)
+    }
+}
+
+/// A value shared with `@Sendable` closures under a lock.
+final class LockedBox<Value>: @unchecked Sendable {
+    private var stored: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+
+    func mutate(_ change: (inout Value) -> Void) {
+        lock.lock()
+        change(&stored)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,154 @@
+import ModelAPI
+import Scheduling
+import Testing
+
+/// The job state machine, with no I/O: every money rule at the level where it is decided.
+/// Durations equal within a millisecond (jitter arithmetic rounds).
+func approx(_ a: Duration, _ b: Duration) -> Bool {
+    abs((a - b) / .milliseconds(1)) < 1
+}
+
+@Suite("Job lifecycle")
+struct JobLifecycleTests {
+    struct Fixed: RandomNumberGenerator {
+        mutating func next() -> UInt64 { 1 << 63 }  // jitter factor 1.0
+    }
+
+    var random = Fixed()
+    let schedule = PollSchedule(minimum: .seconds(2), maximum: .seconds(30))
+
+    private func error(_ kind: APIError.Kind, retryAfter: Duration? = nil) -> APIError {
+        APIError(kind, code: "c", message: "m", retryAfter: retryAfter)
+    }
+
+    @Test("a new job submits, then polls, then downloads, then completes")
+    mutating func happyPath() {
+        var machine = JobLifecycle(start: .submit(previousAttempts: 0))
+        #expect(machine.handle(.began, schedule: schedule, using: &random) == .submit(attempt: 1, after: .zero))
+        guard case .poll = machine.handle(.submitted(requestID: "r"), schedule: schedule, using: &random) else { Issue.record("no poll"); return }
+        guard case .poll = machine.handle(.report(ResultReport(state: .inQueue)), schedule: schedule, using: &random) else { Issue.record("no poll"); return }
+        let done = machine.handle(.report(ResultReport(state: .completed, outputs: ["u"])), schedule: schedule, using: &random)
+        #expect(done == .download(url: "u", attempt: 1, after: .zero))
+        #expect(machine.handle(.downloaded, schedule: schedule, using: &random) == .finish(.completed))
+    }
+
+    @Test("a submit that did not start goes again, after Retry-After at least; attempts count on")
+    mutating func notSentAndThrottled() {
+        var machine = JobLifecycle(start: .submit(previousAttempts: 2))
+        #expect(machine.handle(.began, schedule: schedule, using: &random) == .submit(attempt: 3, after: .zero))
+        guard case .submit(4, let wait) = machine.handle(.submitFailed(error(.notSent)), schedule: schedule, using: &random) else {
+            Issue.record("not resent")
+            return
+        }
+        #expect(wait > .zero)
+        guard case .submit(5, let wait2) = machine.handle(.submitFailed(error(.throttled, retryAfter: .seconds(40))), schedule: schedule, using: &random) else {
+            Issue.record("not resent")
+            return
+        }
+        #expect(wait2 >= .seconds(40))
+    }
+
+    @Test("a submit that may have started is never resent: unknown_outcome", arguments: [APIError.Kind.ambiguous, .transient])
+    mutating func ambiguous(kind: APIError.Kind) {
+        var machine = JobLifecycle(start: .submit(previousAttempts: 0))
+        _ = machine.handle(.began, schedule: schedule, using: &random)
+        #expect(machine.handle(.submitFailed(error(kind)), schedule: schedule, using: &random) == .finish(.unknownOutcome(code: "c", message: "m")))
+    }
+
+    @Test("a rejected input fails the job; a fatal error stops the batch")
+    mutating func rejectedAndFatal() {
+        var machine = JobLifecycle(start: .submit(previousAttempts: 0))
+        _ = machine.handle(.began, schedule: schedule, using: &random)
+        #expect(machine.handle(.submitFailed(error(.rejected)), schedule: schedule, using: &random) == .finish(.failed(code: "c", message: "m")))
+        var other = JobLifecycle(start: .submit(previousAttempts: 0))
+        _ = other.handle(.began, schedule: schedule, using: &random)
+        #expect(other.handle(.submitFailed(error(.fatal)), schedule: schedule, using: &random) == .finish(.stopBatch(error(.fatal))))
+    }
+
+    @Test("after every attempt failed to get through, the job stays pending")
+    mutating func exhausted() {
+        var machine = JobLifecycle(start: .submit(previousAttempts: 0), policy: RetryPolicy(maxSubmitAttempts: 2))
+        _ = machine.handle(.began, schedule: schedule, using: &random)
+        _ = machine.handle(.submitFailed(error(.notSent)), schedule: schedule, using: &random)
+        guard case .finish(.leftPending) = machine.handle(.submitFailed(error(.notSent)), schedule: schedule, using: &random) else {
+            Issue.record("not left pending")
+            return
+        }
+    }
+
+    @Test("a resumed job with a request id polls and never submits")
+    mutating func resumePolls() {
+        var machine = JobLifecycle(start: .poll)
+        #expect(machine.handle(.began, schedule: schedule, using: &random) == .poll(after: .zero))
+        #expect(machine.attempts == 0)
+    }
+
+    @Test("poll errors never fail a job: they back off; 404 expires it; a refused token stops the run")
+    mutating func pollErrors() {
+        var machine = JobLifecycle(start: .poll)
+        _ = machine.handle(.began, schedule: schedule, using: &random)
+        var previous = Duration.zero
+        for _ in 0..<5 {
+            guard case .poll(let wait) = machine.handle(.pollFailed(error(.transient)), schedule: schedule, using: &random) else {
+                Issue.record("gave up polling")
+                return
+            }
+            #expect(wait >= previous)
+            previous = wait
+        }
+        #expect(machine.handle(.pollFailed(error(.expired)), schedule: schedule, using: &random) == .finish(.expired(message: "m")))
+        var other = JobLifecycle(start: .poll)
+        _ = other.handle(.began, schedule: schedule, using: &random)
+        #expect(other.handle(.pollFailed(error(.fatal)), schedule: schedule, using: &random) == .finish(.stopRun(error(.fatal))))
+    }
+
+    @Test("unknown statuses keep it polling; failed and cancelled end it")
+    mutating func statuses() {
+        var machine = JobLifecycle(start: .poll)
+        _ = machine.handle(.began, schedule: schedule, using: &random)
+        guard case .poll = machine.handle(.report(ResultReport(state: .unknown("warming_up"))), schedule: schedule, using: &random) else {
+            Issue.record("stopped on an unknown status")
+            return
+        }
+        #expect(machine.handle(.report(ResultReport(state: .failed, error: "boom")), schedule: schedule, using: &random) == .finish(.failed(code: "render_failed", message: "boom")))
+        var other = JobLifecycle(start: .poll)
+        _ = other.handle(.began, schedule: schedule, using: &random)
+        #expect(other.handle(.report(ResultReport(state: .cancelled)), schedule: schedule, using: &random) == .finish(.cancelled))
+    }
+
+    @Test("downloads retry a bounded number of times, then download_failed; --no-download stops at rendered")
+    mutating func downloads() {
+        var machine = JobLifecycle(start: .download(outputs: ["u"]), maxDownloadAttempts: 3)
+        #expect(machine.handle(.began, schedule: schedule, using: &random) == .download(url: "u", attempt: 1, after: .zero))
+        guard case .download(_, 2, _) = machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random) else { Issue.record("no retry"); return }
+        guard case .download(_, 3, _) = machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random) else { Issue.record("no retry"); return }
+        #expect(machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random) == .finish(.downloadFailed(code: "c", message: "m")))
+        var stop = JobLifecycle(start: .poll, downloads: false)
+        _ = stop.handle(.began, schedule: schedule, using: &random)
+        #expect(stop.handle(.report(ResultReport(state: .completed, outputs: ["u"])), schedule: schedule, using: &random) == .finish(.rendered))
+    }
+
+    @Test("a job still rendering at the timeout is left running")
+    mutating func timeout() {
+        var machine = JobLifecycle(start: .poll)
+        _ = machine.handle(.began, schedule: schedule, using: &random)
+        #expect(machine.handle(.timedOut, schedule: schedule, using: &random) == .finish(.leftRunning))
+    }
+
+    @Test("polling learns from render times: the first poll comes at half the median observed")
+    mutating func adaptivePolling() {
+        var learned = PollSchedule(minimum: .seconds(2), maximum: .seconds(60))
+        #expect(approx(learned.delay(beforePoll: 1, using: &random), .seconds(2)))
+        for seconds in [40, 50, 60] { learned.observe(renderTime: .seconds(seconds)) }
+        #expect(approx(learned.delay(beforePoll: 1, using: &random), .seconds(25)))
+        #expect(approx(learned.delay(beforePoll: 3, using: &random), .seconds(4.5)))
+        #expect(approx(learned.delay(beforePoll: 40, using: &random), .seconds(60)))
+    }
+
+    @Test("backoff doubles up to its cap and honours Retry-After", arguments: [(1, 1), (2, 2), (3, 4), (7, 60), (20, 60)])
+    mutating func backoff(attempt: Int, seconds: Int) {
+        let backoff = Backoff(base: .seconds(1), cap: .seconds(60))
+        #expect(approx(backoff.delay(afterAttempt: attempt, using: &random), .seconds(seconds)))
+        #expect(backoff.delay(afterAttempt: attempt, retryAfter: .seconds(90), using: &random) == .seconds(90))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import JobManifest
+import ResultsLedger
+import Testing
+
+@Suite("Ledger file")
+struct LedgerTests {
+    private func folder() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-ledger-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    private func event(_ index: Int) -> LedgerEvent {
+        LedgerEvent(.submitIntent, job: "j\(index)", time: "2026-11-26T00:00:00.000Z", [("key", .string("k")), ("attempt", .int(1))])
+    }
+
+    @Test("lines appended are read back, in order")
+    func roundTrip() async throws {
+        let path = try folder()
+        let ledger = try Ledger(folder: path)
+        for index in 0..<5 { try await ledger.append(event(index)) }
+        let reopened = try Ledger(folder: path)
+        #expect(reopened.initialEvents.map(\.job) == (0..<5).map { "j\($0)" })
+        #expect(try Ledger.readEvents(folder: path).count == 5)
+    }
+
+    @Test("group commit: many lines handed in at once share fsyncs, and each caller returns only once durable")
+    func groupCommit() async throws {
+        let path = try folder()
+        let ledger = try Ledger(folder: path)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask { try? await ledger.append(self.event(index)) }
+            }
+        }
+        let lines = await ledger.linesWritten
+        let flushes = await ledger.flushes
+        #expect(lines == 200)
+        #expect(flushes < 200)
+        #expect(try Ledger.readEvents(folder: path).count == 200)
+    }
+
+    @Test("a torn last line is moved to ledger.jsonl.corrupt and cut off before anything is appended")
+    func tornLine() async throws {
+        let path = try folder()
+        let ledger = try Ledger(folder: path)
+        try await ledger.append(event(1))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path + "/ledger.jsonl"))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"v":1,"t":"x","event":"submi"#.utf8))
+        try handle.close()
+        let reopened = try Ledger(folder: path)
+        #expect(reopened.initialEvents.count == 1)
+        #expect(reopened.repairs.count == 1)
+        let corrupt = try String(contentsOfFile: path + "/ledger.jsonl.corrupt", encoding: .utf8)
+        #expect(corrupt.contains("submi"))
+        try await reopened.append(event(2))
+        #expect(try Ledger.readEvents(folder: path).map(\.job) == ["j1", "j2"])
+    }
+
+    @Test("an unreadable line in the middle is an error naming it; --repair-ledger sets it aside")
+    func corruptMiddle() async throws {
+        let path = try folder()
+        let lines = [event(1).line, "this is not json", event(2).line].joined(separator: "\n") + "\n"
+        try lines.write(toFile: path + "/ledger.jsonl", atomically: true, encoding: .utf8)
+        #expect(throws: LedgerError.corruptLine(number: 2, text: "this is not json")) { try Ledger(folder: path) }
+        let repaired = try Ledger(folder: path, repair: true)
+        #expect(repaired.initialEvents.map(\.job) == ["j1", "j2"])
+        try await repaired.append(event(3))
+        #expect(try Ledger.readEvents(folder: path).map(\.job) == ["j1", "j2", "j3"])
+        #expect(try String(contentsOfFile: path + "/ledger.jsonl.corrupt", encoding: .utf8) == "this is not json\n")
+    }
+
+    @Test("a folder is locked by one holder at a time, naming its pid")
+    func lock() throws {
+        let path = try folder()
+        let first = try RunFolder(path: path)
+        #expect(throws: LedgerError.locked(pid: Int(getpid()))) { try RunFolder(path: path) }
+        withExtendedLifetime(first) {}
+    }
+
+    @Test("events read back with their fields")
+    func fields() throws {
+        let original = LedgerEvent(.rendered, job: "scene/a~2", time: "t", [("key", .string("k")), ("outputs", .array([.string("https://o/\"q\".mp4")])), ("cost", .number(0.56))])
+        let path = try folder()
+        try (original.line + "\n").write(toFile: path + "/ledger.jsonl", atomically: true, encoding: .utf8)
+        let read = try #require(try Ledger.readEvents(folder: path).first)
+        #expect(read == original)
+        #expect(read.number("cost") == 0.56)
+    }
+}

@@ -1,0 +1,108 @@
+import JobManifest
+import ResultsLedger
+import Scheduling
+import Testing
+import YAML
+
+@Suite("Resume planning from the ledger")
+struct ResumePlannerTests {
+    static let manifest = try! ManifestReader().read(
+        .text("version: 1\nshots:\n" + (1...6).map { "  - {id: s\($0), image: https://x.example/\($0).png, prompt: p}\n" }.joined(), name: "m.yaml"),
+        name: "m.yaml", folder: "/"
+    )
+
+    private func key(_ index: Int) -> String { Self.manifest.jobs[index].key.description }
+
+    private func event(_ kind: LedgerEvent.Kind, _ job: Int, _ fields: [(key: String, value: JSONValue)] = [], key: String? = nil) -> LedgerEvent {
+        LedgerEvent(kind, job: "s\(job + 1)", time: "t", [("key", .string(key ?? self.key(job)))] + fields)
+    }
+
+    private func plan(_ events: [LedgerEvent], planner: ResumePlanner = ResumePlanner(), files: Set<String> = []) -> ResumePlanner.Plan {
+        planner.plan(Self.manifest.jobs, fold: LedgerFold(events), prices: .estimate) { files.contains($0) }
+    }
+
+    private func start(_ plan: ResumePlanner.Plan, _ id: String) -> JobLifecycle.Start? {
+        plan.runs.first { $0.id == id && $0.body != nil }?.start
+    }
+
+    @Test("nothing recorded: every job submits")
+    func fresh() {
+        let result = plan([])
+        #expect(result.submits == 6)
+    }
+
+    @Test("an intent with no answer becomes unknown_outcome, not a resubmit; a request id is polled")
+    func intentsAndPolls() {
+        let result = plan([
+            event(.submitIntent, 0, [("attempt", .int(1))]),
+            event(.submitIntent, 1, [("attempt", .int(1))]), event(.submitted, 1, [("request_id", .string("r1"))]),
+            event(.submitIntent, 2, [("attempt", .int(1))]), event(.submitted, 2, [("request_id", .string("r2"))]),
+            event(.status, 2, [("status", .string("in_progress"))]),
+        ])
+        #expect(result.unanswered.map(\.id) == ["s1"])
+        #expect(start(result, "s1") == nil)
+        #expect(start(result, "s2") == .poll)
+        #expect(start(result, "s3") == .poll)
+        #expect(result.runs.first { $0.id == "s2" }?.requestID == "r1")
+    }
+
+    @Test("--resubmit-unknown submits unknown_outcome jobs again, counting earlier attempts")
+    func resubmitUnknown() {
+        let events = [event(.submitIntent, 0, [("attempt", .int(1))]), event(.unknownOutcome, 0)]
+        #expect(start(plan(events), "s1") == nil)
+        #expect(start(plan(events, planner: ResumePlanner(resubmitUnknown: true)), "s1") == .submit(previousAttempts: 1))
+    }
+
+    @Test("a submit that was not sent (or throttled) goes again")
+    func notSentAgain() {
+        let events = [event(.submitIntent, 0), event(.submitError, 0, [("code", .string("transport_not_sent")), ("class", .string("not_sent"))])]
+        #expect(start(plan(events), "s1") == .submit(previousAttempts: 1))
+    }
+
+    @Test("rendered and download_failed download again from the recorded URL; completed with its file is settled")
+    func downloads() {
+        let rendered = [event(.submitIntent, 0), event(.submitted, 0, [("request_id", .string("r"))]), event(.rendered, 0, [("outputs", .array([.string("https://o/1.mp4")]))])]
+        #expect(start(plan(rendered), "s1") == .download(outputs: ["https://o/1.mp4"]))
+        let completed = rendered + [event(.downloaded, 0, [("path", .string("s1.mp4")), ("bytes", .int(3)), ("sha256", .string("x"))])]
+        #expect(start(plan(completed, files: ["s1.mp4"]), "s1") == nil)
+        #expect(plan(completed, files: ["s1.mp4"]).settled.contains("s1"))
+        // The file was deleted: download it again.
+        #expect(start(plan(completed, files: []), "s1") == .download(outputs: ["https://o/1.mp4"]))
+        let failed = rendered + [event(.downloadError, 0, [("final", .bool(true))])]
+        #expect(start(plan(failed), "s1") == .download(outputs: ["https://o/1.mp4"]))
+    }
+
+    @Test("failed, expired, cancelled stay put unless --retry-failed")
+    func retryFailed() {
+        let events = [event(.failed, 0), event(.expired, 1), event(.cancelled, 2)]
+        let normal = plan(events)
+        for id in ["s1", "s2", "s3"] { #expect(start(normal, id) == nil) }
+        let again = plan(events, planner: ResumePlanner(retryFailed: true))
+        for id in ["s1", "s2", "s3"] { #expect(start(again, id) != nil) }
+    }
+
+    @Test("a result counts only while its key matches: an edited shot renders again, its old render is still collected")
+    func editedShot() {
+        let oldKey = "v1:00000000deadbeef"
+        let events = [
+            event(.submitIntent, 0, key: oldKey), event(.submitted, 0, [("request_id", .string("old"))], key: oldKey),
+        ]
+        let result = plan(events)
+        #expect(start(result, "s1") == .submit(previousAttempts: 0))
+        let superseded = result.runs.first { $0.id == "s1" && $0.body == nil }
+        #expect(superseded?.start == .poll)
+        #expect(superseded?.fileName == "s1.superseded-00000000.mp4")
+        #expect(superseded?.key == oldKey)
+    }
+
+    @Test("the folder's spend counts every submitted job at its estimate until its cost is recorded")
+    func spend() {
+        let fold = LedgerFold([
+            event(.submitIntent, 0, [("estimated_cost", .number(0.56))]),
+            event(.submitIntent, 1, [("estimated_cost", .number(0.56))]), event(.submitted, 1, [("request_id", .string("r"))]),
+            event(.rendered, 1, [("outputs", .array([])), ("cost", .number(0.5))]),
+            event(.submitIntent, 2, [("estimated_cost", .number(0.56))]), event(.failed, 2),
+        ])
+        #expect(abs(fold.spent - (0.56 + 0.5)) < 1e-9)
+    }
+}
