@@ -28,10 +28,13 @@ public actor Ledger {
     /// Lines written and fsync'd, and the number of writes (each one fsync): group commit's measure.
     public private(set) var linesWritten = 0
     public private(set) var flushes = 0
+    /// Called after each write is durable, with the lines written so far (fault-injection tests hook in here).
+    private let afterDurable: (@Sendable (Int) -> Void)?
 
     /// Opens (creating) `folder/ledger.jsonl`. A line in the middle that cannot be read is an error unless
     /// `repair` is set, which moves it to `ledger.jsonl.corrupt`.
-    public init(folder: String, repair: Bool = false) throws(LedgerError) {
+    public init(folder: String, repair: Bool = false, afterDurable: (@Sendable (Int) -> Void)? = nil) throws(LedgerError) {
+        self.afterDurable = afterDurable
         path = folder + "/ledger.jsonl"
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.ioError("open", path) }
@@ -148,6 +151,7 @@ public actor Ledger {
                 return
             }
             linesWritten += batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            afterDurable?(linesWritten)
             for waiter in batchWaiters { waiter.resume() }
         }
     }

@@ -36,6 +36,7 @@ enum DurationParser {
         let scale: Double
         var number = Substring(trimmed)
         switch unit {
+        case "s" where number.hasSuffix("ms"): scale = 0.001; number = number.dropLast(2)
         case "s": scale = 1; number = number.dropLast()
         case "m": scale = 60; number = number.dropLast()
         case "h": scale = 3_600; number = number.dropLast()

@@ -72,10 +72,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log every API call (the token redacted).")
     var verbose = false
 
+    @Option(name: .customLong("poll-min"), help: "The shortest wait between polls of a job (e.g. 2s; less only against a simulator).")
+    var pollMinimum = "2s"
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
         guard ProgressMode(rawValue: progress) != nil else { throw ValidationError("--progress is one of auto, line, plain, json.") }
         guard DurationParser.parse(jobTimeout) != nil else { throw ValidationError("--job-timeout takes a duration like 90s, 45m or 2h.") }
+        guard DurationParser.parse(pollMinimum) != nil else { throw ValidationError("--poll-min takes a duration like 2s or 50ms.") }
         if let maxCost, maxCost < 0 { throw ValidationError("--max-cost cannot be negative.") }
     }
 
@@ -100,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         let ledger: Ledger
         do {
             folder = try RunFolder(path: folderPath)
-            ledger = try Ledger(folder: folderPath, repair: repairLedger)
+            ledger = try Ledger(folder: folderPath, repair: repairLedger, afterDurable: FaultHook.fromEnvironment(environment))
         } catch {
             throw CLIError.ledger(error)
         }
@@ -185,6 +189,8 @@ struct RunCommand: AsyncParsableCommand {
         options.maxCost = maxCost
         options.jobTimeout = DurationParser.parse(jobTimeout) ?? .seconds(3_600)
         options.downloads = !noDownload
+        options.pollMinimum = DurationParser.parse(pollMinimum) ?? .seconds(2)
+        options.pollMaximum = max(options.pollMinimum * 15, .milliseconds(200))
         if simulate {
             options.pollMinimum = .milliseconds(20)
             options.pollMaximum = .milliseconds(200)
