@@ -39,6 +39,15 @@ public struct Manifest: Sendable {
     public let jobs: [Job]
     /// Warnings, sorted by position (errors would have stopped the manifest).
     public let warnings: [Diagnostic]
+
+    /// The same manifest with only the jobs `keep` accepts (counts and seconds follow).
+    public func filtered(_ keep: (Job) -> Bool) -> Manifest {
+        let kept = jobs.filter(keep)
+        return Manifest(
+            path: path, schema: schema, shotCount: shotCount, jobCount: kept.count,
+            totalSeconds: kept.reduce(0) { $0 + $1.body.duration }, jobs: kept, warnings: warnings
+        )
+    }
 }
 
 /// A manifest that cannot be used: every diagnostic found, errors and warnings, sorted by position.

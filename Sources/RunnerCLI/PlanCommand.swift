@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import JobManifest
 import ModelAPI
+import ResultsLedger
+import Scheduling
 
 /// `shotrunner plan MANIFEST [--json]`
 struct PlanCommand: AsyncParsableCommand {
@@ -30,6 +32,9 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: "Read the API token from this file (mode 600) instead of RUNCOMFY_API_TOKEN.")
     var tokenFile: String?
 
+    @Option(help: "A run folder: show only what a resume of it would still render (and its cost).")
+    var out: String?
+
     func run() async throws {
         let console = Console()
         let plan: Manifest
@@ -47,7 +52,18 @@ struct PlanCommand: AsyncParsableCommand {
             baseURL: Credentials.baseURL(option: baseURL, environment: environment),
             console: console
         )
-        console.out(json ? PlanReport.json(plan, prices: prices).pretty : PlanReport.table(plan, prices: prices))
+        var shown = plan
+        if let out {
+            let folder = RunFolderPaths.absolute(out)
+            let events = FileManager.default.fileExists(atPath: folder + "/ledger.jsonl") ? ((try? Ledger.readEvents(folder: folder)) ?? []) : []
+            let remaining = ResumePlanner().plan(plan.jobs, fold: LedgerFold(events), prices: prices) { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+            let submitting = Set(remaining.runs.filter { if case .submit = $0.start { true } else { false } }.map(\.id))
+            shown = plan.filtered { submitting.contains($0.id) }
+            if !json {
+                console.err("\(out): \(remaining.settled.count) jobs need nothing, \(remaining.runs.count - submitting.count) would be polled or downloaded, \(submitting.count) submitted")
+            }
+        }
+        console.out(json ? PlanReport.json(shown, prices: prices).pretty : PlanReport.table(shown, prices: prices))
     }
 }
 
