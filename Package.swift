@@ -57,11 +57,11 @@ var package = Package(
         ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "RunnerTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator"], exclude: ["Golden"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML"]),
-        .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI"]),
+        .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport"]),
     ]
 )
 

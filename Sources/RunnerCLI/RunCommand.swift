@@ -197,7 +197,8 @@ struct RunCommand: AsyncParsableCommand {
             options.policy.backoff = Backoff(base: .milliseconds(50), cap: .seconds(1))
         }
         let transport = AsyncHTTPTransport()
-        let client = HTTPModelAPIClient(configuration: .init(baseURL: effectiveBase), token: token, transport: transport)
+        let httpClient = HTTPModelAPIClient(configuration: .init(baseURL: effectiveBase), token: token, transport: transport)
+        let client: any ModelAPIClient = verbose ? LoggingAPIClient(base: httpClient, logger: LoggingAPIClient.standardError()) : httpClient
         let printer = ProgressPrinter(mode: ProgressMode(rawValue: progress) ?? .auto, console: console, total: plan.runs.count + plan.settled.count, isTerminal: console.isTerminal)
         let (stream, continuation) = AsyncStream<SchedulerEvent>.makeStream()
         let scheduler = BatchScheduler(

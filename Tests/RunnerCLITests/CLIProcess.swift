@@ -1,4 +1,5 @@
 import Foundation
+import RunnerTestSupport
 
 /// Runs the built `shotrunner` binary as a user would, capturing its output and exit status.
 struct CLIProcess {
@@ -19,32 +20,9 @@ struct CLIProcess {
         return packageRoot.appendingPathComponent(".build/debug/shotrunner")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = directory }
-        // Output goes to files, not pipes: nothing can block the child, however much it writes.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("stdout")
-        let errURL = folder.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        )
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) async throws -> Result {
+        let result = try await ChildProcess.run(binary.path, arguments, environment: environment, in: directory)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     static func fixture(_ path: String) -> String {

@@ -3,16 +3,16 @@ import Testing
 
 @Suite("shotrunner plan")
 struct PlanCommandTests {
-    private func json(_ arguments: [String]) throws -> [String: Any] {
-        let result = try CLIProcess.run(arguments)
+    private func json(_ arguments: [String]) async throws -> [String: Any] {
+        let result = try await CLIProcess.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
     @Test("--json has exactly the design's shape, costs from the built-in estimate")
-    func jsonShape() throws {
+    func jsonShape() async throws {
         let path = CLIProcess.fixture("valid/03-scenes-takes-segments-anchors.yaml")
-        let plan = try json(["plan", path, "--json"])
+        let plan = try await json(["plan", path, "--json"])
         #expect(Set(plan.keys) == ["manifest", "jobs", "totals", "price"])
         #expect(plan["manifest"] as? String == path)
         let price = try #require(plan["price"] as? [String: Any])
@@ -45,8 +45,8 @@ struct PlanCommandTests {
     }
 
     @Test("the table lists each job and the totals, labelled as an estimate")
-    func table() throws {
-        let result = try CLIProcess.run(["plan", CLIProcess.fixture("valid/01-minimal.yaml")])
+    func table() async throws {
+        let result = try await CLIProcess.run(["plan", CLIProcess.fixture("valid/01-minimal.yaml")])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("JOB") == true)
@@ -55,8 +55,8 @@ struct PlanCommandTests {
     }
 
     @Test("an invalid manifest: diagnostics and exit 2, nothing on stdout")
-    func invalid() throws {
-        let result = try CLIProcess.run(["plan", CLIProcess.fixture("invalid/16-duration-out-of-range.yaml"), "--json"])
+    func invalid() async throws {
+        let result = try await CLIProcess.run(["plan", CLIProcess.fixture("invalid/16-duration-out-of-range.yaml"), "--json"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("out of range 3..15"))

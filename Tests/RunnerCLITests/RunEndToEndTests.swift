@@ -1,4 +1,5 @@
 import Foundation
+import RunnerTestSupport
 import Testing
 
 /// The built binary against `shotrunner simulate`, both as separate processes: a 200-job batch with every fault
@@ -19,7 +20,7 @@ struct RunEndToEndTests {
     }
 
     /// A manifest of 100 shots with 2 takes each (200 jobs, 2 jobs per body), and a simulator.
-    private func batch(_ simulatorArguments: [String]) throws -> Batch {
+    private func batch(_ simulatorArguments: [String]) async throws -> Batch {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var text = "version: 1\ndefaults: {duration: 5}\nshots:\n"
@@ -28,44 +29,37 @@ struct RunEndToEndTests {
         }
         let manifest = folder.appendingPathComponent("board.yaml").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: manifest))
-        let simulator = try SimulatorProcess(["--clock-scale", "0.001", "--seed", "3"] + simulatorArguments)
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.001", "--seed", "3"] + simulatorArguments)
         return Batch(folder: folder, manifest: manifest, out: folder.appendingPathComponent("out").path, simulator: simulator)
     }
 
-    private func run(_ batch: Batch, concurrency: Int = 8, environment: [String: String] = [:]) throws -> CLIProcess.Result {
-        try CLIProcess.run(
+    private func run(_ batch: Batch, concurrency: Int = 8, environment: [String: String] = [:]) async throws -> CLIProcess.Result {
+        try await CLIProcess.run(
             ["run", batch.manifest, "--base-url", batch.simulator.baseURL, "--out", batch.out, "--yes",
              "--concurrency", String(concurrency), "--poll-min", "10ms", "--progress", "plain"],
             environment: ["RUNCOMFY_API_TOKEN": "e2e-token"].merging(environment) { $1 }
         )
     }
 
-    private func json(_ text: String) throws -> [String: Any] {
+    private func json(_ text: String) async throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    private func stats(_ batch: Batch) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", batch.simulator.baseURL + "/_sim/stats"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    private func stats(_ batch: Batch) async throws -> [String: Any] {
+        let output = try await ChildProcess.run("/usr/bin/env", ["curl", "-s", batch.simulator.baseURL + "/_sim/stats"]).stdout
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
     }
 
-    private func status(_ batch: Batch) throws -> [[String: Any]] {
-        let result = try CLIProcess.run(["status", batch.out, "--json"])
+    private func status(_ batch: Batch) async throws -> [[String: Any]] {
+        let result = try await CLIProcess.run(["status", batch.out, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        return try #require(try json(result.stdout)["jobs"] as? [[String: Any]])
+        return try #require(try await json(result.stdout)["jobs"] as? [[String: Any]])
     }
 
     /// The money guarantees, against the simulator's own books.
-    private func checkGuarantees(_ batch: Batch, concurrency: Int, extraUnknown: Int = 0) throws {
-        let jobs = try status(batch)
-        let stats = try stats(batch)
+    private func checkGuarantees(_ batch: Batch, concurrency: Int, extraUnknown: Int = 0) async throws {
+        let jobs = try await status(batch)
+        let stats = try await stats(batch)
         let requests = try #require(stats["requests"] as? [String: [String: Any]])
         #expect(jobs.count == 200)
         let states = Dictionary(grouping: jobs, by: { $0["state"] as? String ?? "" })
@@ -99,46 +93,46 @@ struct RunEndToEndTests {
     }
 
     @Test("200 jobs with every fault on: completed, failed exactly as simulated, unknown_outcome exactly where the answer was damaged")
-    func faults() throws {
-        let batch = try batch(Self.faults)
-        let result = try run(batch)
+    func faults() async throws {
+        let batch = try await batch(Self.faults)
+        let result = try await run(batch)
         #expect(result.status == 1)
-        try checkGuarantees(batch, concurrency: 8)
-        let summary = try json(try String(contentsOf: URL(fileURLWithPath: batch.out + "/summary.json"), encoding: .utf8))
+        try await checkGuarantees(batch, concurrency: 8)
+        let summary = try await json(try String(contentsOf: URL(fileURLWithPath: batch.out + "/summary.json"), encoding: .utf8))
         #expect(summary["exit_code"] as? Int == 1)
         // A second run finds nothing to do and submits nothing.
-        let accepted = try stats(batch)["accepted_submits"] as? Int
-        #expect(try run(batch).status == 1)
-        #expect(try stats(batch)["accepted_submits"] as? Int == accepted)
+        let accepted = try await stats(batch)["accepted_submits"] as? Int
+        #expect(try await run(batch).status == 1)
+        #expect(try await stats(batch)["accepted_submits"] as? Int == accepted)
     }
 
     @Test("killed with SIGKILL after the k-th ledger line, again and again: the same guarantees")
-    func sigkill() throws {
-        let batch = try batch(Self.faults)
+    func sigkill() async throws {
+        let batch = try await batch(Self.faults)
         var kills = 0
         for point in [7, 60, 150, 320] {
-            let result = try run(batch, environment: ["SHOTRUNNER_FAULT_AFTER_LINES": "\(point):KILL"])
+            let result = try await run(batch, environment: ["SHOTRUNNER_FAULT_AFTER_LINES": "\(point):KILL"])
             if result.status == 137 || result.status == 9 || result.status > 128 { kills += 1 }
         }
-        var final = try run(batch)
-        for _ in 0..<3 where final.status != 0 && final.status != 1 { final = try run(batch) }
+        var final = try await run(batch)
+        for _ in 0..<3 where final.status != 0 && final.status != 1 { final = try await run(batch) }
         #expect(final.status == 1 || final.status == 0)
         #expect(kills >= 2)
-        try checkGuarantees(batch, concurrency: 8, extraUnknown: kills * 8)
+        try await checkGuarantees(batch, concurrency: 8, extraUnknown: kills * 8)
     }
 
     @Test("SIGINT mid-run exits 130 with no unknown_outcome; the resume completes everything, nothing paid twice", arguments: [("INT", 130), ("TERM", 143)] as [(String, Int32)])
-    func interrupt(signal: String, code: Int32) throws {
-        let batch = try batch([])
-        let first = try run(batch, environment: ["SHOTRUNNER_FAULT_AFTER_LINES": "40:\(signal)"])
+    func interrupt(signal: String, code: Int32) async throws {
+        let batch = try await batch([])
+        let first = try await run(batch, environment: ["SHOTRUNNER_FAULT_AFTER_LINES": "40:\(signal)"])
         #expect(first.status == code, "\(first.stderr)")
-        let jobs = try status(batch)
+        let jobs = try await status(batch)
         #expect(!jobs.contains { $0["state"] as? String == "unknown_outcome" })
-        let second = try run(batch)
+        let second = try await run(batch)
         #expect(second.status == 0, "\(second.stderr)")
-        let after = try status(batch)
+        let after = try await status(batch)
         #expect(after.allSatisfy { $0["state"] as? String == "completed" })
-        let stats = try stats(batch)
+        let stats = try await stats(batch)
         #expect(stats["accepted_submits"] as? Int == 200)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RunnerTestSupport
 
 /// `shotrunner simulate` running as its own process, for as long as a test needs it.
 final class SimulatorProcess {
@@ -6,21 +7,14 @@ final class SimulatorProcess {
     let baseURL: String
 
     /// Starts the simulator with extra arguments and waits for its first line, `listening on URL`.
-    init(_ arguments: [String] = []) throws {
+    init(_ arguments: [String] = []) async throws {
         process.executableURL = CLIProcess.binary
         process.arguments = ["simulate", "--port", "0"] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        let handle = out.fileHandleForReading
-        while !line.contains(0x0A) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let text = await ChildProcess.firstLine(of: out.fileHandleForReading)
         guard text.hasPrefix("listening on ") else {
             process.terminate()
             throw StartFailed(line: text)

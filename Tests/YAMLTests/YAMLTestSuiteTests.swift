@@ -8,16 +8,16 @@ import YAML
 @Suite("YAML test suite")
 struct YAMLTestSuiteTests {
     @Test("every case passes, or is a checked libyaml difference")
-    func conformance() throws {
+    func conformance() async throws {
         let cases = try SuiteCase.all()
         #expect(cases.count > 300, "the suite's data should be at ../shared/yaml-test-suite")
-        let referee = try LibYAMLReferee.build()
+        let referee = try await LibYAMLReferee.build()
         var passed = 0
         var failed = 0
         var known = 0
 
         for suiteCase in cases {
-            let libyaml = try referee.events(of: suiteCase.input)
+            let libyaml = try await referee.events(of: suiteCase.input)
             let libyamlAgrees = Self.matchesSuite(libyaml, suiteCase)
             let wrapper = EventFormat.read(.file(path: suiteCase.input.path))
             // Whatever the suite says, the wrapper must report exactly libyaml's events, and fail where it fails.
