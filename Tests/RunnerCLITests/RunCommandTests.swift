@@ -114,4 +114,25 @@ struct RunCommandTests {
             #expect(!text.contains("RECOGNISABLE"))
         }
     }
+
+    @Test("--max-cost stops new submits before the folder's spend would pass it (exit 5); plan --out shows what is left")
+    func maxCostAndPlanOut() async throws {
+        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let out = try await folder().path
+        let capped = try await CLIProcess.run(["run", manifest, "--simulate", "--out", out, "--max-cost", "3", "--concurrency", "1"])
+        #expect(capped.status == 5, "\(capped.stderr)")
+        #expect(capped.stderr.contains("--max-cost reached"))
+        let states = try await states(out)
+        let pending = states.filter { $0.value == "pending" }.count
+        #expect(pending > 0)
+        let summary = try await json(try String(contentsOfFile: out + "/summary.json", encoding: .utf8))
+        #expect((summary["spent_usd"] as? Double ?? 99) <= 3)
+        let plan = try await CLIProcess.run(["plan", manifest, "--out", out, "--json"])
+        let jobs = try #require(try await json(plan.stdout)["jobs"] as? [[String: Any]])
+        #expect(jobs.count == pending)
+        // Raising the cap renders the rest, and only the rest.
+        let rest = try await CLIProcess.run(["run", manifest, "--simulate", "--out", out])
+        #expect(rest.status == 0, "\(rest.stderr)")
+        #expect(try await self.states(out).values.allSatisfy { $0 == "completed" })
+    }
 }
