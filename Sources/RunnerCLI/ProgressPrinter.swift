@@ -16,6 +16,7 @@ final class ProgressPrinter: @unchecked Sendable {
     private var states: [String: JobState] = [:]
     private let lock = NSLock()
     private let started = Date()
+    private var spent = 0.0
     private let total: Int
 
     init(mode: ProgressMode, console: Console, total: Int, isTerminal: Bool) {
@@ -44,13 +45,18 @@ final class ProgressPrinter: @unchecked Sendable {
                 let rate = Double(done) / minutes
                 let parts = JobState.allCases.compactMap { state in counts[state].map { "\(state.rawValue) \($0)" } }
                 let eta = rate > 0 ? String(format: ", ETA %.1f min", Double(max(total - done, 0)) / rate) : ""
-                console.write("\r\u{1B}[2K\(done)/\(total) done, \(String(format: "%.1f", rate)) jobs/min\(eta) | " + parts.joined(separator: ", "))
+                console.write("\r\u{1B}[2K\(done)/\(total) done, \(String(format: "%.1f", rate)) jobs/min\(eta), \(PlanReport.usd(spent)) spent | " + parts.joined(separator: ", "))
             }
         case .paused(let duration):
             if mode == .json {
                 console.out(JSONValue.object([("t", .string(Timestamp.now())), ("event", .string("paused")), ("seconds", .number(Double(duration.components.seconds)))]).compact)
             } else if mode == .plain {
                 console.out("\(Self.clock()) submits paused for \(duration.components.seconds) s (rate limited)")
+            }
+        case .spent(let amount):
+            spent = amount
+            if mode == .json {
+                console.out(JSONValue.object([("t", .string(Timestamp.now())), ("event", .string("spent")), ("usd", .number(PriceList.rounded(amount)))]).compact)
             }
         case .submitsStopped(let reason):
             if mode == .json {

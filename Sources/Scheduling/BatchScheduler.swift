@@ -99,6 +99,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     return .leftPending(reason: "--max-cost reached")
                 }
                 spent += run.estimatedCost
+                events?.yield(.spent(spent))
                 guard await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(PriceList.rounded(run.estimatedCost)))]) else {
                     return .leftPending(reason: "ledger")
                 }
@@ -150,6 +151,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                         if let cost = report.cost {
                             fields.append(("cost", .number(cost)))
                             spent += cost - run.estimatedCost
+                            events?.yield(.spent(spent))
                         }
                         guard await record(.rendered, run, fields) else { return .leftRunning }
                         if let submittedAt { schedule.observe(renderTime: submittedAt.duration(to: clock.now)) }

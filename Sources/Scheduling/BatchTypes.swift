@@ -61,6 +61,8 @@ public enum SchedulerEvent: Sendable, Equatable {
     case paused(Duration)
     /// New submits stopped, and why.
     case submitsStopped(reason: String)
+    /// The folder's spend so far (USD): estimates of jobs in flight, recorded costs of rendered ones.
+    case spent(Double)
 }
 
 /// How a batch ended.
