@@ -20,10 +20,14 @@ public final class AsyncHTTPTransport: HTTPTransport {
         configuration.timeout = .init(connect: connectTimeout.timeAmount)
         configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
         configuration.decompression = .disabled
+        // HTTP/1 only: under HTTP/2 every submit would share one long-lived connection, and `Connection: close`
+        // would mean nothing. Enough connections that submits do not queue behind each other.
+        configuration.httpVersion = .http1Only
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         pooled = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         var freshConfiguration = configuration
         freshConfiguration.redirectConfiguration = .disallow
-        freshConfiguration.connectionPool = .init(idleTimeout: .milliseconds(1))
+        freshConfiguration.connectionPool = .init(idleTimeout: .milliseconds(1), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         fresh = HTTPClient(eventLoopGroupProvider: .singleton, configuration: freshConfiguration)
     }
 

@@ -19,7 +19,8 @@ public enum CallKind: Sendable, Equatable {
 /// | 429, 503, 408 | throttled | throttled | throttled |
 /// | 401, 403, `400004`, `403001` | fatal | fatal | transient |
 /// | `400002`, 402 | fatal | fatal | transient |
-/// | `400001`, 404 | fatal | expired (404 / `404001`) | transient |
+/// | `400001` | fatal | transient | transient |
+/// | 404, `404001` | fatal | expired | transient |
 /// | 400, 422 | rejected | transient | transient |
 /// | other 5xx, timeout or drop after sending, a 2xx without what it should carry | ambiguous | transient | transient |
 /// | a 2xx carrying `error_code` | by the code, as above | by the code | by the code |
@@ -53,7 +54,7 @@ public enum ErrorClassifier {
         if [429, 503, 408].contains(status) { return error(.throttled) }
         switch body.errorCode {
         case 400004, 403001, 401001, 403003, 400002: return error(.fatal)
-        case 400001: return error(call == .submit || call == .modelInfo ? .fatal : .expired)
+        case 400001: return error(call == .poll ? .transient : .fatal)
         case 404001: return error(call == .poll ? .expired : .fatal)
         case 422001: return error(call == .submit ? .rejected : .transient)
         case .some: if (200..<300).contains(status) || status >= 500 { return error(afterSend(call)) }

@@ -49,6 +49,10 @@ public struct JobRecord: Sendable, Equatable {
     /// Time of the first submit intent and of the render, for reports.
     public var firstSubmitAt: String?
     public var renderedAt: String?
+    /// What earlier attempts of this job (and key) may have cost: each submit that may have started counts.
+    public var earlierSpend = 0.0
+    /// Whether the latest submit may have started (and so may cost money).
+    public var latestMayCost = false
 
     public init(id: String, key: String) {
         self.id = id
@@ -58,10 +62,12 @@ public struct JobRecord: Sendable, Equatable {
     /// Whether this record has cost money (or may have): something was submitted.
     public var wasSubmitted: Bool { attempts > 0 }
 
-    /// The spend this record counts for: the recorded cost, else the estimate, once submitted.
+    /// The spend this record counts for: every submit that may have started, each at its estimate until the
+    /// API's recorded cost replaces the latest one's. A submit that certainly did not start (not sent,
+    /// throttled, refused) and a request cancelled while queued cost nothing.
     public var spend: Double {
-        guard wasSubmitted, state != .cancelled || cost != nil else { return 0 }
-        if state == .failed, requestID == nil { return 0 }
-        return cost ?? estimatedCost ?? 0
+        var latest = 0.0
+        if latestMayCost, state != .cancelled || cost != nil { latest = cost ?? estimatedCost ?? 0 }
+        return earlierSpend + latest
     }
 }

@@ -82,11 +82,15 @@ public struct LedgerFold: Sendable {
         }
         switch event.kind {
         case .submitIntent:
+            if record.latestMayCost { record.earlierSpend += record.cost ?? record.estimatedCost ?? 0 }
             record.attempts += 1
             record.state = .submitting
+            record.latestMayCost = true
+            record.cost = nil
             record.estimatedCost = event.number("estimated_cost") ?? record.estimatedCost
             if record.firstSubmitAt == nil { record.firstSubmitAt = event.time }
         case .submitted, .adopted:
+            if event.kind == .adopted { record.latestMayCost = true }
             record.requestID = event.string("request_id")
             record.state = .queued
             record.errorCode = nil
@@ -94,8 +98,15 @@ public struct LedgerFold: Sendable {
         case .submitError:
             record.errorCode = event.string("code")
             record.errorMessage = event.string("message")
-            // Not sent or throttled: it may go again; the terminal line, if any, follows.
-            if record.state == .submitting { record.state = .pending }
+            switch event.string("class") {
+            case "not_sent", "throttled", "rejected", "fatal":
+                // It certainly did not start: it costs nothing and may go again (a rejected one's `failed` follows).
+                record.latestMayCost = false
+                if record.state == .submitting { record.state = .pending }
+            default:
+                // It may have started: never pending again on its own, even if the unknown_outcome line is lost.
+                if record.state == .submitting { record.state = .unknownOutcome }
+            }
         case .unknownOutcome:
             record.state = .unknownOutcome
             if let code = event.string("code") { record.errorCode = code }

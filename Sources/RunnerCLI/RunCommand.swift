@@ -233,8 +233,10 @@ struct RunCommand: AsyncParsableCommand {
         // The end: fold again for the summary, record it, and exit as the design says.
         let finalFold = LedgerFold((try? Ledger.readEvents(folder: folderPath)) ?? [])
         let summary = RunSummary(fold: finalFold, jobs: manifestValue.jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
-        var status = summary.allCompleted(downloads: !noDownload) ? ExitStatus.success : ExitStatus.jobsUnfinished
-        if result.costCapReached, summary.counts[.pending, default: 0] > 0 { status = ExitStatus.costCapReached }
+        // The exit status speaks of the jobs asked for (`--only` narrows them); the summary lists them all.
+        let asked = RunSummary(fold: finalFold, jobs: jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
+        var status = asked.allCompleted(downloads: !noDownload) ? ExitStatus.success : ExitStatus.jobsUnfinished
+        if result.costCapReached, asked.counts[.pending, default: 0] > 0 { status = ExitStatus.costCapReached }
         if result.fatal != nil { status = ExitStatus.fatalSetup }
         if result.ledgerFailure != nil { status = ExitStatus.localIO }
         if result.interrupted { status = signals.lastSignal == SIGTERM ? 143 : 130 }
@@ -243,6 +245,9 @@ struct RunCommand: AsyncParsableCommand {
         ]))
         summary.write(to: folderPath + "/summary.json", exitCode: status, spent: finalFold.spent)
         console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached))
+        for (job, requestID) in result.unrecordedRequestIDs {
+            console.err("IMPORTANT: \(job) was accepted as \(requestID) but the ledger could not record it; once the folder is writable run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
+        }
         withExtendedLifetime(folder) {}
         withExtendedLifetime(signals) {}
         if status != ExitStatus.success { throw CLIError.exit(status) }

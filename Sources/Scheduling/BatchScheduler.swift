@@ -24,6 +24,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     private var pausedUntil: C.Instant?
     private var stopWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var nextWaiter = 0
+    /// Tokens of sleepers waiting to submit: they wake when submits stop.
+    private var submitWaiters: Set<Int> = []
     private var result = BatchResult()
 
     /// Creates a scheduler over a client, a ledger (already open), and a clock.
@@ -57,7 +59,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             var pending = runs.makeIterator()
             var running = 0
             func startNext() -> Bool {
-                guard let next = pending.next() else { return false }
+                guard !everythingStopped, let next = pending.next() else { return false }
                 let label = next.body == nil ? next.id + " (superseded)" : next.id
                 group.addTask { (label, await self.drive(next)) }
                 return true
@@ -92,7 +94,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             switch action {
             case .submit(let attempt, let wait):
                 guard let body = run.body else { return .leftPending(reason: "no body") }
-                guard await sleep(wait), await submitWindow() else { return .leftPending(reason: "submits stopped") }
+                guard await sleep(wait, beforeSubmit: true), await submitWindow() else { return .leftPending(reason: "submits stopped") }
                 if let cap = options.maxCost, spent + run.estimatedCost > cap + 1e-9 {
                     result.costCapReached = true
                     stopSubmits(reason: "--max-cost \(cap) reached")
@@ -117,7 +119,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     let submission = try await client.submit(modelID: modelID, body: bytes)
                     requestID = submission.requestID
                     submittedAt = clock.now
-                    guard await record(.submitted, run, [("request_id", .string(submission.requestID))]) else { return .leftRunning }
+                    guard await record(.submitted, run, [("request_id", .string(submission.requestID))]) else {
+                        // Paid for, and the ledger cannot say so: the id must not be lost.
+                        result.unrecordedRequestIDs.append((run.id, submission.requestID))
+                        return .leftRunning
+                    }
                     emit(run.id, .queued, submission.requestID)
                     action = machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, using: &random)
                 } catch {
@@ -163,7 +169,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 }
 
             case .download(let url, let attempt, let wait):
-                guard await sleep(wait) || attempt == 1 else { return .rendered }
+                guard attempt == 1 ? !everythingStopped : await sleep(wait) else { return .rendered }
                 let target = folder + "/" + run.fileName
                 do {
                     let download = try await client.download(from: url, to: target, maxBytes: options.maxDownloadBytes)
@@ -243,32 +249,39 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// Waits out a submit pause; `false` once submits have stopped.
     private func submitWindow() async -> Bool {
         while !submitsStopped, let until = pausedUntil, clock.now < until {
-            guard await sleep(clock.now.duration(to: until)) else { return false }
+            guard await sleep(clock.now.duration(to: until), beforeSubmit: true) else { return false }
         }
         return !submitsStopped
     }
 
-    /// Sleeps on the clock; wakes early (returning `false`) when the batch is stopping.
-    private func sleep(_ duration: Duration) async -> Bool {
-        guard duration > .zero else { return !everythingStopped }
-        if everythingStopped { return false }
+    /// Sleeps on the clock; wakes early (returning `false`) when the batch is stopping, or, for a sleep before a
+    /// submit, when submits have stopped.
+    private func sleep(_ duration: Duration, beforeSubmit: Bool = false) async -> Bool {
+        func stopped() -> Bool { everythingStopped || (beforeSubmit && submitsStopped) }
+        guard duration > .zero else { return !stopped() }
+        if stopped() { return false }
         let clock = self.clock
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(for: duration) }
-            group.addTask { await self.waitForStop() }
+            group.addTask { await self.waitForStop(beforeSubmit: beforeSubmit) }
             await group.next()
             group.cancelAll()
         }
-        return !everythingStopped
+        return !stopped()
     }
 
-    private func waitForStop() async {
-        if everythingStopped || Task.isCancelled { return }
+    private func waitForStop(beforeSubmit: Bool) async {
+        if everythingStopped || (beforeSubmit && submitsStopped) || Task.isCancelled { return }
         nextWaiter += 1
         let token = nextWaiter
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if everythingStopped || Task.isCancelled { continuation.resume() } else { stopWaiters[token] = continuation }
+                if everythingStopped || (beforeSubmit && submitsStopped) || Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    stopWaiters[token] = continuation
+                    if beforeSubmit { submitWaiters.insert(token) }
+                }
             }
         } onCancel: {
             Task { await self.wake(token) }
@@ -277,15 +290,21 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     /// Ends one sleeper's wait (its sleep finished first, so its stop-waiter was cancelled).
     private func wake(_ token: Int) {
+        submitWaiters.remove(token)
         stopWaiters.removeValue(forKey: token)?.resume()
     }
 
     /// Ends every wait: the batch is stopping.
     private func wakeSleepers() {
-        guard everythingStopped else { return }
-        let waiters = stopWaiters
-        stopWaiters = [:]
-        for waiter in waiters.values { waiter.resume() }
+        if everythingStopped {
+            let waiters = stopWaiters
+            stopWaiters = [:]
+            submitWaiters = []
+            for waiter in waiters.values { waiter.resume() }
+        } else if submitsStopped {
+            for token in submitWaiters { stopWaiters.removeValue(forKey: token)?.resume() }
+            submitWaiters = []
+        }
     }
 
     /// Appends a job's line; on a ledger failure, stops everything (nothing may be acted on unrecorded).

@@ -77,6 +77,8 @@ public struct BatchResult: Sendable {
     public var interrupted = false
     /// The ledger could not be written.
     public var ledgerFailure: LedgerError?
+    /// Request ids that arrived but could not be recorded (job id, request id): tell the user, for `adopt`.
+    public var unrecordedRequestIDs: [(job: String, requestID: String)] = []
 
     /// An empty result.
     public init() {}

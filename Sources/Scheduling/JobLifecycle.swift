@@ -65,6 +65,8 @@ public struct JobLifecycle: Sendable {
     /// Submits sent in this job's life (the ledger's earlier intents included).
     public private(set) var attempts: Int
     private var polls = 0
+    /// Submits of this run that could not be sent at all (the cap on retrying them).
+    private var unsent = 0
     private var pollFailures = 0
     private var downloadAttempts = 0
     private let start: Start
@@ -101,7 +103,8 @@ public struct JobLifecycle: Sendable {
             return .poll(after: schedule.delay(beforePoll: 1, using: &random))
 
         case .submitFailed(let error):
-            switch policy.afterSubmit(error, attempt: attempts, using: &random) {
+            if error.kind == .notSent { unsent += 1 }
+            switch policy.afterSubmit(error, attempt: unsent, using: &random) {
             case .retry(let wait):
                 attempts += 1
                 return .submit(attempt: attempts, after: wait)
@@ -121,7 +124,9 @@ public struct JobLifecycle: Sendable {
             switch report.state {
             case .completed:
                 guard !report.outputs.isEmpty else {
-                    return .finish(.failed(code: "no_output", message: "the render completed without an output"))
+                    // Paid for, but no output in a shape we know yet: keep asking rather than give it up.
+                    polls += 1
+                    return .poll(after: schedule.delay(beforePoll: polls, using: &random))
                 }
                 outputs = report.outputs
                 return downloadOrFinish(outputs, after: .zero)

@@ -38,12 +38,15 @@ public struct RetryPolicy: Sendable {
         self.backoff = backoff
     }
 
-    /// After the `attempt`-th submit of a job failed with `error`.
-    public func afterSubmit(_ error: APIError, attempt: Int, using random: inout some RandomNumberGenerator) -> SubmitDecision {
+    /// After a submit of a job failed with `error`, the `unsent`-th in this run that could not be sent at all.
+    /// Throttling (429, 503, 408) never uses up the attempts: the service asked us to wait, not to give up.
+    public func afterSubmit(_ error: APIError, attempt unsent: Int, using random: inout some RandomNumberGenerator) -> SubmitDecision {
         switch error.kind {
-        case .notSent, .throttled:
-            guard attempt < maxSubmitAttempts else { return .leavePending }
-            return .retry(after: backoff.delay(afterAttempt: attempt, retryAfter: error.retryAfter, using: &random))
+        case .throttled:
+            return .retry(after: backoff.delay(afterAttempt: max(unsent, 1), retryAfter: error.retryAfter, using: &random))
+        case .notSent:
+            guard unsent < maxSubmitAttempts else { return .leavePending }
+            return .retry(after: backoff.delay(afterAttempt: unsent, retryAfter: error.retryAfter, using: &random))
         case .rejected:
             return .fail
         case .ambiguous, .transient:

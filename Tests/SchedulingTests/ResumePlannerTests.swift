@@ -101,8 +101,24 @@ struct ResumePlannerTests {
             event(.submitIntent, 0, [("estimated_cost", .number(0.56))]),
             event(.submitIntent, 1, [("estimated_cost", .number(0.56))]), event(.submitted, 1, [("request_id", .string("r"))]),
             event(.rendered, 1, [("outputs", .array([])), ("cost", .number(0.5))]),
-            event(.submitIntent, 2, [("estimated_cost", .number(0.56))]), event(.failed, 2),
+            event(.submitIntent, 2, [("estimated_cost", .number(0.56))]),
+            event(.submitError, 2, [("class", .string("rejected"))]), event(.failed, 2),
+            // Not sent twice: nothing to pay for.
+            event(.submitIntent, 3, [("estimated_cost", .number(0.56))]), event(.submitError, 3, [("class", .string("not_sent"))]),
+            event(.submitIntent, 3, [("estimated_cost", .number(0.56))]), event(.submitError, 3, [("class", .string("not_sent"))]),
+            // Ambiguous, then resubmitted on request: both submits may be billed.
+            event(.submitIntent, 4, [("estimated_cost", .number(0.56))]), event(.submitError, 4, [("class", .string("ambiguous"))]),
+            event(.submitIntent, 4, [("estimated_cost", .number(0.56))]), event(.submitted, 4, [("request_id", .string("r4"))]),
         ])
-        #expect(abs(fold.spent - (0.56 + 0.5)) < 1e-9)
+        #expect(abs(fold.spent - (0.56 + 0.5 + 0.56 + 0.56)) < 1e-9)
+    }
+
+    @Test("a submit error that may have started is unknown_outcome even if the unknown_outcome line never made it")
+    func ambiguousErrorAlone() {
+        let events = [event(.submitIntent, 0), event(.submitError, 0, [("class", .string("ambiguous"))])]
+        #expect(LedgerFold(events).record("s1", key: key(0)).state == .unknownOutcome)
+        #expect(start(plan(events), "s1") == nil)
+        let throttled = [event(.submitIntent, 0), event(.submitError, 0, [("class", .string("throttled"))])]
+        #expect(start(plan(throttled), "s1") == .submit(previousAttempts: 1))
     }
 }
