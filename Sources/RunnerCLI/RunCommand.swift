@@ -208,6 +208,9 @@ struct RunCommand: AsyncParsableCommand {
         let signals = SignalWatcher { signal, count in
             if count >= 2 {
                 console.err("\ninterrupted again: abandoning what is on the wire (those jobs will be unknown_outcome)")
+                for (job, requestID) in scheduler.arrived.unrecorded {
+                    console.err("IMPORTANT: \(job) was accepted as \(requestID) just now; run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
+                }
                 Foundation.exit(signal == SIGTERM ? 143 : 130)
             }
             console.err("\ninterrupted: letting submits on the wire finish; run again to resume (interrupt again to abandon them)")

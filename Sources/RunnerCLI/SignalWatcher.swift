@@ -12,10 +12,12 @@ final class SignalWatcher: @unchecked Sendable {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in
+            // The handler holds the source; cancelling it (in deinit) releases both.
+            source.setEventHandler { [weak self, source] in
                 guard let self else { return }
                 self.lock.lock()
-                self.count += 1
+                // Signals arriving together are coalesced into one event; `data` says how many came.
+                self.count += max(1, Int(source.data))
                 self.lastSignal = signalNumber
                 let count = self.count
                 self.lock.unlock()

@@ -27,6 +27,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// Tokens of sleepers waiting to submit: they wake when submits stop.
     private var submitWaiters: Set<Int> = []
     private var result = BatchResult()
+    /// Ids that arrived and are not yet on disk (for an abrupt exit to print).
+    public nonisolated let arrived = ArrivedRequests()
 
     /// Creates a scheduler over a client, a ledger (already open), and a clock.
     public init(
@@ -117,6 +119,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 }
                 do {
                     let submission = try await client.submit(modelID: modelID, body: bytes)
+                    arrived.add(job: run.id, requestID: submission.requestID)
                     requestID = submission.requestID
                     submittedAt = clock.now
                     guard await record(.submitted, run, [("request_id", .string(submission.requestID))]) else {
@@ -124,6 +127,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                         result.unrecordedRequestIDs.append((run.id, submission.requestID))
                         return .leftRunning
                     }
+                    arrived.remove(job: run.id)
                     emit(run.id, .queued, submission.requestID)
                     action = machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, using: &random)
                 } catch {
