@@ -35,6 +35,8 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "A run folder: show only what a resume of it would still render (and its cost).")
     var out: String?
 
+    @OptionGroup var sharding: ShardOptions
+
     func run() async throws {
         let console = Console()
         let plan: Manifest
@@ -53,12 +55,15 @@ struct PlanCommand: AsyncParsableCommand {
             console: console
         )
         var shown = plan
+        if let shard = try sharding.resolve(environment: environment) {
+            shown = shown.filtered { shard.contains($0.id) }
+        }
         if let out {
             let folder = RunFolderPaths.absolute(out)
             let events = FileManager.default.fileExists(atPath: folder + "/ledger.jsonl") ? ((try? Ledger.readEvents(folder: folder)) ?? []) : []
-            let remaining = ResumePlanner().plan(plan.jobs, fold: LedgerFold(events), prices: prices) { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+            let remaining = ResumePlanner().plan(shown.jobs, fold: LedgerFold(events), prices: prices) { FileManager.default.fileExists(atPath: folder + "/" + $0) }
             let submitting = Set(remaining.runs.filter { if case .submit = $0.start { true } else { false } }.map(\.id))
-            shown = plan.filtered { submitting.contains($0.id) }
+            shown = shown.filtered { submitting.contains($0.id) }
             if !json {
                 console.err("\(out): \(remaining.settled.count) jobs need nothing, \(remaining.runs.count - submitting.count) would be polled or downloaded, \(submitting.count) submitted")
             }

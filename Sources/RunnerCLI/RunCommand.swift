@@ -54,6 +54,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Only jobs whose id matches this glob (* and ?).")
     var only: String?
 
+    @OptionGroup var sharding: ShardOptions
+
     @Option(name: .customLong("job-timeout"), help: "Leave a job still rendering after this long (e.g. 45m, 2h, 90s) for the next run.")
     var jobTimeout = "60m"
 
@@ -94,9 +96,14 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError.invalidManifests(count: 1)
         }
         if !manifestValue.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifestValue.warnings, path: manifest)) }
-        let jobs = manifestValue.jobs.filter { job in only.map { Glob.matches($0, job.id) } ?? true }
+        let shard = try sharding.resolve(environment: environment)
+        let jobs = manifestValue.jobs.filter { job in
+            (only.map { Glob.matches($0, job.id) } ?? true) && (shard?.contains(job.id) ?? true)
+        }
 
-        let folderPath = RunFolderPaths.absolute(out ?? RunFolderPaths.defaultFolder(manifest: manifest, simulated: simulate))
+        var defaultFolder = RunFolderPaths.defaultFolder(manifest: manifest, simulated: simulate)
+        if let shard { defaultFolder += "/" + shard.folderName }
+        let folderPath = RunFolderPaths.absolute(out ?? defaultFolder)
         if fresh, !RunFolder.isNewOrEmpty(folderPath) {
             throw CLIError.usage("--fresh: the run folder \(folderPath) is not empty (choose another --out, or drop --fresh to resume)")
         }
@@ -169,7 +176,7 @@ struct RunCommand: AsyncParsableCommand {
 
         // The run begins.
         let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: manifest))).map { SHA256.hash(data: $0).map { String(format: "%02x", $0) }.joined() } ?? ""
-        let jobList: [JSONValue] = manifestValue.jobs.map { job in
+        let jobList: [JSONValue] = manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { job in
             .object([
                 ("id", .string(job.id)), ("key", .string(job.key.description)), ("duration", .int(job.body.duration)),
                 ("sound", .bool(job.body.sound)), ("estimated_cost", .number(PriceList.rounded(prices.cost(of: job.body)))),
@@ -235,7 +242,7 @@ struct RunCommand: AsyncParsableCommand {
 
         // The end: fold again for the summary, record it, and exit as the design says.
         let finalFold = LedgerFold((try? Ledger.readEvents(folder: folderPath)) ?? [])
-        let summary = RunSummary(fold: finalFold, jobs: manifestValue.jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
+        let summary = RunSummary(fold: finalFold, jobs: manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { ($0.id, $0.key.description) }, folder: folderPath)
         // The exit status speaks of the jobs asked for (`--only` narrows them); the summary lists them all.
         let asked = RunSummary(fold: finalFold, jobs: jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
         var status = asked.allCompleted(downloads: !noDownload) ? ExitStatus.success : ExitStatus.jobsUnfinished

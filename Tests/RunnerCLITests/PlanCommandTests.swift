@@ -3,8 +3,8 @@ import Testing
 
 @Suite("shotrunner plan")
 struct PlanCommandTests {
-    private func json(_ arguments: [String]) async throws -> [String: Any] {
-        let result = try await CLIProcess.run(arguments)
+    private func json(_ arguments: [String], environment: [String: String] = [:]) async throws -> [String: Any] {
+        let result = try await CLIProcess.run(arguments, environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
@@ -60,5 +60,22 @@ struct PlanCommandTests {
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("out of range 3..15"))
+    }
+
+    @Test("--shard I/N splits the jobs into disjoint parts that cover the manifest; --shards reads JOB_COMPLETION_INDEX")
+    func shards() async throws {
+        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        var seen: [String] = []
+        for index in 1...3 {
+            let plan = try await json(["plan", manifest, "--json", "--shard", "\(index)/3"])
+            let jobs = try #require(plan["jobs"] as? [[String: Any]])
+            seen += jobs.compactMap { $0["id"] as? String }
+        }
+        #expect(seen.count == 13 && Set(seen).count == 13)
+        let indexed = try await json(["plan", manifest, "--json", "--shards", "3"], environment: ["JOB_COMPLETION_INDEX": "1"])
+        let second = try await json(["plan", manifest, "--json", "--shard", "2/3"])
+        #expect((indexed["jobs"] as? [[String: Any]])?.count == (second["jobs"] as? [[String: Any]])?.count)
+        #expect(try await CLIProcess.run(["plan", manifest, "--shards", "3"], environment: ["JOB_COMPLETION_INDEX": ""]).status == 2)
+        #expect(try await CLIProcess.run(["plan", manifest, "--shard", "4/3"]).status == 2)
     }
 }
