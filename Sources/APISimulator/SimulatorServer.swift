@@ -75,7 +75,7 @@ public enum SimulatorServer {
         routes(router, state: state)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         var quiet = logger
-        quiet.logLevel = .warning
+        quiet.logLevel = .critical  // shutting down by cancellation logs errors that mean nothing here
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "shotrunner-simulator"),
