@@ -31,16 +31,9 @@ struct AdoptCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folderPath = RunFolderPaths.absolute(runDir)
-        let folder: RunFolder
-        let ledger: Ledger
-        do {
-            folder = try RunFolder(path: folderPath)
-            ledger = try Ledger(folder: folderPath)
-        } catch {
-            throw CLIError.ledger(error)
-        }
-        let fold = LedgerFold(ledger.initialEvents)
+        let folder = try ExistingRunFolder(runDir)
+        let ledger = folder.ledger
+        let fold = folder.fold
         guard let planned = fold.planned.first(where: { $0.id == jobID }) else {
             throw CLIError.usage("the run folder has no job '\(jobID)' (see 'shotrunner status \(runDir)')")
         }

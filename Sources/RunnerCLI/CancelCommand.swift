@@ -25,19 +25,9 @@ struct CancelCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let folderPath = RunFolderPaths.absolute(runDir)
-        guard FileManager.default.fileExists(atPath: folderPath + "/ledger.jsonl") else {
-            throw CLIError.usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
-        }
-        let folder: RunFolder
-        let ledger: Ledger
-        do {
-            folder = try RunFolder(path: folderPath)
-            ledger = try Ledger(folder: folderPath)
-        } catch {
-            throw CLIError.ledger(error)
-        }
-        let fold = LedgerFold(ledger.initialEvents)
+        let folder = try ExistingRunFolder(runDir)
+        let ledger = folder.ledger
+        let fold = folder.fold
         guard let base = fold.baseURL else { throw CLIError.usage("the ledger in \(runDir) records no base URL") }
         guard let token = try Credentials.token(file: tokenFile, environment: ProcessInfo.processInfo.environment) else {
             throw CLIError.setup("no API token: set RUNCOMFY_API_TOKEN (or use --token-file FILE)")
