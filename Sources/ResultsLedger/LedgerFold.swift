@@ -22,6 +22,9 @@ public struct LedgerFold: Sendable {
     public var records: [String: [String: JobRecord]] = [:]
     /// Key order per job id: the key most recently written last.
     public var keyOrder: [String: [String]] = [:]
+    /// When the folder's first run started, and the time of its latest line.
+    public var firstStartedAt: String?
+    public var lastEventAt: String?
 
     public init() {}
 
@@ -47,9 +50,11 @@ public struct LedgerFold: Sendable {
 
     /// Applies one event.
     public mutating func apply(_ event: LedgerEvent) {
+        if !event.time.isEmpty { lastEventAt = event.time }
         switch event.kind {
         case .runStarted:
             if baseURL == nil { baseURL = event.string("base_url") }
+            if firstStartedAt == nil { firstStartedAt = event.time }
             manifestPath = event.string("manifest") ?? manifestPath
             if case .array(let jobs)? = event["jobs"] {
                 planned = jobs.compactMap { item in

@@ -253,7 +253,7 @@ struct RunCommand: AsyncParsableCommand {
         _ = try? await ledger.append(LedgerEvent(.runFinished, time: Timestamp.now(), [
             ("counts", summary.countsJSON), ("exit_code", .int(Int(status))),
         ]))
-        summary.write(to: folderPath + "/summary.json", exitCode: status, spent: finalFold.spent)
+        SummaryFile.write(BatchReport(folders: [(folderPath, finalFold)]), exitCode: status, to: folderPath + "/summary.json")
         console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached))
         for (job, requestID) in result.unrecordedRequestIDs {
             console.err("IMPORTANT: \(job) was accepted as \(requestID) but the ledger could not record it; once the folder is writable run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")

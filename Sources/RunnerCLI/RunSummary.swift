@@ -47,23 +47,6 @@ struct RunSummary {
         })
     }
 
-    /// Writes `summary.json` (through a temporary file and a rename).
-    func write(to path: String, exitCode: Int32, spent: Double) {
-        let document = JSONValue.object([
-            ("run_dir", .string(folder)),
-            ("base_url", baseURL.map(JSONValue.string) ?? .null),
-            ("finished_at", .string(Timestamp.now())),
-            ("exit_code", .int(Int(exitCode))),
-            ("spent_usd", .number(PriceList.rounded(spent))),
-            ("counts", countsJSON),
-            ("jobs", jobsJSON),
-        ])
-        let temporary = path + ".partial"
-        if (try? Data(document.pretty.utf8).write(to: URL(fileURLWithPath: temporary))) != nil {
-            _ = rename(temporary, path)
-        }
-    }
-
     /// The closing summary for people.
     func text(fatal: (any Error)?, ledgerFailure: (any Error)?, capReached: Bool) -> String {
         var lines = ["\(records.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ")]

@@ -126,7 +126,7 @@ struct RunCommandTests {
         let pending = states.filter { $0.value == "pending" }.count
         #expect(pending > 0)
         let summary = try await json(try String(contentsOfFile: out + "/summary.json", encoding: .utf8))
-        #expect((summary["spent_usd"] as? Double ?? 99) <= 3)
+        #expect(((summary["totals"] as? [String: Any])?["spent_usd"] as? Double ?? 99) <= 3)
         let plan = try await CLIProcess.run(["plan", manifest, "--out", out, "--json"])
         let jobs = try #require(try await json(plan.stdout)["jobs"] as? [[String: Any]])
         #expect(jobs.count == pending)

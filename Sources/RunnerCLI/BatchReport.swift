@@ -1,0 +1,172 @@
+import Foundation
+import JobManifest
+import ResultsLedger
+
+/// One or more run folders (the shards of a batch) as one report: the terminal table, the JSON document that
+/// `report --json` prints and `summary.json` holds, and JUnit XML for CI.
+struct BatchReport {
+    struct Entry {
+        var folder: String
+        var record: JobRecord
+        var duration: Int
+    }
+
+    var folders: [String]
+    var baseURLs: [String]
+    var entries: [Entry]
+    var wallSeconds: Double
+
+    /// Folds each folder's ledger and lists the jobs of its latest run.
+    init(folders: [(path: String, fold: LedgerFold)]) {
+        self.folders = folders.map(\.path)
+        baseURLs = Array(Set(folders.compactMap(\.fold.baseURL))).sorted()
+        entries = folders.flatMap { folder in
+            folder.fold.planned.map { job in
+                Entry(folder: folder.path, record: folder.fold.record(job.id, key: job.key), duration: job.duration)
+            }
+        }
+        let starts = folders.compactMap { $0.fold.firstStartedAt.flatMap(Self.date) }
+        let ends = folders.compactMap { $0.fold.lastEventAt.flatMap(Self.date) }
+        if let start = starts.min(), let end = ends.max() { wallSeconds = end.timeIntervalSince(start) } else { wallSeconds = 0 }
+    }
+
+    var counts: [JobState: Int] { Dictionary(grouping: entries, by: \.record.state).mapValues(\.count) }
+    var spent: Double { entries.reduce(0) { $0 + $1.record.spend } }
+    var secondsRendered: Int { entries.filter { [.rendered, .completed, .downloadFailed].contains($0.record.state) }.reduce(0) { $0 + $1.duration } }
+
+    static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    /// Seconds from the first submit to the render, when both are known.
+    static func renderSeconds(_ record: JobRecord) -> Double? {
+        guard let start = record.firstSubmitAt.flatMap(date), let end = record.renderedAt.flatMap(date) else { return nil }
+        return end.timeIntervalSince(start)
+    }
+
+    // MARK: - JSON
+
+    var json: JSONValue {
+        let counts = self.counts
+        let finished = [JobState.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].reduce(0) { $0 + (counts[$1] ?? 0) }
+        return .object([
+            ("run_dirs", .array(folders.map(JSONValue.string))),
+            ("base_urls", .array(baseURLs.map(JSONValue.string))),
+            ("generated_at", .string(Timestamp.now())),
+            ("totals", .object([
+                ("jobs", .int(entries.count)),
+                ("seconds_rendered", .int(secondsRendered)),
+                ("spent_usd", .number(PriceList.rounded(spent))),
+                ("wall_seconds", .number((wallSeconds * 10).rounded() / 10)),
+            ])),
+            ("counts", .object(JobState.allCases.compactMap { state in counts[state].map { (state.rawValue, .int($0)) } })),
+            ("request_counts", .object([
+                ("total", .int(entries.count)),
+                ("completed", .int(counts[.completed] ?? 0)),
+                ("failed", .int(finished)),
+                ("in_progress", .int(entries.count - (counts[.completed] ?? 0) - finished)),
+            ])),
+            ("jobs", .array(entries.map { entry in
+                let record = entry.record
+                return .object([
+                    ("id", .string(record.id)),
+                    ("run_dir", .string(entry.folder)),
+                    ("key", .string(record.key)),
+                    ("state", .string(record.state.rawValue)),
+                    ("duration", .int(entry.duration)),
+                    ("request_id", record.requestID.map(JSONValue.string) ?? .null),
+                    ("attempts", .int(record.attempts)),
+                    ("output", record.outputs.first.map(JSONValue.string) ?? .null),
+                    ("file", record.file.map(JSONValue.string) ?? .null),
+                    ("cost", record.cost.map { .number($0) } ?? .null),
+                    ("render_seconds", Self.renderSeconds(record).map { .number(($0 * 10).rounded() / 10) } ?? .null),
+                    ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
+                ])
+            })),
+        ])
+    }
+
+    // MARK: - Terminal
+
+    var table: String {
+        let idWidth = max(3, entries.map(\.record.id.count).max() ?? 0)
+        func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+            let space = String(repeating: " ", count: max(0, width - text.count))
+            return right ? space + text : text + space
+        }
+        var lines = [pad("JOB", idWidth) + "  " + pad("STATE", 15) + pad("SECONDS", 8, right: true) + pad("TRIES", 6, right: true)
+            + pad("COST", 10, right: true) + pad("RENDER", 8, right: true) + "  FILE"]
+        for entry in entries {
+            let record = entry.record
+            lines.append(
+                pad(record.id, idWidth) + "  " + pad(record.state.rawValue, 15) + pad(String(entry.duration), 8, right: true)
+                    + pad(String(record.attempts), 6, right: true) + pad(record.cost.map(PlanReport.usd) ?? "-", 10, right: true)
+                    + pad(Self.renderSeconds(record).map { String(format: "%.0fs", $0) } ?? "-", 8, right: true) + "  " + (record.file ?? "-")
+            )
+        }
+        lines.append("")
+        let counts = self.counts
+        lines.append("\(entries.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", "))
+        lines.append("\(secondsRendered) s rendered, \(PlanReport.usd(spent)) spent, \(String(format: "%.0f", wallSeconds)) s wall time")
+        let troubled = entries.filter { [.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].contains($0.record.state) }
+        if !troubled.isEmpty {
+            lines.append("")
+            for entry in troubled {
+                lines.append("\(entry.record.id): \(entry.record.state.rawValue)" + (entry.record.errorMessage.map { ": \($0)" } ?? ""))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: - JUnit
+
+    /// A test case per job: completed passes; failed, expired, cancelled and download_failed fail;
+    /// unknown_outcome is an error; anything still under way is skipped.
+    var junit: String {
+        func escape(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case let control where control.value < 0x20 && control != "\n" && control != "\t": out += " "
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        let counts = self.counts
+        let failures = [JobState.failed, .expired, .cancelled, .downloadFailed].reduce(0) { $0 + (counts[$1] ?? 0) }
+        let errors = counts[.unknownOutcome] ?? 0
+        let skipped = entries.count - failures - errors - (counts[.completed] ?? 0)
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites tests=\"\(entries.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
+        for folder in folders {
+            let mine = entries.filter { $0.folder == folder }
+            let name = escape(URL(fileURLWithPath: folder).lastPathComponent)
+            xml += "  <testsuite name=\"\(name)\" tests=\"\(mine.count)\">\n"
+            for entry in mine {
+                let record = entry.record
+                let time = Self.renderSeconds(record).map { String(format: "%.1f", $0) } ?? "0"
+                xml += "    <testcase classname=\"shotrunner.\(name)\" name=\"\(escape(record.id))\" time=\"\(time)\""
+                let message = escape(record.errorMessage ?? record.state.rawValue)
+                switch record.state {
+                case .completed:
+                    xml += "/>\n"
+                case .failed, .expired, .cancelled, .downloadFailed:
+                    xml += ">\n      <failure type=\"\(record.state.rawValue)\" message=\"\(message)\"/>\n    </testcase>\n"
+                case .unknownOutcome:
+                    xml += ">\n      <error type=\"unknown_outcome\" message=\"\(message)\"/>\n    </testcase>\n"
+                default:
+                    xml += ">\n      <skipped message=\"\(record.state.rawValue)\"/>\n    </testcase>\n"
+                }
+            }
+            xml += "  </testsuite>\n"
+        }
+        return xml + "</testsuites>\n"
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import JobManifest
+import ResultsLedger
+
+/// `shotrunner report RUN_DIR... [--json] [--junit FILE]`
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Summarise one or more run folders (the shards of a batch) from their ledgers.",
+        discussion: """
+            Prints a table (job, state, seconds, tries, cost, render time, file), the totals, and the reasons of \
+            failed and unknown jobs. --json prints the same as one document (the one summary.json holds), with \
+            the counts also as request_counts {total, completed, failed, in_progress}. --junit FILE writes JUnit \
+            XML, a test case per job, for CI. Exit 0 when every job completed, 1 otherwise, 2 for a folder with \
+            no ledger.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Run folders; several are merged (shards).", valueName: "run-dir"))
+    var runDirs: [String]
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Option(help: "Write JUnit XML to this file.")
+    var junit: String?
+
+    func validate() throws {
+        guard !runDirs.isEmpty else { throw ValidationError("Give at least one run folder.") }
+    }
+
+    func run() throws {
+        var folds: [(path: String, fold: LedgerFold)] = []
+        for runDir in runDirs {
+            let path = RunFolderPaths.absolute(runDir)
+            guard FileManager.default.fileExists(atPath: path + "/ledger.jsonl") else {
+                throw CLIError.usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
+            }
+            do {
+                folds.append((path, LedgerFold(try Ledger.readEvents(folder: path))))
+            } catch {
+                throw CLIError.ledger(error)
+            }
+        }
+        let report = BatchReport(folders: folds)
+        let console = Console()
+        console.out(json ? report.json.pretty : report.table)
+        if let junit {
+            do {
+                try Data(report.junit.utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
+            } catch {
+                throw CLIError.usage("cannot write \(junit): \(error.localizedDescription)")
+            }
+        }
+        if report.counts[.completed, default: 0] != report.entries.count { throw CLIError.exit(ExitStatus.jobsUnfinished) }
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+import JobManifest
+
+/// `summary.json`: the report's JSON document for the folder, plus the run's exit code, written through a
+/// temporary file and a rename at every end of a run.
+enum SummaryFile {
+    static func write(_ report: BatchReport, exitCode: Int32, to path: String) {
+        guard case .object(var members) = report.json else { return }
+        members.insert(("exit_code", .int(Int(exitCode))), at: 0)
+        let temporary = path + ".partial"
+        if (try? Data(JSONValue.object(members).pretty.utf8).write(to: URL(fileURLWithPath: temporary))) != nil {
+            _ = rename(temporary, path)
+        }
+    }
+}
