@@ -4,11 +4,12 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libyaml-dev pkg-config curl
+TEST_PACKAGES := chromium
 BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000
 BENCH_RUNS ?= 5
 
-.PHONY: all deps build test yaml-suite bench-yaml demo clean
+.PHONY: all deps test-deps build test yaml-suite bench-yaml demo install clean
 
 all: build
 
@@ -24,8 +25,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
+## test-deps: what the tests need beyond the build (a headless browser for the contact sheet)
+test-deps: deps
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
 ## test: build and run the whole test suite
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

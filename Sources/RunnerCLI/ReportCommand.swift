@@ -12,7 +12,8 @@ struct ReportCommand: ParsableCommand {
             Prints a table (job, state, seconds, tries, cost, render time, file), the totals, and the reasons of \
             failed and unknown jobs. --json prints the same as one document (the one summary.json holds), with \
             the counts also as request_counts {total, completed, failed, in_progress}. --junit FILE writes JUnit \
-            XML, a test case per job, for CI. Exit 0 when every job completed, 1 otherwise, 2 for a folder with \
+            XML, a test case per job, for CI. --html FILE writes a contact sheet (start and end frames, prompt, \
+            state, cost and the clip of every job, in storyboard order) that works offline. Exit 0 when every job completed, 1 otherwise, 2 for a folder with \
             no ledger.
             """
     )
@@ -25,6 +26,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "Write JUnit XML to this file.")
     var junit: String?
+
+    @Option(help: "Write a self-contained HTML contact sheet to this file (links relative to where it is written).")
+    var html: String?
 
     func validate() throws {
         guard !runDirs.isEmpty else { throw ValidationError("Give at least one run folder.") }
@@ -51,6 +55,21 @@ struct ReportCommand: ParsableCommand {
                 try Data(report.junit.utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
             } catch {
                 throw CLIError.usage("cannot write \(junit): \(error.localizedDescription)")
+            }
+        }
+        if let html {
+            let page = URL(fileURLWithPath: html).standardizedFileURL
+            var shots: [String: ContactSheet.Shot] = [:]
+            for (_, fold) in folds {
+                shots.merge(ContactSheet.shots(manifestPath: fold.manifestPath)) { first, _ in first }
+            }
+            let title = "Contact sheet: " + (folds.first?.fold.manifestPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "shotrunner")
+            let text = ContactSheet.html(report, shots: shots, pageFolder: page.deletingLastPathComponent().path, title: title)
+            do {
+                try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: page, options: .atomic)
+            } catch {
+                throw CLIError.usage("cannot write \(html): \(error.localizedDescription)")
             }
         }
         if report.counts[.completed, default: 0] != report.entries.count { throw CLIError.exit(ExitStatus.jobsUnfinished) }

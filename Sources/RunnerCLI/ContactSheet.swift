@@ -1,0 +1,129 @@
+import Foundation
+import JobManifest
+import ResultsLedger
+
+/// `report --html`: one self-contained page, a contact sheet in storyboard order. Each job is a card with its
+/// start and end frames, its prompt and segments, state, duration, cost, and its clip in a `<video>` whose link
+/// is relative to where the page is written. Failed and unknown jobs stand out and say why. No script, no web
+/// font, no CDN: it opens offline in any browser.
+enum ContactSheet {
+    /// What the manifest says of a job (from the manifest the run folder recorded, when it can still be read).
+    struct Shot {
+        /// Its place in the manifest (storyboard order).
+        var order: Int
+        var prompt: String
+        var segments: [(prompt: String, duration: Int)]
+        var image: String?
+        var endImage: String?
+    }
+
+    static func html(_ report: BatchReport, shots: [String: Shot], pageFolder: String, title: String) -> String {
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>
+            body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:24px;background:#f4f4f6;color:#1d1d1f}
+            h1{font-size:20px;margin:0 0 4px}.totals{color:#555;margin:0 0 20px}
+            .sheet{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px}
+            .card{background:#fff;border-radius:8px;padding:12px;box-shadow:0 1px 3px rgba(0,0,0,.12);border-top:4px solid #2e7d32}
+            .card.failed,.card.expired,.card.cancelled,.card.download_failed{border-top-color:#c62828;background:#fff5f5}
+            .card.unknown_outcome{border-top-color:#ef6c00;background:#fff8ef}
+            .card.pending,.card.queued,.card.running,.card.submitting,.card.rendered{border-top-color:#757575}
+            .id{font-weight:600;font-family:ui-monospace,Menlo,Consolas,monospace}.state{float:right;font-size:12px;text-transform:uppercase}
+            .frames{display:flex;gap:6px;margin:8px 0}.frames img{width:48%;border-radius:4px;background:#ddd}
+            video{width:100%;border-radius:4px;background:#000;margin:6px 0}
+            .prompt{font-size:13px;margin:6px 0}.segments{font-size:12px;color:#444;margin:0;padding-left:18px}
+            .meta{font-size:12px;color:#555}.reason{font-size:13px;color:#b71c1c;font-weight:600;margin-top:6px}
+            </style></head><body>
+            <h1>\(escape(title))</h1>
+
+            """
+        let counts = report.counts
+        page += "<p class=\"totals\">\(report.entries.count) jobs: "
+            + escape(JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", "))
+            + " · \(report.secondsRendered) s rendered · \(PlanReport.usd(report.spent)) spent</p>\n<div class=\"sheet\">\n"
+        // Storyboard order: the manifest's, whatever shard each job ran in.
+        let ordered = report.entries.enumerated().sorted { a, b in
+            (shots[a.element.record.id]?.order ?? Int.max, a.offset) < (shots[b.element.record.id]?.order ?? Int.max, b.offset)
+        }.map(\.element)
+        for entry in ordered {
+            let record = entry.record
+            let shot = shots[record.id]
+            page += "<div class=\"card \(record.state.rawValue)\" data-job=\"\(escape(record.id))\" data-state=\"\(record.state.rawValue)\">\n"
+            page += "<div><span class=\"id\">\(escape(record.id))</span><span class=\"state\">\(record.state.rawValue.replacingOccurrences(of: "_", with: " "))</span></div>\n"
+            let frames = [shot?.image, shot?.endImage].compactMap { $0 }
+            if !frames.isEmpty {
+                page += "<div class=\"frames\">" + frames.map { "<img src=\"\(escape(link($0, from: pageFolder)))\" alt=\"frame\">" }.joined() + "</div>\n"
+            }
+            if record.state == .completed, let file = record.file {
+                page += "<video controls preload=\"metadata\" src=\"\(escape(link(entry.folder + "/" + file, from: pageFolder)))\"></video>\n"
+            }
+            if let shot {
+                page += "<p class=\"prompt\">\(escape(shot.prompt))</p>\n"
+                if !shot.segments.isEmpty {
+                    page += "<ol class=\"segments\">" + shot.segments.map { "<li>\(escape($0.prompt)) (\($0.duration) s)</li>" }.joined() + "</ol>\n"
+                }
+            }
+            page += "<div class=\"meta\">\(entry.duration) s · " + (record.cost.map(PlanReport.usd) ?? "no cost recorded")
+                + (record.requestID.map { " · \(escape($0))" } ?? "") + "</div>\n"
+            if [.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].contains(record.state) {
+                let why = record.errorMessage ?? record.state.rawValue
+                page += "<div class=\"reason\">\(escape(record.state == .unknownOutcome ? "Outcome unknown: " + why : why))</div>\n"
+            }
+            page += "</div>\n"
+        }
+        return page + "</div>\n</body></html>\n"
+    }
+
+    /// A link from the page's folder: local paths relative to it, URLs as they are.
+    static func link(_ target: String, from folder: String) -> String {
+        if target.hasPrefix("https://") || target.hasPrefix("http://") { return target }
+        let path = target.hasPrefix("file://") ? String(target.dropFirst("file://".count)).removingPercentEncoding ?? target : target
+        let from = URL(fileURLWithPath: folder).standardizedFileURL.pathComponents
+        let to = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(from.count, to.count), from[common] == to[common] { common += 1 }
+        let parts = Array(repeating: "..", count: from.count - common) + to[common...]
+        return parts.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? $0 }
+            .joined(separator: "/")
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The shots of the manifest a folder's latest run recorded, by job id (empty if it cannot be read now).
+    static func shots(manifestPath: String?) -> [String: Shot] {
+        guard let manifestPath, let manifest = try? ManifestReader().read(path: manifestPath) else { return [:] }
+        var shots: [String: Shot] = [:]
+        for (order, job) in manifest.jobs.enumerated() {
+            func image(_ value: BodyValue) -> String? {
+                switch value {
+                case .image(.url(let url)): url
+                case .image(.file(let file)): file.path
+                default: nil
+                }
+            }
+            shots[job.id] = Shot(
+                order: order,
+                prompt: job.body["prompt"].string ?? "",
+                segments: job.body.segments,
+                image: image(job.body["image"]),
+                endImage: image(job.body["end_image"])
+            )
+        }
+        return shots
+    }
+}
