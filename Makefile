@@ -69,5 +69,13 @@ demo: build
 	$(SWIFT) run --skip-build shotrunner run manifests/storyboard.yaml --simulate --fresh --out $$out --progress plain && \
 	echo "videos, ledger.jsonl and summary.json are in $$out; try: .build/debug/shotrunner status $$out"
 
+## install: the release binary, Swift runtime linked in statically, into $(PREFIX)/bin (needs libyaml-0-2 at run time)
+PREFIX ?= /usr/local
+install: deps
+	$(SWIFT) build -c release --product shotrunner --static-swift-stdlib
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/shotrunner" $(DESTDIR)$(PREFIX)/bin/shotrunner
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/shotrunner"
+
 clean:
 	rm -rf .build $(BENCH_DIR)
