@@ -67,7 +67,8 @@ bench-yaml: deps
 demo: build
 	@out=renders/demo-$$(date +%Y%m%d-%H%M%S); \
 	$(SWIFT) run --skip-build shotrunner run manifests/storyboard.yaml --simulate --fresh --out $$out --progress plain && \
-	echo "videos, ledger.jsonl and summary.json are in $$out; try: .build/debug/shotrunner status $$out"
+	$(SWIFT) run --skip-build shotrunner report $$out --html $$out/contact-sheet.html > /dev/null && \
+	echo "videos, ledger.jsonl, summary.json and contact-sheet.html are in $$out; try: .build/debug/shotrunner status $$out"
 
 ## install: the release binary, Swift runtime linked in statically, into $(PREFIX)/bin (needs libyaml-0-2 at run time)
 PREFIX ?= /usr/local

@@ -22,6 +22,19 @@ struct ShardTests {
         #expect(sizes.allSatisfy { $0 > 150 && $0 < 250 })
     }
 
+    @Test("for every N from 1 to 16, the shards of a manifest's jobs are disjoint and complete", arguments: 1...16)
+    func disjointAndComplete(count: Int) {
+        let ids = (0..<500).map { "scene\($0 % 9)/shot\($0)" + ($0 % 4 == 0 ? "~\($0 % 3 + 1)" : "") }
+        let shards = (1...count).compactMap { Shard(index: $0, count: count) }
+        #expect(shards.count == count)
+        var owners: [String: Int] = [:]
+        for shard in shards {
+            for id in ids where shard.contains(id) { owners[id, default: 0] += 1 }
+        }
+        #expect(owners.count == ids.count)
+        #expect(owners.values.allSatisfy { $0 == 1 })
+    }
+
     @Test("I/N is read strictly")
     func parsing() {
         #expect(Shard("2/5") == Shard(index: 2, count: 5))

@@ -52,4 +52,26 @@ struct ReportCommandTests {
         let missing = try await CLIProcess.run(["report", "/nonexistent/folder"])
         #expect(missing.status == 2)
     }
+
+    @Test("the merged report of N shard folders lists the same jobs, states and files as one unsharded run", arguments: [2, 3, 5])
+    func shardsMatchUnsharded(count: Int) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-shards-\(UUID().uuidString)")
+        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let whole = folder.appendingPathComponent("whole").path
+        #expect(try await CLIProcess.run(["run", manifest, "--simulate", "--out", whole]).status == 0)
+        var dirs: [String] = []
+        for index in 1...count {
+            let out = folder.appendingPathComponent("shard-\(index)").path
+            #expect(try await CLIProcess.run(["run", manifest, "--simulate", "--shard", "\(index)/\(count)", "--out", out]).status == 0)
+            dirs.append(out)
+        }
+        func rows(_ folders: [String]) async throws -> [String] {
+            let report = try object(try await CLIProcess.run(["report"] + folders + ["--json"]).stdout)
+            let jobs = try #require(report["jobs"] as? [[String: Any]])
+            return jobs.map { "\($0["id"] as? String ?? "") \($0["state"] as? String ?? "") \($0["file"] as? String ?? "")" }.sorted()
+        }
+        let unsharded = try await rows([whole])
+        #expect(unsharded.count == 13)
+        #expect(try await rows(dirs) == unsharded)
+    }
 }
