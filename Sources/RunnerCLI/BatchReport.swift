@@ -125,20 +125,7 @@ struct BatchReport {
     /// A test case per job: completed passes; failed, expired, cancelled and download_failed fail;
     /// unknown_outcome is an error; anything still under way is skipped.
     var junit: String {
-        func escape(_ text: String) -> String {
-            var out = ""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                case let control where control.value < 0x20 && control != "\n" && control != "\t": out += " "
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out
-        }
+        func escape(_ text: String) -> String { ContactSheet.escape(text) }
         let counts = self.counts
         let failures = [JobState.failed, .expired, .cancelled, .downloadFailed].reduce(0) { $0 + (counts[$1] ?? 0) }
         let errors = counts[.unknownOutcome] ?? 0

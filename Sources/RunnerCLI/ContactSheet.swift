@@ -89,6 +89,8 @@ enum ContactSheet {
             .joined(separator: "/")
     }
 
+    /// Text made safe for HTML and XML content and attributes (control characters, which XML forbids, become
+    /// spaces).
     static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -98,6 +100,7 @@ enum ContactSheet {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case let control where control.value < 0x20 && control != "\n" && control != "\t": out += " "
             default: out.unicodeScalars.append(scalar)
             }
         }
