@@ -8,7 +8,8 @@ COPY . .
 RUN swift build -c release --product shotrunner --static-swift-stdlib
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libyaml-0-2 ca-certificates && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libyaml-0-2 libstdc++6 zlib1g ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/.build/release/shotrunner /usr/local/bin/shotrunner
 USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/shotrunner"]
