@@ -250,26 +250,5 @@ actor SimulatorState {
 
 extension SampleClip {
     /// The clip's bytes.
-    static let bytes: [UInt8] = decodeBase64(base64.filter { !$0.isWhitespace })
-
-    private static func decodeBase64(_ text: String) -> [UInt8] {
-        var table = [UInt8](repeating: 255, count: 256)
-        for (index, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            table[Int(character)] = UInt8(index)
-        }
-        var out: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for character in text.utf8 where character != UInt8(ascii: "=") {
-            let value = table[Int(character)]
-            guard value != 255 else { continue }
-            buffer = buffer << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
-            }
-        }
-        return out
-    }
+    static let bytes: [UInt8] = Array(Data(base64Encoded: base64.filter { !$0.isWhitespace }) ?? Data())
 }

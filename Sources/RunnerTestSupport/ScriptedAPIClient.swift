@@ -110,8 +110,6 @@ public final class ScriptedAPIClient: ModelAPIClient, @unchecked Sendable {
     public func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download {
         calls.withLockedValue { $0.downloads += 1 }
         let bytes = try await Self.typed { try await self.onDownload(url) }
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        _ = folder
         do {
             try FileWriter.write(bytes, to: path)
         } catch {
