@@ -9,7 +9,7 @@ BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000
 BENCH_RUNS ?= 5
 
-.PHONY: all deps test-deps build test yaml-suite bench-yaml demo install clean
+.PHONY: all deps test-deps build test yaml-suite bench-yaml demo install clean fuzz test-sanitize bench
 
 all: build
 
@@ -80,3 +80,8 @@ install: deps
 
 clean:
 	rm -rf .build $(BENCH_DIR)
+
+## fuzz: libFuzzer over the YAML layer and over manifest decoding, FUZZ_SECONDS each (default 300)
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tools/fuzz/run-fuzz.sh

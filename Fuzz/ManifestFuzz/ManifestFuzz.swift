@@ -1,0 +1,52 @@
+import Foundation
+import JobManifest
+import YAML
+
+/// One fuzz input read as a manifest, in both reading modes, which must agree. A manifest that reads must give
+/// jobs whose ids are unique ignoring case and safe as file names, and whose bodies write JSON that parses back
+/// to the same value. Every diagnostic is rendered with its source line.
+func fuzzManifest(_ bytes: [UInt8]) {
+    let input = Input.bytes(bytes, name: "fuzz.yaml")
+    let folder = "/nonexistent-fuzz-folder"
+    let jobs: Result<Manifest, ManifestError>
+    let summary: Result<Manifest, ManifestError>
+    do { jobs = .success(try ManifestReader(mode: .jobs).read(input, name: "fuzz.yaml", folder: folder)) } catch { jobs = .failure(error) }
+    do { summary = .success(try ManifestReader(mode: .summary).read(input, name: "fuzz.yaml", folder: folder)) } catch { summary = .failure(error) }
+    switch (jobs, summary) {
+    case (.success(let full), .success(let counted)):
+        precondition(full.jobCount == counted.jobCount && full.shotCount == counted.shotCount, "the modes counted differently")
+        precondition(full.jobs.count == full.jobCount, "job count differs from the jobs kept")
+        var seen = Set<String>()
+        for job in full.jobs {
+            precondition(seen.insert(job.id.lowercased()).inserted, "two jobs share an id ignoring case: \(job.id)")
+            precondition(!job.id.isEmpty && !job.id.hasPrefix(".") && !job.id.contains("..") && !job.id.hasPrefix("/"), "unsafe id \(job.id)")
+            let json = job.body.json(images: .digest)
+            precondition((try? JSONValue.parse(json.compact)) == json, "body JSON does not parse back")
+        }
+    case (.failure(let a), .failure(let b)):
+        precondition(a.diagnostics.filter { $0.severity == .error } == b.diagnostics.filter { $0.severity == .error },
+                     "the modes found different errors")
+        let source = SourceText(name: "fuzz.yaml", bytes: bytes)
+        for diagnostic in a.diagnostics { _ = diagnostic.rendered(name: "fuzz.yaml", source: source) }
+    default:
+        preconditionFailure("one reading mode accepted what the other refused")
+    }
+}
+
+#if FUZZING
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzManifest(size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
+#else
+/// Without libFuzzer: replays the files named on the command line (a corpus, or a crash to reproduce).
+@main
+enum Replay {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            fuzzManifest(Array(FileManager.default.contents(atPath: path) ?? Data()))
+        }
+    }
+}
+#endif

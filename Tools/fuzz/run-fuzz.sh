@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (with AddressSanitizer and leak detection) and runs each for FUZZ_SECONDS.
+# Usage: Tools/fuzz/run-fuzz.sh [TARGET...]   (default: yaml-fuzz manifest-fuzz)
+# Corpora and findings live in .build-fuzz/ (never committed). A finding stops that target with exit 1; copy the
+# input into Tests/JobManifestTests/Fixtures/fuzz/ (or Tests/YAMLTests/Fixtures/fuzz/) as a regression fixture.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SWIFT=${SWIFT:-swift}
+SECONDS_EACH=${FUZZ_SECONDS:-300}
+SCRATCH=.build-fuzz
+SHARED=${SHARED:-../shared}
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(yaml-fuzz manifest-fuzz)
+
+build=(-c release --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING -Xswiftc -parse-as-library -Xswiftc -use-ld=lld --scratch-path "$SCRATCH")
+for target in "${targets[@]}"; do "$SWIFT" build "${build[@]}" --product "$target"; done
+bin=$("$SWIFT" build "${build[@]}" --show-bin-path)
+
+seed() { # seed CORPUS: the YAML test suite's inputs, the manifest fixtures and the example manifests
+    local corpus=$1 n=0
+    mkdir -p "$corpus"
+    [ -n "$(ls -A "$corpus")" ] && return 0
+    for f in "$SHARED"/yaml-test-suite/*/in.yaml "$SHARED"/yaml-test-suite/*/*/in.yaml \
+             Tests/JobManifestTests/Fixtures/*/*.yaml Tests/*/Fixtures/fuzz/* manifests/*.yaml; do
+        [ -f "$f" ] || continue
+        n=$((n + 1)); cp "$f" "$corpus/seed-$n"
+    done
+    echo "seeded $corpus with $n files"
+}
+
+status=0
+for target in "${targets[@]}"; do
+    corpus=$SCRATCH/corpus/$target findings=$SCRATCH/findings/$target
+    seed "$corpus"; mkdir -p "$findings"
+    echo "== $target for ${SECONDS_EACH}s"
+    ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$bin/$target" "$corpus" \
+        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2560 -max_len=65536 \
+        -dict=Tools/fuzz/yaml.dict -artifact_prefix="$findings/" -print_final_stats=1 \
+        2> "$SCRATCH/$target.log" || status=1
+    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' "$SCRATCH/$target.log" || true
+    echo "corpus: $(ls "$corpus" | wc -l) inputs; findings: $(ls "$findings" | wc -l) (log: $SCRATCH/$target.log)"
+done
+exit $status
