@@ -85,3 +85,29 @@ clean:
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tools/fuzz/run-fuzz.sh
+
+## test-sanitize: the YAML and manifest tests under AddressSanitizer (leaks too), the scheduler tests under
+## ThreadSanitizer. Each builds a narrowed package (SHOTRUNNER_SANITIZE_SUBSET) into its own folder.
+LSAN_SUPP := $(CURDIR)/Tools/sanitize/lsan.supp
+test-sanitize: deps
+	SHOTRUNNER_SANITIZE_SUBSET=address $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	SHOTRUNNER_SANITIZE_SUBSET=address ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(LSAN_SUPP):print_suppressions=0 \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	SHOTRUNNER_SANITIZE_SUBSET=thread $(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	SHOTRUNNER_SANITIZE_SUBSET=thread TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+## bench: issue 7's benchmarks against the simulator (reading, makespan, polling, engine overhead, resume, memory),
+## release build, one table; BENCH_RUNS runs per figure, BENCH_ARGS more options (e.g. --only 2,3)
+BENCH_ARGS ?=
+bench: deps
+	$(SWIFT) build -c release --product shotrunner
+	$(SWIFT) build -c release --product yaml-bench
+	@mkdir -p $(BENCH_DIR)
+	cc -O2 Tools/yaml-scan/yaml-scan.c $$(pkg-config --cflags --libs yaml-0.1) -o $(BENCH_DIR)/yaml-scan
+	cc -O2 Tools/bench/measure.c -o $(BENCH_DIR)/measure
+	@bin=$$($(SWIFT) build -c release --show-bin-path); \
+	python3 Tools/bench/bench.py --bin $$bin/shotrunner --yaml-bench $$bin/yaml-bench \
+		--measure $(BENCH_DIR)/measure --scan $(BENCH_DIR)/yaml-scan --shared ../shared --data $(BENCH_DIR) \
+		--runs $(BENCH_RUNS) $(BENCH_ARGS)

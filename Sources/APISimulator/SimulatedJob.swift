@@ -19,6 +19,10 @@ struct SimulatedJob: Sendable {
     /// What the submit's answer was made to suffer (`error_after_accept`, `lost_response`, `slow_response`).
     var submitFault: String?
     var cancelledAt: Double?
+    /// When a status or result call first showed the job finished (simulated seconds): the client's detection.
+    var firstSeenDoneAt: Double?
+    /// Status and result calls made for this request.
+    var polls = 0
 
     /// The status at a simulated time; `nil` once the id has expired.
     func status(at now: Double) -> String? {

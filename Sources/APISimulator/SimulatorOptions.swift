@@ -49,6 +49,9 @@ public struct SimulatorOptions: Sendable {
     public var concurrencyLimit: Int?
     /// Submits the account can pay for; past them, 400002.
     public var balance: Int?
+    /// The size of every output video in bytes; `nil` serves the 4,840-byte sample clip as it is. A larger clip is
+    /// the sample padded with an MP4 `free` box, so it stays a playable file.
+    public var clipBytes: Int?
     /// USD per second of video (sound adds 25%).
     public var pricePerSecond = 0.112
     /// The faults to inject.

@@ -124,8 +124,10 @@ actor SimulatorState {
     }
 
     func status(_ id: String) -> SimulatedReply {
+        observePoll(id)
         if let fault = pollFault() { return fault }
         guard let job = jobs[id], let status = job.status(at: now) else { return notFound(id) }
+        observeDone(id, status)
         var fields: [(String, SimJSON)] = [
             ("request_id", .string(id)),
             ("status", .string(status)),
@@ -143,8 +145,10 @@ actor SimulatorState {
     }
 
     func result(_ id: String) -> SimulatedReply {
+        observePoll(id)
         if let fault = pollFault() { return fault }
         guard let job = jobs[id], let status = job.status(at: now) else { return notFound(id) }
+        observeDone(id, status)
         var fields: [(String, SimJSON)] = [("request_id", .string(id)), ("status", .string(status))]
         switch status {
         case "completed":
@@ -189,10 +193,39 @@ actor SimulatorState {
         guard let job = jobs[id], job.status(at: now) == "completed" || (job.expires && now >= job.endsAt) else {
             return SimulatedReply(status: 404, body: Array("not found".utf8), contentType: "text/plain")
         }
-        return SimulatedReply(status: 200, body: SampleClip.bytes, contentType: "video/mp4")
+        return SimulatedReply(status: 200, body: clip, contentType: "video/mp4")
     }
 
+    /// The output video: the sample clip, padded to `clipBytes` when asked.
+    private lazy var clip: [UInt8] = SampleClip.padded(to: options.clipBytes)
+
     // MARK: - Faults and counters
+
+    private func observePoll(_ id: String) {
+        jobs[id]?.polls += 1
+    }
+
+    /// Notes the first answer that shows a job finished (answered, not faulted): when the client learned of it.
+    private func observeDone(_ id: String, _ status: String) {
+        guard status == "completed" || status == "failed", jobs[id]?.firstSeenDoneAt == nil else { return }
+        jobs[id]?.firstSeenDoneAt = now
+    }
+
+    /// How soon clients saw finished renders, and how many status and result calls each request took.
+    private func detection() -> SimJSON {
+        let seen = order.compactMap { jobs[$0] }.filter { $0.firstSeenDoneAt != nil && $0.cancelledAt == nil }
+        let delays = seen.map { $0.firstSeenDoneAt! - $0.endsAt }
+        let shares = seen.map { ($0.firstSeenDoneAt! - $0.endsAt) / max($0.endsAt - $0.submittedAt, 1e-9) }
+        let polls = order.compactMap { jobs[$0]?.polls }
+        func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+        return .object([
+            ("requests_seen_done", .int(seen.count)),
+            ("mean_delay_seconds", .double(mean(delays))),
+            ("max_delay_seconds", .double(delays.max() ?? 0)),
+            ("mean_delay_share_of_render", .double(mean(shares))),
+            ("mean_polls_per_request", .double(mean(polls.map(Double.init)))),
+        ])
+    }
 
     private func pollFault() -> SimulatedReply? {
         let faults = options.faults
@@ -234,6 +267,7 @@ actor SimulatorState {
             ("accepted_submits", .int(accepted)),
             ("accepted_by_body", .object(acceptedByBody.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("max_in_flight", .int(maxInFlight)),
+            ("detection", detection()),
             ("requests", .object(order.compactMap { id in
                 guard let job = jobs[id] else { return nil }
                 return (id, .object([
@@ -242,6 +276,9 @@ actor SimulatorState {
                     ("submit_fault", job.submitFault.map(SimJSON.string) ?? .null),
                     ("expires", .bool(job.expires)),
                     ("status", .string(job.status(at: current) ?? "expired")),
+                    ("polls", .int(job.polls)),
+                    ("ended_at", .double(job.endsAt)),
+                    ("first_seen_done_at", job.firstSeenDoneAt.map(SimJSON.double) ?? .null),
                 ]))
             })),
         ])
@@ -251,4 +288,13 @@ actor SimulatorState {
 extension SampleClip {
     /// The clip's bytes.
     static let bytes: [UInt8] = Array(Data(base64Encoded: base64.filter { !$0.isWhitespace }) ?? Data())
+
+    /// The clip grown to `size` bytes by a trailing top-level `free` box (players skip it); as it is when `size`
+    /// is `nil` or leaves no room for a box.
+    static func padded(to size: Int?) -> [UInt8] {
+        guard let size, size >= bytes.count + 8, size - bytes.count <= Int(UInt32.max) else { return bytes }
+        let box = UInt32(size - bytes.count)
+        let header: [UInt8] = [UInt8(box >> 24), UInt8(box >> 16 & 0xFF), UInt8(box >> 8 & 0xFF), UInt8(box & 0xFF)] + Array("free".utf8)
+        return bytes + header + [UInt8](repeating: 0, count: size - bytes.count - 8)
+    }
 }

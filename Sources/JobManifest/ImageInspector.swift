@@ -31,6 +31,19 @@ struct ImageInspector {
     }
 
     private static func check(_ path: String) -> Result<LocalImage, Problem> {
+        let content: ArraySlice<UInt8>
+        switch readCapped(path) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let bytes): content = bytes
+        }
+        guard let mediaType = mediaType(of: content) else { return .failure(.notAnImage) }
+        let digest = SHA256.hash(data: content)
+        return .success(LocalImage(path: path, sha256: digest.hexString, byteCount: content.count, mediaType: mediaType))
+    }
+
+    /// A regular file's bytes, at most `maxBytes`. A FIFO or device is refused without blocking, and a file
+    /// that grows past the cap while it is read is refused too.
+    static func readCapped(_ path: String) -> Result<ArraySlice<UInt8>, Problem> {
         // O_NONBLOCK: a FIFO must not hang us; it is refused below as not a regular file.
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
@@ -55,12 +68,21 @@ struct ImageInspector {
             count += got
         }
         guard count <= maxBytes else { return .failure(.tooLarge(count)) }
-        let content = bytes[0..<count]
-        guard let mediaType = mediaType(of: content) else { return .failure(.notAnImage) }
-        let digest = SHA256.hash(data: content)
-        return .success(LocalImage(path: path, sha256: digest.hexString, byteCount: count, mediaType: mediaType))
+        return .success(bytes[0..<count])
     }
+}
 
+extension LocalImage {
+    /// The file's bytes now, if they are still the bytes whose digest the job's key was made from; `nil` if the
+    /// file was edited, replaced, removed or made unreadable since the manifest was read.
+    public func unchangedBytes() -> [UInt8]? {
+        guard case .success(let bytes) = ImageInspector.readCapped(path), bytes.count == byteCount,
+              SHA256.hash(data: bytes).hexString == sha256 else { return nil }
+        return Array(bytes)
+    }
+}
+
+extension ImageInspector {
     /// PNG, JPEG or WebP by the file's first bytes.
     static func mediaType(of bytes: ArraySlice<UInt8>) -> String? {
         let head = Array(bytes.prefix(12))

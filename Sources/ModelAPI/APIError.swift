@@ -21,6 +21,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The batch cannot go on: the token is refused (401, 403, 400004), no balance (400002, 402), or on a submit
         /// the model or base URL is wrong (400001, 404).
         case fatal
+        /// Writing on this machine failed (a full disk, a read-only or vanished folder): trying again cannot help
+        /// until someone frees space or fixes the folder. Stop submitting; what is in flight is left to finish.
+        case localIO = "local_io"
     }
 
     /// What the scheduler may do.

@@ -18,7 +18,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         self.connectTimeout = connectTimeout
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: connectTimeout.timeAmount)
-        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        // Redirects are followed by hand (downloads only), each checked against DownloadURLPolicy: AsyncHTTPClient
+        // would follow https to plain http.
+        configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         // HTTP/1 only: under HTTP/2 every submit would share one long-lived connection, and `Connection: close`
         // would mean nothing. Enough connections that submits do not queue behind each other.
@@ -67,6 +69,31 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func stream(
+        _ url: String,
+        readTimeout: Duration,
+        maxBytes: Int,
+        chunk: @escaping @Sendable ([UInt8]) throws -> Void
+    ) async throws -> HTTPReply {
+        var current = url
+        for hop in 0...Self.maxRedirects {
+            let reply = try await streamOnce(current, readTimeout: readTimeout, maxBytes: maxBytes, chunk: chunk)
+            guard (300..<400).contains(reply.status), let location = reply.header("Location") else { return reply }
+            guard hop < Self.maxRedirects else { throw TransportFailure.redirectRefused("more than \(Self.maxRedirects) redirects") }
+            guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString,
+                  DownloadURLPolicy.allowsRedirect(from: current, to: next) else {
+                throw TransportFailure.redirectRefused(
+                    "a redirect from \(DownloadURLPolicy.redacted(current)) to \(DownloadURLPolicy.redacted(location)) was refused (only https, or loopback http, keeping the scheme)"
+                )
+            }
+            current = next
+        }
+        throw TransportFailure.redirectRefused("more than \(Self.maxRedirects) redirects")
+    }
+
+    /// How many redirects a download follows.
+    static let maxRedirects = 5
+
+    private func streamOnce(
         _ url: String,
         readTimeout: Duration,
         maxBytes: Int,

@@ -37,7 +37,10 @@ public enum ErrorClassifier {
                 message: (timedOut ? "no answer in time" : "the connection dropped before an answer") + ": \(reason)"
             )
         case .tooLarge(let limit):
-            return APIError(afterSend(call), code: "response_too_large", message: "the response passed \(limit) bytes")
+            // A video past the cap would pass it again: no retry.
+            return APIError(call == .download ? .rejected : afterSend(call), code: "response_too_large", message: "the response passed \(limit) bytes")
+        case .redirectRefused(let reason):
+            return APIError(.rejected, code: "redirect_refused", message: reason)
         }
     }
 

@@ -1,6 +1,12 @@
 import Crypto
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The Model API over HTTP: requests built, answers parsed and classified. The token goes into the
 /// `Authorization` header of API calls only: never to output hosts, never into an error or a log.
 public struct HTTPModelAPIClient: ModelAPIClient {
@@ -93,11 +99,14 @@ public struct HTTPModelAPIClient: ModelAPIClient {
     }
 
     public func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download {
+        guard DownloadURLPolicy.allows(url) else {
+            throw APIError(.rejected, code: "insecure_url", message: "the output URL is neither https nor on this machine: \(DownloadURLPolicy.redacted(url))")
+        }
         let file: TemporaryFile
         do {
             file = try TemporaryFile(beside: path)
         } catch {
-            throw APIError(.transient, code: "local_io", message: "cannot write beside \(path): \(error)")
+            throw Self.localError(error, path)
         }
         let hasher = HashingSink(file: file)
         do {
@@ -119,8 +128,22 @@ public struct HTTPModelAPIClient: ModelAPIClient {
             throw error
         } catch {
             file.discard()
-            throw APIError(.transient, code: "local_io", message: "writing \(path) failed: \(error)")
+            throw Self.localError(error, path)
         }
+    }
+
+    /// A failure to write the video here: a full disk, a read-only or vanished folder (never worth a retry).
+    static func localError(_ error: any Error, _ path: String) -> APIError {
+        guard let failure = error as? TemporaryFile.Failure else {
+            return APIError(.localIO, code: "local_io", message: "writing \(path) failed: \(error)")
+        }
+        let code = switch failure.code {
+        case ENOSPC, EDQUOT: "disk_full"
+        case EROFS: "read_only"
+        case ENOENT: "folder_missing"
+        default: "local_io"
+        }
+        return APIError(.localIO, code: code, message: "writing \(path) failed: \(failure)")
     }
 
     // MARK: - Plumbing

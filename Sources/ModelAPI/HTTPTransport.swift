@@ -67,6 +67,9 @@ public enum TransportFailure: Error, Sendable, Equatable {
     case noAnswer(String, timedOut: Bool)
     /// The response body passed the size cap.
     case tooLarge(Int)
+    /// A download's redirect went somewhere `DownloadURLPolicy` forbids (another scheme, a plain-http host
+    /// elsewhere) or there were too many of them; nothing was fetched from there.
+    case redirectRefused(String)
 }
 
 /// Sends HTTP requests; the client's one dependency on the network, so tests can replace it.

@@ -16,7 +16,8 @@ final class TemporaryFile: @unchecked Sendable {
     let path: String
     private var fd: Int32
 
-    /// Creates `<path>.partial-<random>` (the folder is created if missing).
+    /// Creates `<path>.partial-<random>` (its folder is created if missing, but not the folder above it: a run
+    /// folder removed mid-run is an error here, not silently made again).
     init(beside finalPath: String) throws {
         let folder = finalPath.lastIndex(of: "/").map { String(finalPath[..<$0]) } ?? "."
         try Self.makeFolders(folder)
@@ -74,8 +75,6 @@ final class TemporaryFile: @unchecked Sendable {
         guard !folder.isEmpty, folder != "/" else { return }
         var info = stat()
         if stat(folder, &info) == 0 { return }
-        let parent = folder.lastIndex(of: "/").map { String(folder[..<$0]) } ?? ""
-        try makeFolders(parent)
         if mkdir(folder, 0o755) != 0, errno != EEXIST { throw Failure(operation: "mkdir \(folder)", code: errno) }
     }
 }

@@ -158,17 +158,30 @@ public actor Ledger {
 
     // MARK: - File helpers
 
+    /// Appends `bytes` and fsyncs. A write that fails part-way (a full disk) is cut back off, so the ledger
+    /// holds whole lines only; a ledger whose file was deleted under us (its folder removed) is an error too,
+    /// since nothing written there would survive.
     private static func writeDurably(_ fd: Int32, _ bytes: [UInt8], path: String) -> LedgerError? {
+        let start = lseek(fd, 0, SEEK_END)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return ioError("write", path)
+                let failure = ioError("write", path)
+                if start >= 0, offset > 0 {
+                    _ = ftruncate(fd, start)
+                    _ = fsync(fd)
+                }
+                return failure
             }
             offset += written
         }
         guard fsync(fd) == 0 else { return ioError("fsync", path) }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_nlink == 0 {
+            return .io(operation: "write", path: path, reason: "the ledger was deleted while the run was going (was its folder removed?)", errno: ENOENT)
+        }
         return nil
     }
 

@@ -1,10 +1,14 @@
 import Foundation
 
-/// A fault-injection hook for crash tests: `SHOTRUNNER_FAULT_AFTER_LINES=K:SIGNAL[,K:SIGNAL...]` (SIGNAL one of
-/// KILL, INT, TERM) makes the process send itself each signal once K ledger lines of this run are durable. A
-/// test can then stop a run at an exact point, with no sleeping and no race. Unset, it does nothing.
+/// A fault-injection hook for crash tests: `SHOTRUNNER_FAULT_AFTER_LINES=K:FAULT[,K:FAULT...]` (FAULT one of
+/// KILL, INT, TERM, a signal the process sends itself, or RMRF, which removes the run folder with everything in
+/// it) strikes once K ledger lines of this run are durable. A test can then stop a run at an exact point, with
+/// no sleeping and no race. Unset, it does nothing.
 enum FaultHook {
-    static func fromEnvironment(_ environment: [String: String]) -> (@Sendable (Int) -> Void)? {
+    /// The signal number RMRF stands for in the plan (not a real signal).
+    private static let removeFolder: Int32 = -1
+
+    static func fromEnvironment(_ environment: [String: String], folder: String) -> (@Sendable (Int) -> Void)? {
         guard let value = environment["SHOTRUNNER_FAULT_AFTER_LINES"] else { return nil }
         var plan: [(lines: Int, signal: Int32)] = []
         for item in value.split(separator: ",") {
@@ -14,6 +18,7 @@ enum FaultHook {
             case "KILL": plan.append((lines, SIGKILL))
             case "INT": plan.append((lines, SIGINT))
             case "TERM": plan.append((lines, SIGTERM))
+            case "RMRF": plan.append((lines, removeFolder))
             default: continue
             }
         }
@@ -28,7 +33,13 @@ enum FaultHook {
                 remaining.removeFirst()
             }
             lock.unlock()
-            for signalNumber in due { kill(getpid(), signalNumber) }
+            for signalNumber in due {
+                if signalNumber == removeFolder {
+                    try? FileManager.default.removeItem(atPath: folder)
+                } else {
+                    kill(getpid(), signalNumber)
+                }
+            }
         }
     }
 }

@@ -74,8 +74,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log every API call (the token redacted).")
     var verbose = false
 
-    @Option(name: .customLong("poll-min"), help: "The shortest wait between polls of a job (e.g. 2s; less only against a simulator).")
-    var pollMinimum = "2s"
+    @Option(name: .customLong("poll-min"), help: "The shortest wait between two polls of a job (polling learns from the render times it sees).")
+    var pollMinimum = "50ms"
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
@@ -111,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         let ledger: Ledger
         do {
             folder = try RunFolder(path: folderPath)
-            ledger = try Ledger(folder: folderPath, repair: repairLedger, afterDurable: FaultHook.fromEnvironment(environment))
+            ledger = try Ledger(folder: folderPath, repair: repairLedger, afterDurable: FaultHook.fromEnvironment(environment, folder: folderPath))
         } catch {
             throw CLIError.ledger(error)
         }
@@ -182,11 +182,12 @@ struct RunCommand: AsyncParsableCommand {
                 ("sound", .bool(job.body.sound)), ("estimated_cost", .number(PriceList.rounded(prices.cost(of: job.body)))),
             ])
         }
+        let started = LedgerEvent(.runStarted, time: Timestamp.now(), [
+            ("base_url", .string(simulate ? (fold.baseURL ?? effectiveBase) : base)),
+            ("manifest", .string(RunFolderPaths.absolute(manifest))), ("manifest_sha256", .string(manifestSHA)), ("jobs", .array(jobList)),
+        ])
         do {
-            try await ledger.append(LedgerEvent(.runStarted, time: Timestamp.now(), [
-                ("base_url", .string(simulate ? (fold.baseURL ?? effectiveBase) : base)),
-                ("manifest", .string(RunFolderPaths.absolute(manifest))), ("manifest_sha256", .string(manifestSHA)), ("jobs", .array(jobList)),
-            ]))
+            try await ledger.append(started)
         } catch {
             throw CLIError.ledger(error)
         }
@@ -196,8 +197,8 @@ struct RunCommand: AsyncParsableCommand {
         options.maxCost = maxCost
         options.jobTimeout = DurationParser.parse(jobTimeout) ?? .seconds(3_600)
         options.downloads = !noDownload
-        options.pollMinimum = DurationParser.parse(pollMinimum) ?? .seconds(2)
-        options.pollMaximum = max(options.pollMinimum * 15, .milliseconds(200))
+        options.pollMinimum = DurationParser.parse(pollMinimum) ?? .milliseconds(50)
+        options.pollMaximum = max(options.pollMinimum, .seconds(30))
         if simulate {
             options.pollMinimum = .milliseconds(20)
             options.pollMaximum = .milliseconds(200)
@@ -248,14 +249,26 @@ struct RunCommand: AsyncParsableCommand {
         var status = asked.allCompleted(downloads: !noDownload) ? ExitStatus.success : ExitStatus.jobsUnfinished
         if result.costCapReached, asked.counts[.pending, default: 0] > 0 { status = ExitStatus.costCapReached }
         if result.fatal != nil { status = ExitStatus.fatalSetup }
-        if result.ledgerFailure != nil { status = ExitStatus.localIO }
+        if result.ledgerFailure != nil || result.localFailure != nil { status = ExitStatus.localIO }
         if result.interrupted { status = signals.lastSignal == SIGTERM ? 143 : 130 }
         _ = try? await ledger.append(LedgerEvent(.runFinished, time: Timestamp.now(), [
             ("counts", summary.countsJSON), ("exit_code", .int(Int(status))),
         ]))
         SummaryFile.write(BatchReport(folders: [(folderPath, finalFold)]), exitCode: status, to: folderPath + "/summary.json")
         console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached))
-        for (job, requestID) in result.unrecordedRequestIDs {
+        if let advice = LocalFailureAdvice(result: result, summary: summary).text { console.err(advice) }
+        if result.ledgerFailure?.isGone == true {
+            // The folder went away with this run's ledger: the renders it paid for must not be paid for again.
+            let keys = Dictionary(plan.runs.map { ($0.id, $0.key) }, uniquingKeysWith: { first, _ in first })
+            if await FolderRecovery.rebuild(folder: folderPath, started: started, requests: result.requestIDs, keys: keys) {
+                console.err("the run folder was removed while the run was going: made it again with a ledger of the \(result.requestIDs.count) renders this run started, so the next run polls and downloads them instead of paying again")
+                withExtendedLifetime(folder) {}
+                withExtendedLifetime(signals) {}
+                throw CLIError.exit(ExitStatus.localIO)
+            }
+        }
+        let lost = result.ledgerFailure?.isGone == true ? result.requestIDs : result.unrecordedRequestIDs
+        for (job, requestID) in lost {
             console.err("IMPORTANT: \(job) was accepted as \(requestID) but the ledger could not record it; once the folder is writable run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
         }
         withExtendedLifetime(folder) {}

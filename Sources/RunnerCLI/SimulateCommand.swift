@@ -30,6 +30,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-scale"), help: "Real seconds per simulated second (0.001: a 60 s render takes 60 ms).")
     var clockScale = 1.0
 
+    @Option(name: .customLong("clip-bytes"), help: "Size of every output video in bytes (the sample clip padded; default: 4840).")
+    var clipBytes: Int?
+
     @Option(name: .customLong("render-seconds"), help: "Simulated render time range, MIN-MAX seconds.")
     var renderSeconds = "30-90"
 
@@ -73,6 +76,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try Self.range(renderSeconds, "--render-seconds")
         _ = try Self.range(queueSeconds, "--queue-seconds")
+        if let clipBytes, !(0...(1 << 30)).contains(clipBytes) { throw ValidationError("--clip-bytes must be between 0 and 1073741824.") }
         guard clockScale > 0 else { throw ValidationError("--clock-scale must be positive.") }
         for (name, value) in [("--fault-429", rateLimited), ("--fault-503", unavailable), ("--fault-500-after-accept", errorAfterAccept),
             ("--fault-lost-response", lostResponse), ("--fault-slow", slow), ("--fault-poll-5xx", pollServerError),
@@ -97,6 +101,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.seed = seed
         options.token = token
         options.clockScale = clockScale
+        options.clipBytes = clipBytes
         options.renderSeconds = (try? Self.range(renderSeconds, "")) ?? 30...90
         options.queueSeconds = (try? Self.range(queueSeconds, "")) ?? 0...5
         options.concurrencyLimit = concurrencyLimit

@@ -90,6 +90,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         var requestID = run.requestID
         var lastStatus: String?
         var submittedAt: C.Instant?
+        var lastPendingAt: Duration?
         let startedAt = clock.now
         var action = machine.handle(.began, schedule: schedule, using: &random)
         while true {
@@ -120,6 +121,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 do {
                     let submission = try await client.submit(modelID: modelID, body: bytes)
                     arrived.add(job: run.id, requestID: submission.requestID)
+                    result.requestIDs.append((run.id, submission.requestID))
                     requestID = submission.requestID
                     submittedAt = clock.now
                     guard await record(.submitted, run, [("request_id", .string(submission.requestID))]) else {
@@ -129,7 +131,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     }
                     arrived.remove(job: run.id)
                     emit(run.id, .queued, submission.requestID)
-                    action = machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, using: &random)
+                    action = machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, elapsed: .zero, using: &random)
                 } catch {
                     if error.kind == .notSent || error.kind == .throttled || error.kind == .rejected || error.kind == .fatal {
                         spent -= run.estimatedCost  // it certainly did not start: nothing to pay for
@@ -150,6 +152,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 }
                 do {
                     let report = try await client.result(requestID: id)
+                    let seenAt = clock.now
                     let status = report.state.description
                     if status != lastStatus, report.state != .completed {
                         lastStatus = status
@@ -164,12 +167,16 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                             events?.yield(.spent(spent))
                         }
                         guard await record(.rendered, run, fields) else { return .leftRunning }
-                        if let submittedAt { schedule.observe(renderTime: submittedAt.duration(to: clock.now)) }
+                        if let submittedAt { schedule.observe(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt) }
                         emit(run.id, .rendered, nil)
+                    } else if report.state == .failed, let submittedAt {
+                        schedule.observe(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt)
+                    } else if let submittedAt, report.state != .completed {
+                        lastPendingAt = submittedAt.duration(to: seenAt)
                     }
-                    action = machine.handle(.report(report), schedule: schedule, using: &random)
+                    action = machine.handle(.report(report), schedule: schedule, elapsed: elapsed(since: submittedAt), using: &random)
                 } catch {
-                    action = machine.handle(.pollFailed(error), schedule: schedule, using: &random)
+                    action = machine.handle(.pollFailed(error), schedule: schedule, elapsed: elapsed(since: submittedAt), using: &random)
                 }
 
             case .download(let url, let attempt, let wait):
@@ -183,6 +190,12 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     emit(run.id, .completed, run.fileName)
                     action = machine.handle(.downloaded, schedule: schedule, using: &random)
                 } catch {
+                    if error.kind == .localIO {
+                        // The disk is full or the folder unwritable: no new renders to pay for; what is in flight
+                        // goes on (its ids are on record) and its videos wait for the next run.
+                        if result.localFailure == nil { result.localFailure = error }
+                        stopSubmits(reason: "\(error.code): \(error.message)")
+                    }
                     let next = machine.handle(.downloadFailed(error), schedule: schedule, using: &random)
                     let final: Bool = if case .finish = next { true } else { false }
                     guard await record(.downloadError, run, Self.errorFields(error) + [("attempt", .int(attempt)), ("final", .bool(final))]) else {
@@ -231,6 +244,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             everythingStopped = true
             wakeSleepers()
         }
+    }
+
+    /// Time since a submit of this run, zero when the job was submitted by an earlier run.
+    private func elapsed(since submittedAt: C.Instant?) -> Duration {
+        submittedAt.map { $0.duration(to: clock.now) } ?? .zero
     }
 
     // MARK: - Shared state
@@ -339,9 +357,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// from (an image edited since the manifest was read would render something other than its key says).
     static func wireBody(_ body: RequestBody) throws -> [UInt8] {
         Array(try body.json(encodingImages: { image in
-            let data = try Data(contentsOf: URL(fileURLWithPath: image.path))
-            guard data.count == image.byteCount else { throw ImageChanged(path: image.path) }
-            return "data:\(image.mediaType);base64," + data.base64EncodedString()
+            guard let bytes = image.unchangedBytes() else { throw ImageChanged(path: image.path) }
+            return "data:\(image.mediaType);base64," + Data(bytes).base64EncodedString()
         }).compact.utf8)
     }
 

@@ -15,7 +15,7 @@ public struct BatchOptions: Sendable {
     /// The largest output accepted.
     public var maxDownloadBytes = 1 << 30
     /// Polling bounds.
-    public var pollMinimum: Duration = .seconds(2)
+    public var pollMinimum: Duration = .milliseconds(50)
     public var pollMaximum: Duration = .seconds(30)
     /// Retry rules.
     public var policy = RetryPolicy()
@@ -77,6 +77,12 @@ public struct BatchResult: Sendable {
     public var interrupted = false
     /// The ledger could not be written.
     public var ledgerFailure: LedgerError?
+    /// A video could not be written here (a full disk, a read-only or vanished folder): new submits stopped,
+    /// jobs in flight went on while the ledger could still be written.
+    public var localFailure: APIError?
+    /// Every request id this run was given (job id, request id), in order: if the ledger is lost with its
+    /// folder, these are what `adopt` needs.
+    public var requestIDs: [(job: String, requestID: String)] = []
     /// Request ids that arrived but could not be recorded (job id, request id): tell the user, for `adopt`.
     public var unrecordedRequestIDs: [(job: String, requestID: String)] = []
 

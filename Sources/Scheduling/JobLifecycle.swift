@@ -85,7 +85,14 @@ public struct JobLifecycle: Sendable {
     }
 
     /// The next action after an event.
-    public mutating func handle(_ event: Event, schedule: PollSchedule, using random: inout some RandomNumberGenerator) -> Action {
+    /// `elapsed` is the time since this job's submit (zero when unknown, as for a job submitted by an earlier run):
+    /// the poll schedule places polls by it.
+    public mutating func handle(
+        _ event: Event,
+        schedule: PollSchedule,
+        elapsed: Duration = .zero,
+        using random: inout some RandomNumberGenerator
+    ) -> Action {
         switch event {
         case .began:
             switch start {
@@ -100,7 +107,7 @@ public struct JobLifecycle: Sendable {
 
         case .submitted:
             polls = 1
-            return .poll(after: schedule.delay(beforePoll: 1, using: &random))
+            return .poll(after: schedule.delay(beforePoll: 1, elapsed: elapsed, using: &random))
 
         case .submitFailed(let error):
             if error.kind == .notSent { unsent += 1 }
@@ -126,7 +133,7 @@ public struct JobLifecycle: Sendable {
                 guard !report.outputs.isEmpty else {
                     // Paid for, but no output in a shape we know yet: keep asking rather than give it up.
                     polls += 1
-                    return .poll(after: schedule.delay(beforePoll: polls, using: &random))
+                    return .poll(after: schedule.delay(beforePoll: polls, elapsed: elapsed, using: &random))
                 }
                 outputs = report.outputs
                 return downloadOrFinish(outputs, after: .zero)
@@ -136,7 +143,7 @@ public struct JobLifecycle: Sendable {
                 return .finish(.cancelled)
             case .inQueue, .inProgress, .unknown:
                 polls += 1
-                return .poll(after: schedule.delay(beforePoll: polls, using: &random))
+                return .poll(after: schedule.delay(beforePoll: polls, elapsed: elapsed, using: &random))
             }
 
         case .pollFailed(let error):
@@ -154,7 +161,9 @@ public struct JobLifecycle: Sendable {
             return .finish(.completed)
 
         case .downloadFailed(let error):
-            guard downloadAttempts < maxDownloadAttempts, let url = outputs.first else {
+            // Refused (an insecure URL, a refused redirect, past the size cap) or unwritable here: no retry.
+            let retryable = [.notSent, .throttled, .transient, .ambiguous].contains(error.kind)
+            guard retryable, downloadAttempts < maxDownloadAttempts, let url = outputs.first else {
                 return .finish(.downloadFailed(code: error.code, message: error.message))
             }
             downloadAttempts += 1

@@ -51,7 +51,7 @@ public struct RetryPolicy: Sendable {
             return .fail
         case .ambiguous, .transient:
             return .unknownOutcome
-        case .expired, .fatal:
+        case .expired, .fatal, .localIO:
             return .stopBatch
         }
     }
@@ -63,7 +63,7 @@ public struct RetryPolicy: Sendable {
             return .expired
         case .fatal:
             return .stopRun
-        case .notSent, .throttled, .transient, .ambiguous, .rejected:
+        case .notSent, .throttled, .transient, .ambiguous, .rejected, .localIO:
             return .retry(after: backoff.delay(afterAttempt: failures, retryAfter: error.retryAfter, using: &random))
         }
     }

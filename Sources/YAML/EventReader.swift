@@ -70,8 +70,29 @@ public final class EventReader {
         }
         defer { yaml_event_delete(&event) }
         let result = Self.convert(&event)
-        if case .streamEnd = result.kind { finished = true }
+        if case .streamEnd = result.kind {
+            finished = true
+            if let change = fileChange() {
+                failure = change
+                throw change
+            }
+        }
         return result
+    }
+
+    /// At the end of a file: an error if the file now has another size than when it was opened, or than what
+    /// was read (it was written to while it was read, so what was parsed may be half of an edit).
+    private func fileChange() -> YAMLError? {
+        guard let file, case .file(let path) = input else { return nil }
+        var info = stat()
+        let now = fstat(fileno(file), &info) == 0 ? Int(info.st_size) : -1
+        let consumed = Int(parser.pointee.offset)
+        guard now != byteCount || consumed != byteCount else { return nil }
+        return .unreadable(
+            path: path,
+            reason: "the file changed while it was read (\(byteCount) bytes when opened, \(max(now, consumed)) at the end); "
+                + "run again once it is completely written"
+        )
     }
 
     // MARK: - Converting libyaml's structures

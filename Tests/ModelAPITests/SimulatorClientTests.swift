@@ -70,6 +70,9 @@ struct SimulatorClientTests {
             let url = try #require(result.outputs.first)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-dl-\(UUID().uuidString)")
             let target = folder.appendingPathComponent("scene/a.mp4").path
+            // The run folder must exist (a removed one is not made again); a scene's folder in it is made.
+            await expectError(.localIO, code: "folder_missing") { _ = try await client.download(from: url, to: target, maxBytes: 1 << 20) }
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let download = try await client.download(from: url, to: target, maxBytes: 1 << 20)
             let data = try Data(contentsOf: URL(fileURLWithPath: target))
             #expect(download.bytes == data.count && data.count > 1_000)
@@ -87,7 +90,7 @@ struct SimulatorClientTests {
             time.advance(bySeconds: 100)
             let url = try #require(try await client.result(requestID: id).outputs.first)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-dl-\(UUID().uuidString)")
-            await expectError(.transient, code: "response_too_large") {
+            await expectError(.rejected, code: "response_too_large") {
                 _ = try await client.download(from: url, to: folder.appendingPathComponent("a.mp4").path, maxBytes: 100)
             }
             #expect((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) == [])

@@ -1,4 +1,5 @@
 import Foundation
+import ChildProcessSupport
 import RunnerTestSupport
 
 /// Runs the built `shotrunner` binary as a user would, capturing its output and exit status.

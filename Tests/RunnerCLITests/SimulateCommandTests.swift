@@ -1,4 +1,5 @@
 import Foundation
+import ChildProcessSupport
 import RunnerTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import ChildProcessSupport
 import RunnerTestSupport
 
 /// `shotrunner simulate` running as its own process, for as long as a test needs it.

@@ -72,6 +72,30 @@ struct BatchSchedulerTests {
         #expect(FileManager.default.fileExists(atPath: setup.folder + "/s7.mp4"))
     }
 
+    @Test("a local image edited after the manifest was read (same size, other bytes) is not submitted")
+    func imageChangedSinceRead() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-image-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 64)
+        try Data(png).write(to: URL(fileURLWithPath: folder + "/a.png"))
+        try Data(png).write(to: URL(fileURLWithPath: folder + "/b.png"))
+        let text = "version: 1\nshots:\n  - {id: edited, image: a.png, prompt: p}\n  - {id: kept, image: b.png, prompt: p}\n"
+        let manifest = try ManifestReader().read(.text(text, name: "m.yaml"), name: "m.yaml", folder: folder)
+        var edited = png
+        edited[20] = 2
+        try Data(edited).write(to: URL(fileURLWithPath: folder + "/a.png"))
+        let setup = Setup(folder: folder, ledger: try Ledger(folder: folder), jobs: manifest.jobs)
+        let result = await drive(setup, BatchOptions())
+        guard case .failed(let code, let message) = result.outcomes["edited"] else {
+            Issue.record("expected the edited image's job to fail, got \(String(describing: result.outcomes["edited"]))")
+            return
+        }
+        #expect(code == "image_changed")
+        #expect(message.contains("a.png"))
+        #expect(result.outcomes["kept"] == .completed)
+        #expect(setup.client.recorded.submits == 1)
+    }
+
     @Test("the submit intent is durable in the ledger before the submit goes out")
     func writeAhead() async throws {
         let setup = try setup(jobs: 3)
@@ -172,7 +196,9 @@ struct BatchSchedulerTests {
             if poll < 6 { throw APIError(.transient, code: "http_502", message: "bad gateway") }
             return ResultReport(state: .completed, outputs: ["https://o/\(id).mp4"])
         }
-        _ = await drive(setup, BatchOptions())
+        var options = BatchOptions()
+        options.concurrency = 1  // s1 is submitted first, so it is req_1
+        _ = await drive(setup, options)
         let states = try states(setup)
         #expect(states["s1"] == .expired)
         #expect(states["s2"] == .completed)
@@ -187,6 +213,23 @@ struct BatchSchedulerTests {
         let result = await drive(setup, options)
         #expect(result.outcomes["s1"] == .leftRunning)
         #expect(try states(setup)["s1"] == .queued || states(setup)["s1"] == .running)
+    }
+
+    @Test("the monotonic clock jumps 3 hours (a suspended machine): jobs past --job-timeout are left running, none failed or sent again")
+    func clockJumpsForward() async throws {
+        let setup = try setup(jobs: 4)
+        var options = BatchOptions()
+        options.concurrency = 4
+        options.jobTimeout = .seconds(600)
+        let result = await drive(setup, options) { _ in
+            while setup.client.recorded.submits < 4 { await Task.yield() }
+            setup.clock.advance(by: .seconds(3 * 3600))
+        }
+        #expect(result.outcomes.count == 4)
+        #expect(result.outcomes.values.allSatisfy { $0 == .leftRunning }, "\(result.outcomes)")
+        #expect(setup.client.recorded.submits == 4)
+        let states = try states(setup)
+        #expect(states.values.allSatisfy { $0 == .queued || $0 == .running }, "\(states)")
     }
 
     @Test("an interrupt stops submits and polls; submits on the wire are recorded")

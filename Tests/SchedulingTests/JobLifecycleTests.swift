@@ -135,14 +135,38 @@ struct JobLifecycleTests {
         #expect(machine.handle(.timedOut, schedule: schedule, using: &random) == .finish(.leftRunning))
     }
 
-    @Test("polling learns from render times: the first poll comes at half the median observed")
-    mutating func adaptivePolling() {
-        var learned = PollSchedule(minimum: .seconds(2), maximum: .seconds(60))
-        #expect(approx(learned.delay(beforePoll: 1, using: &random), .seconds(2)))
-        for seconds in [40, 50, 60] { learned.observe(renderTime: .seconds(seconds)) }
-        #expect(approx(learned.delay(beforePoll: 1, using: &random), .seconds(25)))
-        #expect(approx(learned.delay(beforePoll: 3, using: &random), .seconds(4.5)))
-        #expect(approx(learned.delay(beforePoll: 40, using: &random), .seconds(60)))
+    @Test("before anything is learnt, polls start at the cold start and back off 1.5x up to the maximum")
+    mutating func coldPolling() {
+        let cold = PollSchedule(minimum: .milliseconds(50), maximum: .seconds(30), coldStart: .seconds(1))
+        #expect(approx(cold.delay(beforePoll: 1, elapsed: .zero, using: &random), .seconds(1)))
+        #expect(approx(cold.delay(beforePoll: 3, elapsed: .seconds(2.5), using: &random), .seconds(2.25)))
+        #expect(approx(cold.delay(beforePoll: 40, elapsed: .seconds(500), using: &random), .seconds(30)))
+    }
+
+    @Test("polling learns the render times: the first poll a step before the 10th percentile, then a step of an eighth of the spread")
+    mutating func learntPolling() {
+        var learned = PollSchedule(minimum: .milliseconds(50), maximum: .seconds(60))
+        // Renders of 30..90 s, each bracketed by a poll 2 s before it finished and one at its end.
+        for seconds in stride(from: 30, through: 90, by: 2) {
+            learned.observe(doneAt: .seconds(seconds + 1), lastPendingAt: .seconds(seconds - 1))
+        }
+        // lo = 36, median = 60, hi = 84: step = (84 - 36) / 8 = 6 s, inside 2%..10% of 60.
+        #expect(learned.delay(beforePoll: 1, elapsed: .zero, using: &random) == .seconds(30))
+        #expect(approx(learned.delay(beforePoll: 2, elapsed: .seconds(30), using: &random), .seconds(6)))
+        #expect(approx(learned.delay(beforePoll: 9, elapsed: .seconds(80), using: &random), .seconds(6)))
+        // Past hi + 2 steps: a tenth of the time elapsed.
+        #expect(approx(learned.delay(beforePoll: 20, elapsed: .seconds(200), using: &random), .seconds(20)))
+    }
+
+    @Test("renders that all take the same time are polled in small steps around it; a first poll that is too late pulls the schedule earlier")
+    mutating func tightRenders() {
+        var learned = PollSchedule(minimum: .milliseconds(10), maximum: .seconds(60))
+        for _ in 0..<10 { learned.observe(doneAt: .seconds(40.5), lastPendingAt: .seconds(39.5)) }
+        // step = 2% of 40 s = 0.8 s; the first poll one step before 40 s.
+        #expect(approx(learned.delay(beforePoll: 1, elapsed: .zero, using: &random), .seconds(39.2)))
+        var late = PollSchedule(minimum: .milliseconds(10), maximum: .seconds(30))
+        for _ in 0..<10 { late.observe(doneAt: .seconds(10), lastPendingAt: nil) }
+        #expect(late.medianRenderTime == .seconds(5))
     }
 
     @Test("backoff doubles up to its cap and honours Retry-After", arguments: [(1, 1), (2, 2), (3, 4), (7, 60), (20, 60)])

@@ -15,6 +15,27 @@ struct LedgerTests {
         LedgerEvent(.submitIntent, job: "j\(index)", time: "2026-11-26T00:00:00.000Z", [("key", .string("k")), ("attempt", .int(1))])
     }
 
+    @Test("a wall clock set back mid-run changes nothing: the ledger folds in file order, not by timestamp")
+    func wallClockJumpsBack() async throws {
+        let path = try folder()
+        let ledger = try Ledger(folder: path)
+        func line(_ kind: LedgerEvent.Kind, _ time: String, _ fields: [(key: String, value: JSONValue)]) -> LedgerEvent {
+            LedgerEvent(kind, job: "j", time: time, [("key", .string("k"))] + fields)
+        }
+        try await ledger.append([
+            line(.submitIntent, "2026-11-26T10:00:00.000Z", [("attempt", .int(1)), ("estimated_cost", .number(0.56))]),
+            line(.submitted, "2026-11-26T10:00:01.000Z", [("request_id", .string("req_1"))]),
+            // NTP steps the clock back two hours; then forward a day.
+            line(.rendered, "2026-11-26T08:00:05.000Z", [("outputs", .array([.string("https://cdn.example.com/j.mp4")])), ("cost", .number(0.56))]),
+            line(.downloaded, "2026-11-27T08:00:06.000Z", [("path", .string("j.mp4")), ("bytes", .int(10)), ("sha256", .string("00"))]),
+        ])
+        let record = LedgerFold(try Ledger.readEvents(folder: path)).record("j", key: "k")
+        #expect(record.state == .completed)
+        #expect(record.requestID == "req_1")
+        #expect(record.attempts == 1)
+        #expect(record.file == "j.mp4")
+    }
+
     @Test("lines appended are read back, in order")
     func roundTrip() async throws {
         let path = try folder()

@@ -1,9 +1,11 @@
 /*
- * measure: run a command and print its wall time and peak resident memory as JSON:
- *   measure PROGRAM [ARGS...]   ->   {"seconds": 1.2345, "peak_rss_bytes": 137000000, "status": 0}
+ * measure: run a command and print its wall time, peak resident memory and CPU time as JSON:
+ *   measure PROGRAM [ARGS...]   ->   {"seconds": 1.2345, "peak_rss_bytes": 137000000, "status": 0, "cpu_seconds": 0.8}
  * The command's standard output is discarded; its standard error passes through. The peak is the child's own
  * ru_maxrss from wait4: this launcher is small, so what the child inherits across fork and exec is negligible
- * (unlike a Python parent, whose ~15 MB would be counted). Build: cc -O2 measure.c -o measure
+ * (unlike a Python parent, whose ~15 MB would be counted). The CPU time is the child's user plus system time from
+ * the same rusage: its own threads, and any children it waited for, but not this launcher.
+ * Build: cc -O2 measure.c -o measure
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,6 +43,9 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    printf("{\"seconds\": %.4f, \"peak_rss_bytes\": %ld, \"status\": %d}\n", seconds, usage.ru_maxrss * 1024L, code);
+    double cpu = (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    printf("{\"seconds\": %.4f, \"peak_rss_bytes\": %ld, \"status\": %d, \"cpu_seconds\": %.4f}\n", seconds,
+           usage.ru_maxrss * 1024L, code, cpu);
     return 0;
 }

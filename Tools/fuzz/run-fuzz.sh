@@ -12,7 +12,9 @@ SHARED=${SHARED:-../shared}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(yaml-fuzz manifest-fuzz)
 
-build=(-c release --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING -Xswiftc -parse-as-library -Xswiftc -use-ld=lld --scratch-path "$SCRATCH")
+# SwiftPM passes -sanitize=fuzzer and -sanitize=address as two flags, and swiftc keeps only the last one (no
+# coverage at all): the combined flag, last, is what instruments the Swift code.
+build=(-c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library -Xswiftc -use-ld=lld --scratch-path "$SCRATCH")
 for target in "${targets[@]}"; do "$SWIFT" build "${build[@]}" --product "$target"; done
 bin=$("$SWIFT" build "${build[@]}" --show-bin-path)
 

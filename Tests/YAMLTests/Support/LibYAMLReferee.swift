@@ -1,5 +1,5 @@
 import Foundation
-import RunnerTestSupport
+import ChildProcessSupport
 
 /// libyaml's own event printer (`Tools/yaml-events/yaml-events.c`), built for the test run: the referee that
 /// says whether a case is libyaml's disagreement with the suite or the wrapper's mistake.
