@@ -1,4 +1,4 @@
-# shotrunner — make demo | make test | make yaml-suite | make bench-yaml
+# shotrunner — make demo | make test | make test-sanitize | make fuzz | make bench | make yaml-suite | make bench-yaml
 # Every target installs what is missing first (Debian: apt-get), so a fresh machine needs only `make`.
 
 SWIFT ?= swift
@@ -98,7 +98,7 @@ test-sanitize: deps
 	SHOTRUNNER_SANITIZE_SUBSET=thread TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
-## bench: issue 7's benchmarks against the simulator (reading, makespan, polling, engine overhead, resume, memory),
+## bench: every performance figure against the simulator (reading, makespan, polling, engine overhead, resume, memory),
 ## release build, one table; BENCH_RUNS runs per figure, BENCH_ARGS more options (e.g. --only 2,3)
 BENCH_ARGS ?=
 bench: deps

@@ -70,7 +70,7 @@ public actor Ledger {
             let text = String(decoding: line, as: UTF8.self)
             do {
                 events.append(try LedgerLineParser.parse(text))
-                kept += line + [0x0A]
+                if repair { kept += line + [0x0A] }  // only a repair rewrites the file
             } catch {
                 guard repair else {
                     close(descriptor)

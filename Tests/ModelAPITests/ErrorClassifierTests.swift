@@ -13,7 +13,9 @@ struct ErrorClassifierTests {
         #expect(ErrorClassifier.classify(.noAnswer("reset", timedOut: false), call: .submit).kind == .ambiguous)
         #expect(ErrorClassifier.classify(.noAnswer("timeout", timedOut: true), call: .submit).code == "transport_timeout")
         #expect(ErrorClassifier.classify(.noAnswer("reset", timedOut: false), call: .poll).kind == .transient)
-        #expect(ErrorClassifier.classify(.tooLarge(10), call: .download).kind == .transient)
+        #expect(ErrorClassifier.classify(.tooLarge(10), call: .download).kind == .rejected)  // a video past the cap would pass it again
+        #expect(ErrorClassifier.classify(.tooLarge(10), call: .poll).kind == .transient)
+        #expect(ErrorClassifier.classify(.redirectRefused("to http"), call: .download).code == "redirect_refused")
     }
 
     @Test("429, 503 and 408 are throttled on every call", arguments: [429, 503, 408])

@@ -131,12 +131,17 @@ struct HostileManifestTests {
         var text = "version: 1\nshots:\n"
         for n in 1...20_000 { text += Self.shot("s\(n)") }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        // A writer appends comments for as long as the run reads.
+        // A writer appends comments for as long as the run reads: while its flag file exists, for 60 s at most.
+        let flag = dir.appendingPathComponent("writing").path
+        FileManager.default.createFile(atPath: flag, contents: nil)
         let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
-        writer.arguments = ["-c", "while :; do echo '# more' >> '\(path)'; done"]
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        writer.arguments = ["60", "/bin/sh", "-c", "while [ -e '\(flag)' ]; do echo '# more' >> '\(path)'; done"]
         try writer.run()
-        defer { writer.terminate() }
+        defer {
+            try? FileManager.default.removeItem(atPath: flag)
+            kill(writer.processIdentifier, SIGKILL)
+        }
         let outcome = try await Self.run(path, in: dir)
         Self.expectRefused(outcome, "changed while it was read")
     }
