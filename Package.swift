@@ -59,8 +59,9 @@ var package = Package(
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
         // libFuzzer targets (`make fuzz`); built without -DFUZZING they replay the files they are given.
-        .executableTarget(name: "yaml-fuzz", dependencies: ["YAML"], path: "Fuzz/YAMLFuzz"),
-        .executableTarget(name: "manifest-fuzz", dependencies: ["JobManifest", "YAML"], path: "Fuzz/ManifestFuzz"),
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "yaml-fuzz", dependencies: ["YAML", "FuzzSupport"], path: "Fuzz/YAMLFuzz"),
+        .executableTarget(name: "manifest-fuzz", dependencies: ["JobManifest", "YAML", "FuzzSupport"], path: "Fuzz/ManifestFuzz"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "ChildProcessSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator", hummingbird, logging], exclude: ["Golden"]),

@@ -1,4 +1,4 @@
-import Foundation
+import FuzzSupport
 import JobManifest
 import YAML
 
@@ -36,17 +36,13 @@ func fuzzManifest(_ bytes: [UInt8]) {
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzManifest(size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+    fuzzManifest(FuzzEntry.bytes(data, size))
     return 0
 }
 #else
-/// Without libFuzzer: replays the files named on the command line (a corpus, or a crash to reproduce).
+/// Without libFuzzer: replays the files named on the command line.
 @main
 enum Replay {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            fuzzManifest(Array(FileManager.default.contents(atPath: path) ?? Data()))
-        }
-    }
+    static func main() { FuzzEntry.replay(fuzzManifest) }
 }
 #endif

@@ -1,4 +1,4 @@
-import Foundation
+import FuzzSupport
 import YAML
 
 /// One fuzz input through the YAML layer: every event, the tree composed on one thread and on two (which must
@@ -27,17 +27,13 @@ func fuzzYAML(_ bytes: [UInt8]) {
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzYAML(size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+    fuzzYAML(FuzzEntry.bytes(data, size))
     return 0
 }
 #else
-/// Without libFuzzer: replays the files named on the command line (a corpus, or a crash to reproduce).
+/// Without libFuzzer: replays the files named on the command line.
 @main
 enum Replay {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            fuzzYAML(Array(FileManager.default.contents(atPath: path) ?? Data()))
-        }
-    }
+    static func main() { FuzzEntry.replay(fuzzYAML) }
 }
 #endif

@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
                 throw CLIError.usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
             }
             do {
-                folds.append((path, LedgerFold(try Ledger.readEvents(folder: path))))
+                folds.append((path, try Ledger.fold(folder: path)))
             } catch {
                 throw CLIError.ledger(error)
             }

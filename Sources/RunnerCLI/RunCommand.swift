@@ -242,7 +242,7 @@ struct RunCommand: AsyncParsableCommand {
         await transport.shutdown()
 
         // The end: fold again for the summary, record it, and exit as the design says.
-        let finalFold = LedgerFold((try? Ledger.readEvents(folder: folderPath)) ?? [])
+        let finalFold = (try? Ledger.fold(folder: folderPath)) ?? LedgerFold()
         let summary = RunSummary(fold: finalFold, jobs: manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { ($0.id, $0.key.description) }, folder: folderPath)
         // The exit status speaks of the jobs asked for (`--only` narrows them); the summary lists them all.
         let asked = RunSummary(fold: finalFold, jobs: jobs.map { ($0.id, $0.key.description) }, folder: folderPath)

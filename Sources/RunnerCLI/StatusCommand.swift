@@ -21,16 +21,16 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let folder = RunFolderPaths.absolute(runDir)
-        let events: [LedgerEvent]
+        let fold: LedgerFold
         do {
-            events = try Ledger.readEvents(folder: folder)
+            fold = try Ledger.fold(folder: folder)
         } catch {
             if case .io(_, _, _, let code) = error, code == 2 {  // ENOENT
                 throw CLIError.usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
             }
             throw CLIError.ledger(error)
         }
-        let summary = RunSummary(fold: LedgerFold(events), folder: folder)
+        let summary = RunSummary(fold: fold, folder: folder)
         let console = Console()
         if json {
             console.out(JSONValue.object([
