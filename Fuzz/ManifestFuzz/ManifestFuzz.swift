@@ -19,7 +19,7 @@ func fuzzManifest(_ bytes: [UInt8]) {
         var seen = Set<String>()
         for job in full.jobs {
             precondition(seen.insert(job.id.lowercased()).inserted, "two jobs share an id ignoring case: \(job.id)")
-            precondition(!job.id.isEmpty && !job.id.hasPrefix(".") && !job.id.contains("..") && !job.id.hasPrefix("/"), "unsafe id \(job.id)")
+            precondition(isSafeFileName(job.id), "unsafe id \(job.id)")
             let json = job.body.json(images: .digest)
             precondition((try? JSONValue.parse(json.compact)) == json, "body JSON does not parse back")
         }
@@ -30,6 +30,17 @@ func fuzzManifest(_ bytes: [UInt8]) {
         for diagnostic in a.diagnostics { _ = diagnostic.rendered(name: "fuzz.yaml", source: source) }
     default:
         preconditionFailure("one reading mode accepted what the other refused")
+    }
+}
+
+/// `shot` or `scene/shot`, each part starting with a letter or digit (so never `.` or `..`), then letters,
+/// digits, `.`, `_`, `-`, and an optional `~N`: a name that stays inside the run folder.
+func isSafeFileName(_ id: String) -> Bool {
+    let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count) else { return false }
+    return parts.allSatisfy { part in
+        guard let first = part.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || ("0"..."9").contains(first) else { return false }
+        return part.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-~".unicodeScalars.contains($0)) }
     }
 }
 
