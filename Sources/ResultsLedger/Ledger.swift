@@ -1,5 +1,5 @@
 import Dispatch
-public import JobManifest
+import JobManifest
 
 #if canImport(Glibc)
 import Glibc
