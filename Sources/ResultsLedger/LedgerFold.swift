@@ -1,4 +1,4 @@
-public import JobManifest
+import JobManifest
 
 /// The ledger folded into state: per job id and key, what happened. `status`, `report` and resume all read the
 /// ledger through this one function.

@@ -1,4 +1,4 @@
-public import JobManifest
+import JobManifest
 
 /// Reads ledger lines back into events.
 enum LedgerLineParser {

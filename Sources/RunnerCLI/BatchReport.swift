@@ -35,9 +35,7 @@ struct BatchReport {
     var secondsRendered: Int { entries.filter { [.rendered, .completed, .downloadFailed].contains($0.record.state) }.reduce(0) { $0 + $1.duration } }
 
     static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+        Timestamp.parse(text)
     }
 
     /// Seconds from the first submit to the render, when both are known.

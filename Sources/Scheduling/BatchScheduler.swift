@@ -1,5 +1,5 @@
 import Foundation
-public import JobManifest
+import JobManifest
 public import ModelAPI
 public import ResultsLedger
 
