@@ -161,9 +161,7 @@ public struct JobLifecycle: Sendable {
             return .finish(.completed)
 
         case .downloadFailed(let error):
-            // Refused (an insecure URL, a refused redirect, past the size cap) or unwritable here: no retry.
-            let retryable = [.notSent, .throttled, .transient, .ambiguous].contains(error.kind)
-            guard retryable, downloadAttempts < maxDownloadAttempts, let url = outputs.first else {
+            guard policy.retriesDownload(after: error), downloadAttempts < maxDownloadAttempts, let url = outputs.first else {
                 return .finish(.downloadFailed(code: error.code, message: error.message))
             }
             downloadAttempts += 1

@@ -56,6 +56,15 @@ public struct RetryPolicy: Sendable {
         }
     }
 
+    /// Whether a failed download is worth trying again: not when it was refused (an insecure URL, a refused
+    /// redirect, past the size cap) or cannot be written here (a full disk, a read-only or vanished folder).
+    public func retriesDownload(after error: APIError) -> Bool {
+        switch error.kind {
+        case .notSent, .throttled, .transient, .ambiguous: true
+        case .rejected, .expired, .fatal, .localIO: false
+        }
+    }
+
     /// After the `failures`-th poll failure in a row.
     public func afterPoll(_ error: APIError, failures: Int, using random: inout some RandomNumberGenerator) -> PollDecision {
         switch error.kind {
