@@ -1,4 +1,7 @@
 /// Reading JSON text back into a `JSONValue` (objects keep their member order).
+///
+/// The reader works on UTF-8 bytes in place: a string without escapes becomes a `String` straight from its bytes,
+/// and a plain integer is read without making text of it first. Folding a large ledger is mostly this.
 extension JSONValue {
     /// Where a JSON text stopped making sense.
     public struct SyntaxError: Error, Sendable, Equatable {
@@ -9,26 +12,47 @@ extension JSONValue {
     /// Parses one JSON value filling the whole text (surrounding whitespace allowed). Integers that fit stay
     /// integers; nesting deeper than 64 is refused.
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
-        var parser = Parser(bytes: Array(text.utf8))
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(SyntaxError) in try parse(utf8: bytes) }
+        }
+        return try result.get()
+    }
+
+    /// Parses one JSON value filling the whole of `bytes` (surrounding whitespace allowed).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> JSONValue {
+        var parser = Parser(bytes: bytes)
         let value = try parser.value(depth: 0)
         parser.skipSpace()
-        guard parser.index == parser.bytes.count else { throw SyntaxError(offset: parser.index) }
+        guard parser.index == bytes.count else { throw SyntaxError(offset: parser.index) }
         return value
     }
 
     private struct Parser {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
-        mutating func expect(_ word: String) throws(JSONValue.SyntaxError) {
-            for byte in word.utf8 {
-                guard index < bytes.count, bytes[index] == byte else { throw JSONValue.SyntaxError(offset: index) }
-                index += 1
+        mutating func expect(_ byte: UInt8) throws(JSONValue.SyntaxError) {
+            guard index < bytes.count, bytes[index] == byte else { throw JSONValue.SyntaxError(offset: index) }
+            index += 1
+        }
+
+        mutating func expect(_ word: StaticString) throws(JSONValue.SyntaxError) {
+            let count = word.utf8CodeUnitCount
+            guard index + count <= bytes.count else { throw JSONValue.SyntaxError(offset: index) }
+            for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
+                throw JSONValue.SyntaxError(offset: index + offset)
             }
+            index += count
         }
 
         mutating func value(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
@@ -50,7 +74,7 @@ extension JSONValue {
                     skipSpace()
                     guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
                     if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    try expect("]")
+                    try expect(UInt8(ascii: "]"))
                     return .array(items)
                 }
             case UInt8(ascii: "{"):
@@ -62,27 +86,70 @@ extension JSONValue {
                     skipSpace()
                     let key = try string()
                     skipSpace()
-                    try expect(":")
+                    try expect(UInt8(ascii: ":"))
                     members.append((key, try value(depth: depth + 1)))
                     skipSpace()
                     guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
                     if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    try expect("}")
+                    try expect(UInt8(ascii: "}"))
                     return .object(members)
                 }
             default:
-                let start = index
-                while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
-                if let integer = Int(text) { return .int(integer) }
-                guard let number = Double(text) else { throw JSONValue.SyntaxError(offset: index) }
-                return .number(number)
+                return try number()
+            }
+        }
+
+        /// A number: a plain integer of up to 18 digits is read directly; anything else goes through the
+        /// standard library's readers.
+        mutating func number() throws(JSONValue.SyntaxError) -> JSONValue {
+            let start = index
+            var negative = false
+            if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
+            var magnitude = 0
+            var digits = 0
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
+                magnitude = magnitude &* 10 &+ Int(bytes[index] &- UInt8(ascii: "0"))
+                digits += 1
+                index += 1
+            }
+            let ended = index == bytes.count || !Self.isNumberByte(bytes[index])
+            if ended, digits > 0, digits <= 18 { return .int(negative ? -magnitude : magnitude) }
+            index = start
+            while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            if let integer = Int(text) { return .int(integer) }
+            guard let number = Double(text) else { throw JSONValue.SyntaxError(offset: index) }
+            return .number(number)
+        }
+
+        static func isNumberByte(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): true
+            default: false
             }
         }
 
         mutating func string() throws(JSONValue.SyntaxError) -> String {
-            try expect("\"")
-            var raw: [UInt8] = []
+            try expect(UInt8(ascii: "\""))
+            let start = index
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    index += 1
+                    return text
+                case UInt8(ascii: "\\"):
+                    return try escapedString(from: start)
+                default:
+                    index += 1
+                }
+            }
+            throw JSONValue.SyntaxError(offset: index)
+        }
+
+        /// The rest of a string that has escapes, from its first byte.
+        mutating func escapedString(from start: Int) throws(JSONValue.SyntaxError) -> String {
+            var raw = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
             while index < bytes.count {
                 let byte = bytes[index]
                 index += 1
@@ -101,14 +168,41 @@ extension JSONValue {
                 case UInt8(ascii: "b"): raw.append(0x08)
                 case UInt8(ascii: "f"): raw.append(0x0C)
                 case UInt8(ascii: "u"):
-                    guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-                    else { throw JSONValue.SyntaxError(offset: index) }
-                    index += 4
-                    raw.append(contentsOf: Array(String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8))
+                    var code = try hex4()
+                    if (0xD800..<0xDC00).contains(code), index + 6 <= bytes.count,
+                       bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        let mark = index
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            index = mark  // not a pair: the high half stands alone
+                        }
+                    }
+                    raw.append(contentsOf: String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8)
                 default: raw.append(escape)
                 }
             }
             throw JSONValue.SyntaxError(offset: index)
+        }
+
+        mutating func hex4() throws(JSONValue.SyntaxError) -> UInt32 {
+            guard index + 4 <= bytes.count else { throw JSONValue.SyntaxError(offset: index) }
+            var code: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw JSONValue.SyntaxError(offset: index)
+                }
+                code = code << 4 | UInt32(digit)
+                index += 1
+            }
+            return code
         }
     }
 }

@@ -14,8 +14,8 @@ import Darwin
 public actor Ledger {
     /// The ledger's path.
     public nonisolated let path: String
-    /// The events read at open.
-    public nonisolated let initialEvents: [LedgerEvent]
+    /// The ledger as it was at open, folded (its events are not kept: a large ledger's would cost hundreds of MB).
+    public nonisolated let initialFold: LedgerFold
     /// What opening repaired (a torn last line), for the user to hear about.
     public nonisolated let repairs: [String]
 
@@ -60,30 +60,31 @@ public actor Ledger {
             bytes.removeSubrange(cut...)
             notes.append("the ledger's last line was torn (\(torn.count) bytes, a crash mid-write): moved to ledger.jsonl.corrupt")
         }
-        var events: [LedgerEvent] = []
+        var fold = LedgerFold()
         var kept: [UInt8] = []
-        var rewrote = false
-        var number = 0
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            if line.isEmpty { continue }
-            let text = String(decoding: line, as: UTF8.self)
-            do {
-                events.append(try LedgerLineParser.parse(text))
-                if repair { kept += line + [0x0A] }  // only a repair rewrites the file
-            } catch {
-                guard repair else {
-                    close(descriptor)
-                    throw .corruptLine(number: number, text: text)
+        var corrupt: [(number: Int, line: [UInt8])] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            LedgerLineParser.forEachLine(buffer) { number, line, _ in
+                do {
+                    fold.apply(try LedgerLineParser.parse(line))
+                    if repair { kept.append(contentsOf: line); kept.append(0x0A) }  // only a repair rewrites the file
+                } catch {
+                    corrupt.append((number, Array(line)))
                 }
-                do throws(LedgerError) { try Self.appendToFile(path + ".corrupt", Array(line) + [0x0A]) } catch {
-                    close(descriptor)
-                    throw error
-                }
-                notes.append("ledger line \(number) could not be read: moved to ledger.jsonl.corrupt")
-                rewrote = true
             }
         }
+        if let first = corrupt.first, !repair {
+            close(descriptor)
+            throw .corruptLine(number: first.number, text: String(decoding: first.line, as: UTF8.self))
+        }
+        for (number, line) in corrupt {
+            do throws(LedgerError) { try Self.appendToFile(path + ".corrupt", line + [0x0A]) } catch {
+                close(descriptor)
+                throw error
+            }
+            notes.append("ledger line \(number) could not be read: moved to ledger.jsonl.corrupt")
+        }
+        let rewrote = !corrupt.isEmpty
         var current = descriptor
         if rewrote {
             close(descriptor)
@@ -92,7 +93,7 @@ public actor Ledger {
             guard current >= 0 else { throw Self.ioError("open", path) }
         }
         fd = current
-        initialEvents = events
+        initialFold = fold
         repairs = notes
     }
 
@@ -252,15 +253,18 @@ extension Ledger {
         guard fd >= 0 else { throw ioError("open", path) }
         defer { close(fd) }
         let bytes = try readAll(fd, path: path)
-        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() where !line.isEmpty {
-            let text = String(decoding: line, as: UTF8.self)
-            do {
-                body(try LedgerLineParser.parse(text))
-            } catch {
-                if index == lines.count - 1 { break }
-                throw .corruptLine(number: index + 1, text: text)
+        let result: Result<Void, LedgerError> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(LedgerError) in
+                try LedgerLineParser.forEachLine(buffer) { (number, line, torn) throws(LedgerError) in
+                    do {
+                        body(try LedgerLineParser.parse(line))
+                    } catch {
+                        if torn { return }
+                        throw .corruptLine(number: number, text: String(decoding: line, as: UTF8.self))
+                    }
+                }
             }
         }
+        try result.get()
     }
 }

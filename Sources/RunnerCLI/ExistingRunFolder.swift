@@ -20,6 +20,6 @@ struct ExistingRunFolder {
         } catch {
             throw .ledger(error)
         }
-        fold = LedgerFold(ledger.initialEvents)
+        fold = ledger.initialFold
     }
 }

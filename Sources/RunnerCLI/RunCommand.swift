@@ -116,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError.ledger(error)
         }
         for note in ledger.repairs { console.err("note: \(note)") }
-        let fold = LedgerFold(ledger.initialEvents)
+        let fold = ledger.initialFold
 
         // Where to render: the simulator in-process, or the API.
         var simulator: RunningSimulator?

@@ -22,4 +22,35 @@ struct JSONValueTests {
     func malformed(text: String) {
         #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(text) }
     }
+
+    @Test("escapes, surrogate pairs and a lone surrogate are read as JSON says")
+    func escapes() throws {
+        #expect(try JSONValue.parse(#""a\"b\\c\/d\n\u00e9""#) == .string("a\"b\\c/d\né"))
+        #expect(try JSONValue.parse(#""\ud83c\udfac take 2""#) == .string("🎬 take 2"))
+        #expect(try JSONValue.parse(#""\ud83c x""#) == .string("\u{FFFD} x"))
+        #expect(try JSONValue.parse(#""\ud83c\u0041""#) == .string("\u{FFFD}A"))
+        #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(#""\u12""#) }
+        #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(#""\uzzzz""#) }
+    }
+
+    @Test("integers stay integers up to Int's range; past it, and with a fraction or exponent, they are doubles")
+    func numbers() throws {
+        #expect(try JSONValue.parse("[0,-0,42,-17,123456789012345678,9223372036854775807,-9223372036854775808]") == .array([
+            .int(0), .int(0), .int(42), .int(-17), .int(123_456_789_012_345_678), .int(Int.max), .int(Int.min),
+        ]))
+        #expect(try JSONValue.parse("[9223372036854775808,1.5,-2e3,0.56]") == .array([
+            .number(9_223_372_036_854_775_808), .number(1.5), .number(-2000), .number(0.56),
+        ]))
+        #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse("-") }
+        #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse("1.2.3") }
+    }
+
+    @Test("bytes read in place give what the text gives")
+    func bytesInPlace() throws {
+        let text = #"{"v":1,"t":"2026-11-26T00:00:00.000Z","event":"submitted","job":"s\u00e9","request_id":"r"}"#
+        let bytes = Array(text.utf8)
+        let value = try bytes.withUnsafeBufferPointer { buffer in try JSONValue.parse(utf8: buffer) }
+        #expect(value == (try JSONValue.parse(text)))
+        #expect(value.compact == #"{"v":1,"t":"2026-11-26T00:00:00.000Z","event":"submitted","job":"sé","request_id":"r"}"#)
+    }
 }

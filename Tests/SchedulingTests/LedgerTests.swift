@@ -42,7 +42,8 @@ struct LedgerTests {
         let ledger = try Ledger(folder: path)
         for index in 0..<5 { try await ledger.append(event(index)) }
         let reopened = try Ledger(folder: path)
-        #expect(reopened.initialEvents.map(\.job) == (0..<5).map { "j\($0)" })
+        #expect(reopened.initialFold.records.keys.sorted() == (0..<5).map { "j\($0)" })
+        #expect(reopened.initialFold.record("j3", key: "k").attempts == 1)
         #expect(try Ledger.readEvents(folder: path).count == 5)
     }
 
@@ -72,7 +73,7 @@ struct LedgerTests {
         handle.write(Data(#"{"v":1,"t":"x","event":"submi"#.utf8))
         try handle.close()
         let reopened = try Ledger(folder: path)
-        #expect(reopened.initialEvents.count == 1)
+        #expect(reopened.initialFold.records.keys.sorted() == ["j1"])
         #expect(reopened.repairs.count == 1)
         let corrupt = try String(contentsOfFile: path + "/ledger.jsonl.corrupt", encoding: .utf8)
         #expect(corrupt.contains("submi"))
@@ -87,7 +88,7 @@ struct LedgerTests {
         try lines.write(toFile: path + "/ledger.jsonl", atomically: true, encoding: .utf8)
         #expect(throws: LedgerError.corruptLine(number: 2, text: "this is not json")) { try Ledger(folder: path) }
         let repaired = try Ledger(folder: path, repair: true)
-        #expect(repaired.initialEvents.map(\.job) == ["j1", "j2"])
+        #expect(repaired.initialFold.records.keys.sorted() == ["j1", "j2"])
         try await repaired.append(event(3))
         #expect(try Ledger.readEvents(folder: path).map(\.job) == ["j1", "j2", "j3"])
         #expect(try String(contentsOfFile: path + "/ledger.jsonl.corrupt", encoding: .utf8) == "this is not json\n")
