@@ -28,7 +28,7 @@ extension JSONValue {
         return value
     }
 
-    private struct Parser {
+    struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
@@ -97,6 +97,76 @@ extension JSONValue {
             default:
                 return try number()
             }
+        }
+
+        /// Checks one value as `value(depth:)` would read it, building nothing; leaves `index` after it.
+        mutating func skipValue(depth: Int) throws(JSONValue.SyntaxError) {
+            guard depth < 64 else { throw JSONValue.SyntaxError(offset: index) }
+            skipSpace()
+            guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
+            switch bytes[index] {
+            case UInt8(ascii: "n"): try expect("null")
+            case UInt8(ascii: "t"): try expect("true")
+            case UInt8(ascii: "f"): try expect("false")
+            case UInt8(ascii: "\""): try skipString()
+            case UInt8(ascii: "["):
+                index += 1
+                skipSpace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                while true {
+                    try skipValue(depth: depth + 1)
+                    skipSpace()
+                    guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    try expect(UInt8(ascii: "]"))
+                    return
+                }
+            case UInt8(ascii: "{"):
+                index += 1
+                skipSpace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+                while true {
+                    skipSpace()
+                    try skipString()
+                    skipSpace()
+                    try expect(UInt8(ascii: ":"))
+                    try skipValue(depth: depth + 1)
+                    skipSpace()
+                    guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    try expect(UInt8(ascii: "}"))
+                    return
+                }
+            default:
+                let start = index
+                if bytes[index] == UInt8(ascii: "-") { index += 1 }
+                let digitsStart = index
+                while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+                if index > digitsStart, index == bytes.count || !Self.isNumberByte(bytes[index]) { return }
+                index = start
+                _ = try number()  // anything but a plain integer: checked the slow way
+            }
+        }
+
+        /// Checks a string (escapes included) without making it.
+        mutating func skipString() throws(JSONValue.SyntaxError) {
+            try expect(UInt8(ascii: "\""))
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    return
+                case UInt8(ascii: "\\"):
+                    index += 1
+                    guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
+                    let escape = bytes[index]
+                    index += 1
+                    if escape == UInt8(ascii: "u") { _ = try hex4() }
+                default:
+                    index += 1
+                }
+            }
+            throw JSONValue.SyntaxError(offset: index)
         }
 
         /// A number: a plain integer of up to 18 digits is read directly; anything else goes through the

@@ -51,17 +51,6 @@ extension RequestBody {
 
     /// A JSON string with the minimal escaping `JSONValue` uses.
     static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        }
-        if plain == true {
-            text.utf8.withContiguousStorageIfAvailable { out.append(contentsOf: $0) }
-        } else {
-            var escaped = ""
-            JSONValue.writeString(text, to: &escaped)
-            out.append(contentsOf: escaped.utf8.dropFirst().dropLast())
-        }
-        out.append(UInt8(ascii: "\""))
+        JSONValue.writeString(text, to: &out)
     }
 }

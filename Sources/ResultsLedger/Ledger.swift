@@ -66,7 +66,7 @@ public actor Ledger {
         bytes.withUnsafeBufferPointer { buffer in
             LedgerLineParser.forEachLine(buffer) { number, line, _ in
                 do {
-                    fold.apply(try LedgerLineParser.parse(line))
+                    fold.apply(try LedgerLine(line))
                     if repair { kept.append(contentsOf: line); kept.append(0x0A) }  // only a repair rewrites the file
                 } catch {
                     corrupt.append((number, Array(line)))
@@ -233,7 +233,7 @@ extension Ledger {
     /// A torn last line is ignored; an unreadable line in the middle is an error.
     public static func readEvents(folder: String) throws(LedgerError) -> [LedgerEvent] {
         var events: [LedgerEvent] = []
-        try forEachEvent(folder: folder) { events.append($0) }
+        try forEachLine(folder: folder) { events.append($0.event) }
         return events
     }
 
@@ -241,13 +241,13 @@ extension Ledger {
     /// run need, at a fraction of the memory for a large ledger.
     public static func fold(folder: String) throws(LedgerError) -> LedgerFold {
         var fold = LedgerFold()
-        try forEachEvent(folder: folder) { fold.apply($0) }
+        try forEachLine(folder: folder) { fold.apply($0) }
         return fold
     }
 
-    /// Reads a folder's ledger (without locking it: another run may be appending), calling `body` for each event
+    /// Reads a folder's ledger (without locking it: another run may be appending), calling `body` for each line
     /// in order. A torn last line is skipped: a writer may be mid-line.
-    private static func forEachEvent(folder: String, _ body: (LedgerEvent) -> Void) throws(LedgerError) {
+    private static func forEachLine(folder: String, _ body: (LedgerLine) -> Void) throws(LedgerError) {
         let path = folder + "/ledger.jsonl"
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError("open", path) }
@@ -257,7 +257,7 @@ extension Ledger {
             Result { () throws(LedgerError) in
                 try LedgerLineParser.forEachLine(buffer) { (number, line, torn) throws(LedgerError) in
                     do {
-                        body(try LedgerLineParser.parse(line))
+                        body(try LedgerLine(line))
                     } catch {
                         if torn { return }
                         throw .corruptLine(number: number, text: String(decoding: line, as: UTF8.self))

@@ -50,28 +50,29 @@ public struct LedgerFold: Sendable {
 
     /// Applies one event.
     public mutating func apply(_ event: LedgerEvent) {
-        if !event.time.isEmpty { lastEventAt = event.time }
+        apply(reading: event)
+    }
+
+    /// Applies one line read in place.
+    mutating func apply(_ line: LedgerLine) {
+        apply(reading: line)
+    }
+
+    private mutating func apply<Event: LedgerEventReader>(reading event: Event) {
+        let time = event.time
+        if !time.isEmpty { lastEventAt = time }
         switch event.kind {
         case .runStarted:
             if baseURL == nil { baseURL = event.string("base_url") }
-            if firstStartedAt == nil { firstStartedAt = event.time }
+            if firstStartedAt == nil { firstStartedAt = time }
             manifestPath = event.string("manifest") ?? manifestPath
-            if case .array(let jobs)? = event["jobs"] {
-                planned = jobs.compactMap { item in
-                    guard case .object(let members) = item else { return nil }
-                    func field(_ name: String) -> JSONValue? { members.first { $0.key == name }?.value }
-                    guard case .string(let id)? = field("id"), case .string(let key)? = field("key") else { return nil }
-                    var duration = 0
-                    if case .int(let value)? = field("duration") { duration = value }
-                    var sound = false
-                    if case .bool(let value)? = field("sound") { sound = value }
-                    var cost = 0.0
-                    switch field("estimated_cost") {
-                    case .number(let value)?: cost = value
-                    case .int(let value)?: cost = Double(value)
-                    default: break
-                    }
-                    return PlannedJob(id: id, key: key, duration: duration, sound: sound, estimatedCost: cost)
+            if let jobs = event.objects("jobs") {
+                planned = jobs.compactMap { job in
+                    guard let id = job.string("id"), let key = job.string("key") else { return nil }
+                    return PlannedJob(
+                        id: id, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
+                        estimatedCost: job.number("estimated_cost") ?? 0
+                    )
                 }
             }
             return
@@ -93,7 +94,7 @@ public struct LedgerFold: Sendable {
             record.latestMayCost = true
             record.cost = nil
             record.estimatedCost = event.number("estimated_cost") ?? record.estimatedCost
-            if record.firstSubmitAt == nil { record.firstSubmitAt = event.time }
+            if record.firstSubmitAt == nil { record.firstSubmitAt = time }
         case .submitted, .adopted:
             if event.kind == .adopted { record.latestMayCost = true }
             record.requestID = event.string("request_id")
@@ -123,18 +124,16 @@ public struct LedgerFold: Sendable {
             }
         case .rendered:
             record.state = .rendered
-            if case .array(let urls)? = event["outputs"] {
-                record.outputs = urls.compactMap { if case .string(let url) = $0 { url } else { nil } }
-            }
+            if let urls = event.strings("outputs") { record.outputs = urls }
             record.cost = event.number("cost") ?? record.cost
-            record.renderedAt = event.time
+            record.renderedAt = time
         case .downloaded:
             record.state = .completed
             record.file = event.string("path")
             record.bytes = event.int("bytes")
             record.sha256 = event.string("sha256")
         case .downloadError:
-            if case .bool(true)? = event["final"] { record.state = .downloadFailed }
+            if event.bool("final") == true { record.state = .downloadFailed }
             record.errorCode = event.string("code")
             record.errorMessage = event.string("message")
         case .failed:

@@ -6,29 +6,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads ledger lines back into events.
+/// Splits a ledger into lines and reads them back into events.
 enum LedgerLineParser {
-    struct Malformed: Error {}
-
-    /// One line's bytes (without its newline).
-    static func parse(_ line: UnsafeBufferPointer<UInt8>) throws(Malformed) -> LedgerEvent {
-        guard case .object(let members)? = try? JSONValue.parse(utf8: line) else { throw Malformed() }
-        var kind: LedgerEvent.Kind?
-        var time = ""
-        var job = ""
-        var fields: [(key: String, value: JSONValue)] = []
-        fields.reserveCapacity(max(0, members.count - 4))
-        for (key, value) in members {
-            switch (key, value) {
-            case ("v", _): continue
-            case ("t", .string(let text)): time = text
-            case ("event", .string(let name)): kind = LedgerEvent.Kind(rawValue: name)
-            case ("job", .string(let id)): job = id
-            default: fields.append((key, value))
-            }
-        }
-        guard let kind else { throw Malformed() }
-        return LedgerEvent(kind, job: job, time: time, fields)
+    /// One line's bytes (without its newline) as an event.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) throws(LedgerLine.Malformed) -> LedgerEvent {
+        try LedgerLine(line).event
     }
 
     /// Calls `body` with each line of `bytes`: its number (from 1), its bytes without the newline, and whether it

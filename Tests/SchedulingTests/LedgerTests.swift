@@ -111,4 +111,48 @@ struct LedgerTests {
         #expect(read == original)
         #expect(read.number("cost") == 0.56)
     }
+
+    @Test("a ledger folds the same read in place (status, resume) as read into events: every kind of line")
+    func foldInPlaceMatchesEvents() async throws {
+        let path = try folder()
+        let ledger = try Ledger(folder: path)
+        func line(_ kind: LedgerEvent.Kind, _ job: String, _ fields: [(key: String, value: JSONValue)]) -> LedgerEvent {
+            LedgerEvent(kind, job: job, time: "2026-11-26T10:00:0\(job.count).000Z", [("key", .string("v1:" + job))] + fields)
+        }
+        try await ledger.append([
+            LedgerEvent(.runStarted, time: "2026-11-26T09:59:59.000Z", [
+                ("base_url", .string("http://127.0.0.1:1")), ("manifest", .string("/m \"q\".yaml")),
+                ("jobs", .array([
+                    .object([("id", .string("a")), ("key", .string("v1:a")), ("duration", .int(5)), ("sound", .bool(true)), ("estimated_cost", .number(0.56))]),
+                    .object([("id", .string("bé")), ("key", .string("v1:bé")), ("duration", .int(10)), ("sound", .bool(false)), ("estimated_cost", .int(1))]),
+                ])),
+            ]),
+            line(.submitIntent, "a", [("attempt", .int(1)), ("estimated_cost", .number(0.56))]),
+            line(.submitted, "a", [("request_id", .string("req-a"))]),
+            line(.status, "a", [("status", .string("in_progress"))]),
+            line(.rendered, "a", [("outputs", .array([.string("https://cdn.example.com/a.mp4?sig=x\u{1}")])), ("cost", .number(0.5))]),
+            line(.downloadError, "a", [("code", .string("network")), ("message", .string("reset\nby peer")), ("attempt", .int(1)), ("final", .bool(true))]),
+            line(.submitIntent, "bé", [("attempt", .int(1)), ("estimated_cost", .int(1))]),
+            line(.submitError, "bé", [("code", .string("http_500")), ("message", .string("boom")), ("class", .string("ambiguous"))]),
+            line(.unknownOutcome, "bé", [("code", .string("no_answer_recorded"))]),
+            line(.adopted, "bé", [("request_id", .string("req-b"))]),
+            line(.failed, "bé", [("code", .string("render_failed")), ("message", .string("said no"))]),
+            LedgerEvent(.runFinished, time: "2026-11-26T10:01:00.000Z", [("counts", .object([("failed", .int(1))])), ("exit_code", .int(4))]),
+        ])
+        let inPlace = try Ledger.fold(folder: path)
+        let viaEvents = LedgerFold(try Ledger.readEvents(folder: path))
+        #expect(inPlace.planned == viaEvents.planned)
+        #expect(inPlace.planned.map(\.id) == ["a", "bé"])
+        #expect(inPlace.planned.map(\.estimatedCost) == [0.56, 1])
+        #expect(inPlace.planned.map(\.sound) == [true, false])
+        #expect(inPlace.records.mapValues { $0.mapValues { "\($0)" } } == viaEvents.records.mapValues { $0.mapValues { "\($0)" } })
+        let a = inPlace.record("a", key: "v1:a")
+        #expect(a.state == .downloadFailed && a.outputs == ["https://cdn.example.com/a.mp4?sig=x\u{1}"] && a.cost == 0.5)
+        #expect(a.errorMessage == "reset\nby peer")
+        let b = inPlace.record("bé", key: "v1:bé")
+        #expect(b.state == .failed && b.requestID == "req-b" && b.errorCode == "render_failed")
+        #expect(inPlace.manifestPath == "/m \"q\".yaml" && inPlace.baseURL == "http://127.0.0.1:1")
+        #expect(inPlace.firstStartedAt == viaEvents.firstStartedAt && inPlace.lastEventAt == "2026-11-26T10:01:00.000Z")
+        #expect(try Ledger(folder: path).initialFold.records.count == 2)
+    }
 }

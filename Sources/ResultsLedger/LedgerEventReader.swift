@@ -1,0 +1,66 @@
+import JobManifest
+
+/// Fields read by name: an event's, or one object in one of its lists.
+protocol LedgerFieldReader {
+    func string(_ key: String) -> String?
+    func int(_ key: String) -> Int?
+    func number(_ key: String) -> Double?
+    func bool(_ key: String) -> Bool?
+}
+
+/// What folding reads of an event. A `LedgerEvent` gives it, and so does a line read in place (`LedgerLine`),
+/// which is how `status`, `report` and resume read a large ledger quickly.
+protocol LedgerEventReader: LedgerFieldReader {
+    associatedtype Item: LedgerFieldReader
+    var kind: LedgerEvent.Kind { get }
+    var job: String { get }
+    var time: String { get }
+    /// A list of strings (`outputs`).
+    func strings(_ key: String) -> [String]?
+    /// A list of objects (`run_started`'s `jobs`).
+    func objects(_ key: String) -> [Item]?
+}
+
+/// An object's members as a `JSONValue` gives them.
+struct JSONMembers: LedgerFieldReader {
+    let members: [(key: String, value: JSONValue)]
+
+    func value(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+
+    func string(_ key: String) -> String? {
+        if case .string(let value)? = value(key) { return value }
+        return nil
+    }
+
+    func int(_ key: String) -> Int? {
+        if case .int(let value)? = value(key) { return value }
+        return nil
+    }
+
+    func number(_ key: String) -> Double? {
+        switch value(key) {
+        case .number(let value)?: value
+        case .int(let value)?: Double(value)
+        default: nil
+        }
+    }
+
+    func bool(_ key: String) -> Bool? {
+        if case .bool(let value)? = value(key) { return value }
+        return nil
+    }
+}
+
+extension LedgerEvent: LedgerEventReader {
+    func bool(_ key: String) -> Bool? { JSONMembers(members: fields).bool(key) }
+
+    func strings(_ key: String) -> [String]? {
+        guard case .array(let items)? = self[key] else { return nil }
+        return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+    }
+
+    func objects(_ key: String) -> [JSONMembers]? {
+        guard case .array(let items)? = self[key] else { return nil }
+        return items.compactMap { if case .object(let members) = $0 { JSONMembers(members: members) } else { nil } }
+    }
+}
