@@ -38,40 +38,38 @@ public actor Ledger {
         path = folder + "/ledger.jsonl"
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.ioError("open", path) }
-        var bytes: [UInt8]
-        do throws(LedgerError) {
-            bytes = try Self.readAll(descriptor, path: path)
-        } catch {
-            close(descriptor)
-            throw error
-        }
         var notes: [String] = []
-        // A torn last line (a crash mid-write): set it aside, cut it off, before anything is appended.
-        if let last = bytes.last, last != 0x0A {
-            let cut = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
-            let torn = Array(bytes[cut...])
-            do throws(LedgerError) {
-                try Self.appendToFile(path + ".corrupt", torn + [0x0A])
-                guard ftruncate(descriptor, off_t(cut)) == 0, fsync(descriptor) == 0 else { throw Self.ioError("truncate", path) }
-            } catch {
-                close(descriptor)
-                throw error
-            }
-            bytes.removeSubrange(cut...)
-            notes.append("the ledger's last line was torn (\(torn.count) bytes, a crash mid-write): moved to ledger.jsonl.corrupt")
-        }
         var fold = LedgerFold()
         var kept: [UInt8] = []
         var corrupt: [(number: Int, line: [UInt8])] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            LedgerLineParser.forEachLine(buffer) { number, line, _ in
+        var torn: [UInt8]?
+        do throws(LedgerError) {
+            try LedgerLineParser.forEachLine(fd: descriptor, path: path) { number, line, isTorn in
+                if isTorn {
+                    torn = Array(line)
+                    return true
+                }
                 do {
                     fold.apply(try LedgerLine(line))
                     if repair { kept.append(contentsOf: line); kept.append(0x0A) }  // only a repair rewrites the file
                 } catch {
                     corrupt.append((number, Array(line)))
+                    if !repair { return false }
                 }
+                return true
             }
+            // A torn last line (a crash mid-write): set it aside and cut it off before anything is appended.
+            if let torn {
+                try Self.appendToFile(path + ".corrupt", torn + [0x0A])
+                let size = lseek(descriptor, 0, SEEK_END)
+                guard size >= 0, ftruncate(descriptor, size - off_t(torn.count)) == 0, fsync(descriptor) == 0 else {
+                    throw Self.ioError("truncate", path)
+                }
+                notes.append("the ledger's last line was torn (\(torn.count) bytes, a crash mid-write): moved to ledger.jsonl.corrupt")
+            }
+        } catch {
+            close(descriptor)
+            throw error
         }
         if let first = corrupt.first, !repair {
             close(descriptor)
@@ -191,23 +189,6 @@ public actor Ledger {
         return .io(operation: operation, path: path, reason: String(cString: strerror(code)), errno: code)
     }
 
-    static func readAll(_ fd: Int32, path: String) throws(LedgerError) -> [UInt8] {
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var offset: off_t = 0
-        while true {
-            let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ioError("read", path)
-            }
-            if count == 0 { break }
-            result += chunk[0..<count]
-            offset += off_t(count)
-        }
-        return result
-    }
-
     private static func appendToFile(_ path: String, _ bytes: [UInt8]) throws(LedgerError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError("open", path) }
@@ -252,19 +233,17 @@ extension Ledger {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError("open", path) }
         defer { close(fd) }
-        let bytes = try readAll(fd, path: path)
-        let result: Result<Void, LedgerError> = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(LedgerError) in
-                try LedgerLineParser.forEachLine(buffer) { (number, line, torn) throws(LedgerError) in
-                    do {
-                        body(try LedgerLine(line))
-                    } catch {
-                        if torn { return }
-                        throw .corruptLine(number: number, text: String(decoding: line, as: UTF8.self))
-                    }
-                }
+        var failure: LedgerError?
+        try LedgerLineParser.forEachLine(fd: fd, path: path) { number, line, torn in
+            do {
+                body(try LedgerLine(line))
+            } catch {
+                if torn { return false }
+                failure = .corruptLine(number: number, text: String(decoding: line, as: UTF8.self))
+                return false
             }
+            return true
         }
-        try result.get()
+        if let failure { throw failure }
     }
 }
