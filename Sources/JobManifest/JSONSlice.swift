@@ -19,6 +19,39 @@ public struct JSONSlice {
         self.init(bytes, start..<end)
     }
 
+    /// Checks that `bytes` hold one JSON object and returns its members, in one pass over the bytes (what a ledger
+    /// line is read with).
+    public static func rootMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONValue.SyntaxError) -> [(key: String, value: JSONSlice)] {
+        var parser = JSONValue.Parser(bytes: bytes)
+        var result: [(key: String, value: JSONSlice)] = []
+        result.reserveCapacity(8)
+        parser.skipSpace()
+        try parser.expect(UInt8(ascii: "{"))
+        parser.skipSpace()
+        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipSpace()
+                let key = try parser.string()
+                parser.skipSpace()
+                try parser.expect(UInt8(ascii: ":"))
+                parser.skipSpace()
+                let start = parser.index
+                try parser.skipValue(depth: 1)
+                result.append((key, JSONSlice(bytes, start..<parser.index)))
+                parser.skipSpace()
+                guard parser.index < bytes.count else { throw JSONValue.SyntaxError(offset: parser.index) }
+                if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+                try parser.expect(UInt8(ascii: "}"))
+                break
+            }
+        }
+        parser.skipSpace()
+        guard parser.index == bytes.count else { throw JSONValue.SyntaxError(offset: parser.index) }
+        return result
+    }
+
     private init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         self.bytes = bytes
         self.range = range

@@ -11,7 +11,7 @@ struct LedgerLine: LedgerEventReader {
 
     /// Reads a line's bytes (without its newline): a JSON object with a known `event`.
     init(_ bytes: UnsafeBufferPointer<UInt8>) throws(Malformed) {
-        guard let root = try? JSONSlice(root: bytes), let members = root.members else { throw Malformed() }
+        guard let members = try? JSONSlice.rootMembers(bytes) else { throw Malformed() }
         self.members = SliceMembers(members: members)
         guard let name = self.members.slice("event")?.string, let kind = LedgerEvent.Kind(rawValue: name) else { throw Malformed() }
         self.kind = kind

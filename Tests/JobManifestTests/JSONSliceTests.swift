@@ -49,4 +49,22 @@ struct JSONSliceTests {
         #expect(throws: JSONValue.SyntaxError.self) { try self.withRoot(text) { _ in () } }
         #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(text) }
     }
+
+    @Test("strings are scanned eight bytes at a time: a quote or backslash at any offset is still found")
+    func escapesAtEveryOffset() throws {
+        for position in 0..<20 {
+            for special in ["\"", "\\", "\n", "é"] {
+                let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: 19 - position)
+                let json = JSONValue.object([("k", .string(text)), ("after", .int(position))]).compact
+                #expect(try JSONValue.parse(json) == .object([("k", .string(text)), ("after", .int(position))]))
+                let bytes = Array(json.utf8)
+                let members = try bytes.withUnsafeBufferPointer { buffer in
+                    try JSONSlice.rootMembers(buffer).map { ($0.key, $0.value.string, $0.value.int) }
+                }
+                #expect(members.map(\.0) == ["k", "after"])
+                #expect(members.first?.1 == text)
+                #expect(members.last?.2 == position)
+            }
+        }
+    }
 }
