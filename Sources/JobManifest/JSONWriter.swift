@@ -92,6 +92,42 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// Appends an object as `write(to:indent:level:)` would (at level 0) whose last member, `key`, is an array
+    /// made one element at a time: the whole array never exists at once, which for a 100,000-job report is most of
+    /// the memory the document would take.
+    public static func writeObject(
+        _ members: [(key: String, value: JSONValue)], thenArray key: String, count: Int, indent: Int?,
+        to out: inout [UInt8], element: (Int) -> JSONValue
+    ) {
+        out.append(UInt8(ascii: "{"))
+        for member in members {
+            newline(&out, indent, 1)
+            writeString(member.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            if indent != nil { out.append(UInt8(ascii: " ")) }
+            member.value.write(to: &out, indent: indent, level: 1)
+            out.append(UInt8(ascii: ","))
+        }
+        newline(&out, indent, 1)
+        writeString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        if indent != nil { out.append(UInt8(ascii: " ")) }
+        if count == 0 {
+            out.append(contentsOf: "[]".utf8)
+        } else {
+            out.append(UInt8(ascii: "["))
+            for position in 0..<count {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                newline(&out, indent, 2)
+                element(position).write(to: &out, indent: indent, level: 2)
+            }
+            newline(&out, indent, 1)
+            out.append(UInt8(ascii: "]"))
+        }
+        newline(&out, indent, 0)
+        out.append(UInt8(ascii: "}"))
+    }
+
     private static func newline(_ out: inout [UInt8], _ indent: Int?, _ level: Int) {
         guard let indent else { return }
         out.append(0x0A)

@@ -46,10 +46,12 @@ struct BatchReport {
 
     // MARK: - JSON
 
-    var json: JSONValue {
+    /// The JSON document, pretty-printed (`leading` members first): written a job at a time, so that a
+    /// 100,000-job report never exists as one tree.
+    func jsonBytes(leading: [(key: String, value: JSONValue)] = []) -> [UInt8] {
         let counts = self.counts
         let finished = [JobState.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].reduce(0) { $0 + (counts[$1] ?? 0) }
-        return .object([
+        let head: [(key: String, value: JSONValue)] = leading + [
             ("run_dirs", .array(folders.map(JSONValue.string))),
             ("base_urls", .array(baseURLs.map(JSONValue.string))),
             ("generated_at", .string(Timestamp.now())),
@@ -66,24 +68,28 @@ struct BatchReport {
                 ("failed", .int(finished)),
                 ("in_progress", .int(entries.count - (counts[.completed] ?? 0) - finished)),
             ])),
-            ("jobs", .array(entries.map { entry in
-                let record = entry.record
-                return .object([
-                    ("id", .string(record.id)),
-                    ("run_dir", .string(entry.folder)),
-                    ("key", .string(record.key)),
-                    ("state", .string(record.state.rawValue)),
-                    ("duration", .int(entry.duration)),
-                    ("request_id", record.requestID.map(JSONValue.string) ?? .null),
-                    ("attempts", .int(record.attempts)),
-                    ("output", record.outputs.first.map(JSONValue.string) ?? .null),
-                    ("file", record.file.map(JSONValue.string) ?? .null),
-                    ("cost", record.cost.map { .number($0) } ?? .null),
-                    ("render_seconds", Self.renderSeconds(record).map { .number(($0 * 10).rounded() / 10) } ?? .null),
-                    ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
-                ])
-            })),
-        ])
+        ]
+        var out: [UInt8] = []
+        out.reserveCapacity(512 * (entries.count + 1))
+        JSONValue.writeObject(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out) { index in
+            let entry = entries[index]
+            let record = entry.record
+            return .object([
+                ("id", .string(record.id)),
+                ("run_dir", .string(entry.folder)),
+                ("key", .string(record.key)),
+                ("state", .string(record.state.rawValue)),
+                ("duration", .int(entry.duration)),
+                ("request_id", record.requestID.map(JSONValue.string) ?? .null),
+                ("attempts", .int(record.attempts)),
+                ("output", record.outputs.first.map(JSONValue.string) ?? .null),
+                ("file", record.file.map(JSONValue.string) ?? .null),
+                ("cost", record.cost.map { .number($0) } ?? .null),
+                ("render_seconds", Self.renderSeconds(record).map { .number(($0 * 10).rounded() / 10) } ?? .null),
+                ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
+            ])
+        }
+        return out
     }
 
     // MARK: - Terminal

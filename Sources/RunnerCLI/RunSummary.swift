@@ -30,9 +30,8 @@ struct RunSummary {
         .object(JobState.allCases.compactMap { state in counts[state].map { (state.rawValue, .int($0)) } })
     }
 
-    /// `status --json`'s job entries.
-    var jobsJSON: JSONValue {
-        .array(records.map { record in
+    /// `status --json`'s entry for a job.
+    func jobJSON(_ record: JobRecord) -> JSONValue {
             .object([
                 ("id", .string(record.id)),
                 ("key", .string(record.key)),
@@ -44,7 +43,6 @@ struct RunSummary {
                 ("cost", record.cost.map { .number($0) } ?? .null),
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
             ])
-        })
     }
 
     /// The closing summary for people.

@@ -8,8 +8,8 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show each job's state from a run folder's ledger alone (no manifest, no network).",
         discussion: """
-            --json prints {"run_dir", "base_url", "jobs": [{"id", "key", "state", "request_id", "attempts", \
-            "output", "file", "cost", "error"}], "counts": {state: n}}.
+            --json prints {"run_dir", "base_url", "counts": {state: n}, "jobs": [{"id", "key", "state", \
+            "request_id", "attempts", "output", "file", "cost", "error"}]}.
             """
     )
 
@@ -33,19 +33,23 @@ struct StatusCommand: ParsableCommand {
         let summary = RunSummary(fold: fold, folder: folder)
         let console = Console()
         if json {
-            console.out(JSONValue.object([
+            // Written a job at a time: a 100,000-job folder's document never exists as one tree.
+            var out: [UInt8] = []
+            JSONValue.writeObject([
                 ("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null),
-                ("jobs", summary.jobsJSON), ("counts", summary.countsJSON),
-            ]).pretty)
+                ("counts", summary.countsJSON),
+            ], thenArray: "jobs", count: summary.records.count, indent: 2, to: &out) { summary.jobJSON(summary.records[$0]) }
+            console.out(String(decoding: out, as: UTF8.self))
             return
         }
         let width = max(3, summary.records.map(\.id.count).max() ?? 0)
-        console.out("JOB" + String(repeating: " ", count: width - 3) + "  STATE            REQUEST")
+        var lines = ["JOB" + String(repeating: " ", count: width - 3) + "  STATE            REQUEST"]
         for record in summary.records {
             let state = record.state.rawValue
-            console.out(record.id + String(repeating: " ", count: width - record.id.count) + "  " + state + String(repeating: " ", count: max(1, 17 - state.count)) + (record.requestID ?? "-"))
+            lines.append(record.id + String(repeating: " ", count: width - record.id.count) + "  " + state + String(repeating: " ", count: max(1, 17 - state.count)) + (record.requestID ?? "-"))
         }
-        console.out("")
-        console.out(summary.text(fatal: nil, ledgerFailure: nil, capReached: false))
+        lines.append("")
+        lines.append(summary.text(fatal: nil, ledgerFailure: nil, capReached: false))
+        console.out(lines.joined(separator: "\n"))
     }
 }

@@ -5,10 +5,8 @@ import JobManifest
 /// temporary file and a rename at every end of a run.
 enum SummaryFile {
     static func write(_ report: BatchReport, exitCode: Int32, to path: String) {
-        guard case .object(var members) = report.json else { return }
-        members.insert(("exit_code", .int(Int(exitCode))), at: 0)
         let temporary = path + ".partial"
-        if (try? Data(JSONValue.object(members).pretty.utf8).write(to: URL(fileURLWithPath: temporary))) != nil {
+        if (try? Data(report.jsonBytes(leading: [("exit_code", .int(Int(exitCode)))])).write(to: URL(fileURLWithPath: temporary))) != nil {
             _ = rename(temporary, path)
         }
     }

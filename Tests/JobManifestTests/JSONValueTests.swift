@@ -53,4 +53,16 @@ struct JSONValueTests {
         #expect(value == (try JSONValue.parse(text)))
         #expect(value.compact == #"{"v":1,"t":"2026-11-26T00:00:00.000Z","event":"submitted","job":"sé","request_id":"r"}"#)
     }
+
+    @Test("an object whose last array is written an element at a time is the same text as the whole tree", arguments: [0, 1, 3])
+    func streamedArray(count: Int) {
+        let head: [(key: String, value: JSONValue)] = [("a", .int(1)), ("b", .object([("c", .array([.null]))]))]
+        let items = (0..<count).map { JSONValue.object([("id", .string("j\($0)")), ("n", .int($0))]) }
+        for indent in [nil, 2] as [Int?] {
+            var out: [UInt8] = []
+            JSONValue.writeObject(head, thenArray: "jobs", count: count, indent: indent, to: &out) { items[$0] }
+            let whole = JSONValue.object(head + [("jobs", .array(items))])
+            #expect(String(decoding: out, as: UTF8.self) == (indent == nil ? whole.compact : whole.pretty))
+        }
+    }
 }
