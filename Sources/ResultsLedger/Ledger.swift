@@ -103,7 +103,10 @@ public actor Ledger {
     /// writing, for its lines and for every line handed in meanwhile; the others wait for it.
     public func append(_ events: [LedgerEvent]) async throws(LedgerError) {
         if let failure { throw failure }
-        for event in events { pending += Array((event.line + "\n").utf8) }
+        for event in events {
+            pending.append(contentsOf: event.lineBytes)
+            pending.append(0x0A)
+        }
         if flushing {
             do {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

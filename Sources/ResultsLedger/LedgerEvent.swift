@@ -45,7 +45,12 @@ public struct LedgerEvent: Sendable, Equatable {
 
     /// The JSON line (without its newline).
     public var line: String {
-        JSONValue.object([("v", .int(1)), ("t", .string(time)), ("event", .string(kind.rawValue)), ("job", .string(job))] + fields).compact
+        String(decoding: lineBytes, as: UTF8.self)
+    }
+
+    /// The JSON line's bytes (without its newline).
+    public var lineBytes: [UInt8] {
+        JSONValue.object([("v", .int(1)), ("t", .string(time)), ("event", .string(kind.rawValue)), ("job", .string(job))] + fields).compactBytes
     }
 
     /// A field's value.

@@ -11,6 +11,12 @@ struct Console: Sendable {
         write(text + "\n", to: 1)
     }
 
+    /// Writes bytes and a newline to standard output (a large document without copying it into a `String`).
+    func out(bytes: [UInt8]) {
+        write(bytes, to: 1)
+        write("\n", to: 1)
+    }
+
     /// Writes a line (or lines) to standard error.
     func err(_ text: String) {
         write(text + "\n", to: 2)
@@ -32,10 +38,13 @@ struct Console: Sendable {
     }
 
     private func write(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)
+        write(Array(text.utf8), to: descriptor)
+    }
+
+    private func write(_ bytes: [UInt8], to descriptor: Int32) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0, errno == EINTR { continue }
             guard written > 0 else { return }
             offset += written

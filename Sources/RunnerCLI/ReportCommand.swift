@@ -49,7 +49,7 @@ struct ReportCommand: ParsableCommand {
         }
         let report = BatchReport(folders: folds)
         let console = Console()
-        console.out(json ? String(decoding: report.jsonBytes(), as: UTF8.self) : report.table)
+        if json { console.out(bytes: report.jsonBytes()) } else { console.out(report.table) }
         if let junit {
             do {
                 try Data(report.junit.utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)

@@ -176,18 +176,23 @@ struct RunCommand: AsyncParsableCommand {
 
         // The run begins.
         let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: manifest))).map { SHA256.hash(data: $0).map { String(format: "%02x", $0) }.joined() } ?? ""
-        let jobList: [JSONValue] = manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { job in
-            .object([
-                ("id", .string(job.id)), ("key", .string(job.key.description)), ("duration", .int(job.body.duration)),
-                ("sound", .bool(job.body.sound)), ("estimated_cost", .number(PriceList.rounded(prices.cost(of: job.body)))),
+        // Made again only if the folder has to be rebuilt: at 100,000 jobs the event is tens of MB as a tree.
+        let startedAt = Timestamp.now()
+        let baseForLedger = simulate ? (fold.baseURL ?? effectiveBase) : base
+        func runStarted() -> LedgerEvent {
+            let jobList: [JSONValue] = manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { job in
+                .object([
+                    ("id", .string(job.id)), ("key", .string(job.key.description)), ("duration", .int(job.body.duration)),
+                    ("sound", .bool(job.body.sound)), ("estimated_cost", .number(PriceList.rounded(prices.cost(of: job.body)))),
+                ])
+            }
+            return LedgerEvent(.runStarted, time: startedAt, [
+                ("base_url", .string(baseForLedger)),
+                ("manifest", .string(RunFolderPaths.absolute(manifest))), ("manifest_sha256", .string(manifestSHA)), ("jobs", .array(jobList)),
             ])
         }
-        let started = LedgerEvent(.runStarted, time: Timestamp.now(), [
-            ("base_url", .string(simulate ? (fold.baseURL ?? effectiveBase) : base)),
-            ("manifest", .string(RunFolderPaths.absolute(manifest))), ("manifest_sha256", .string(manifestSHA)), ("jobs", .array(jobList)),
-        ])
         do {
-            try await ledger.append(started)
+            try await ledger.append(runStarted())
         } catch {
             throw CLIError.ledger(error)
         }
@@ -260,7 +265,7 @@ struct RunCommand: AsyncParsableCommand {
         if result.ledgerFailure?.isGone == true {
             // The folder went away with this run's ledger: the renders it paid for must not be paid for again.
             let keys = Dictionary(plan.runs.map { ($0.id, $0.key) }, uniquingKeysWith: { first, _ in first })
-            if await FolderRecovery.rebuild(folder: folderPath, started: started, requests: result.requestIDs, keys: keys) {
+            if await FolderRecovery.rebuild(folder: folderPath, started: runStarted(), requests: result.requestIDs, keys: keys) {
                 console.err("the run folder was removed while the run was going: made it again with a ledger of the \(result.requestIDs.count) renders this run started, so the next run polls and downloads them instead of paying again")
                 withExtendedLifetime(folder) {}
                 withExtendedLifetime(signals) {}

@@ -39,7 +39,7 @@ struct StatusCommand: ParsableCommand {
                 ("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null),
                 ("counts", summary.countsJSON),
             ], thenArray: "jobs", count: summary.records.count, indent: 2, to: &out) { summary.jobJSON(summary.records[$0]) }
-            console.out(String(decoding: out, as: UTF8.self))
+            console.out(bytes: out)
             return
         }
         let width = max(3, summary.records.map(\.id.count).max() ?? 0)
