@@ -18,10 +18,12 @@ public struct LedgerFold: Sendable {
     public var manifestPath: String?
     /// The jobs of the latest `run_started`, in order.
     public var planned: [PlannedJob] = []
-    /// Records by job id, then key.
-    public var records: [String: [String: JobRecord]] = [:]
-    /// Key order per job id: the key most recently written last.
-    public var keyOrder: [String: [String]] = [:]
+    /// Every record (one per job id and key), in the order each was first written.
+    public private(set) var allRecords: [JobRecord] = []
+    /// Where a job's first record is in `allRecords`; a job with renders under other keys (an edited shot) has
+    /// the rest in `laterKeys`. One flat table, not a dictionary per job: at 100,000 jobs that saves about 60 MB.
+    private var firstRecord: [String: Int] = [:]
+    private var laterKeys: [String: [Int]] = [:]
     /// When the folder's first run started, and the time of its latest line.
     public var firstStartedAt: String?
     public var lastEventAt: String?
@@ -33,19 +35,33 @@ public struct LedgerFold: Sendable {
         for event in events { apply(event) }
     }
 
-    /// The record for a job and key (a fresh pending one if the ledger has none).
-    public func record(_ id: String, key: String) -> JobRecord {
-        records[id]?[key] ?? JobRecord(id: id, key: key)
+    /// Records by job id, then key.
+    public var records: [String: [String: JobRecord]] {
+        var result: [String: [String: JobRecord]] = [:]
+        for record in allRecords { result[record.id, default: [:]][record.key] = record }
+        return result
     }
 
-    /// Every record of a job under keys other than `key` (renders superseded by an edit).
+    /// The record for a job and key (a fresh pending one if the ledger has none).
+    public func record(_ id: String, key: String) -> JobRecord {
+        position(id, key: key).map { allRecords[$0] } ?? JobRecord(id: id, key: key)
+    }
+
+    /// Every record of a job under keys other than `key` (renders superseded by an edit), oldest first.
     public func otherRecords(_ id: String, except key: String) -> [JobRecord] {
-        (keyOrder[id] ?? []).filter { $0 != key }.compactMap { records[id]?[$0] }
+        guard let first = firstRecord[id] else { return [] }
+        return ([first] + (laterKeys[id] ?? [])).map { allRecords[$0] }.filter { $0.key != key }
     }
 
     /// Spend over everything ever submitted from the folder: recorded cost, else the estimate.
     public var spent: Double {
-        records.values.reduce(0) { total, byKey in total + byKey.values.reduce(0) { $0 + $1.spend } }
+        allRecords.reduce(0) { $0 + $1.spend }
+    }
+
+    private func position(_ id: String, key: String) -> Int? {
+        guard let first = firstRecord[id] else { return nil }
+        if allRecords[first].key == key { return first }
+        return laterKeys[id]?.first { allRecords[$0].key == key }
     }
 
     /// Applies one event.
@@ -83,12 +99,17 @@ public struct LedgerFold: Sendable {
         }
         let job = event.job
         guard !job.isEmpty, let key = event.string("key") else { return }
-        if records[job]?.index(forKey: key) == nil {
-            keyOrder[job, default: []].append(key)
+        let index: Int
+        if let known = position(job, key: key) {
+            index = known
+        } else {
+            index = allRecords.count
+            allRecords.append(JobRecord(id: job, key: key))
+            if firstRecord[job] == nil { firstRecord[job] = index } else { laterKeys[job, default: []].append(index) }
         }
-        // Changed where it lies in the dictionaries: a record copied out and back costs a retain and a release of
-        // every field, which for a 400,000-line ledger was most of the fold.
-        Self.update(&records[job, default: [:]][key, default: JobRecord(id: job, key: key)], with: event, time: time)
+        // Changed where it lies: a record copied out and back costs a retain and a release of every field, which
+        // for a 400,000-line ledger was most of the fold.
+        Self.update(&allRecords[index], with: event, time: time)
     }
 
     private static func update<Event: LedgerEventReader>(_ record: inout JobRecord, with event: Event, time: String) {

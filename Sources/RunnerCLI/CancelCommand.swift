@@ -32,7 +32,7 @@ struct CancelCommand: AsyncParsableCommand {
         guard let token = try Credentials.token(file: tokenFile, environment: ProcessInfo.processInfo.environment) else {
             throw CLIError.setup("no API token: set RUNCOMFY_API_TOKEN (or use --token-file FILE)")
         }
-        let targets = fold.records.values.flatMap(\.values).filter { ($0.state == .queued || $0.state == .running) && $0.requestID != nil }
+        let targets = fold.allRecords.filter { ($0.state == .queued || $0.state == .running) && $0.requestID != nil }
             .sorted { $0.id < $1.id }
         guard !targets.isEmpty else {
             console.out("nothing to cancel: no request is queued or rendering")
