@@ -40,6 +40,20 @@ struct RunCommandTests {
         #expect(fresh.status == 2 && fresh.stderr.contains("--fresh"))
     }
 
+    @Test("--progress line redraws one live line at most ten times a second and ends on the final counts")
+    func liveLine() async throws {
+        let out = try await folder().appendingPathComponent("line").path
+        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let run = try await CLIProcess.run(["run", manifest, "--simulate", "--out", out, "--progress", "line"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let draws = run.stdout.components(separatedBy: "\r\u{1B}[2K").dropFirst()
+        let jobs = try await states(out).count
+        let last = try #require(draws.last)
+        #expect(last.hasPrefix("\(jobs)/\(jobs) done"), "\(last)")
+        #expect(last.contains("completed \(jobs)") && !last.contains("submitting") && !last.contains("queued"))
+        #expect(draws.count < 4 * jobs, "a draw for every event is not throttled: \(draws.count) draws for \(jobs) jobs")
+    }
+
     @Test("without a token, run exits 3; without a terminal, it needs --yes (exit 2)")
     func setupErrors() async throws {
         let manifest = CLIProcess.fixture("valid/01-minimal.yaml")
