@@ -26,6 +26,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     private var nextWaiter = 0
     /// Tokens of sleepers waiting to submit: they wake when submits stop.
     private var submitWaiters: Set<Int> = []
+    /// Poll sleeps guessed before any render time was known (woken when the first is learnt).
+    private var learningWaiters: Set<Int> = []
     private var result = BatchResult()
     /// Ids that arrived and are not yet on disk (for an abrupt exit to print).
     public nonisolated let arrived = ArrivedRequests()
@@ -145,7 +147,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
             case .poll(let wait):
                 guard let id = requestID else { return .leftPending(reason: "no request id") }
-                guard await sleep(wait), !everythingStopped else { return .leftRunning }
+                guard await pollSleep(wait, submittedAt: submittedAt), !everythingStopped else { return .leftRunning }
                 if clock.now > startedAt.advanced(by: options.jobTimeout) {
                     action = machine.handle(.timedOut, schedule: schedule, using: &random)
                     continue
@@ -166,11 +168,12 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                             spent += cost - run.estimatedCost
                             events?.yield(.spent(spent))
                         }
+                        // Learnt before the line is written: the jobs it wakes need not wait for an fsync.
+                        if let submittedAt { learn(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt) }
                         guard await record(.rendered, run, fields) else { return .leftRunning }
-                        if let submittedAt { schedule.observe(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt) }
                         emit(run.id, .rendered, nil)
                     } else if report.state == .failed, let submittedAt {
-                        schedule.observe(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt)
+                        learn(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt)
                     } else if let submittedAt, report.state != .completed {
                         lastPendingAt = submittedAt.duration(to: seenAt)
                     }
@@ -246,6 +249,30 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         }
     }
 
+    /// Sleeps before a poll. A wait that was guessed before any render time was known (the cold start grows
+    /// 1.5x a poll) ends early once one is learnt, and the poll is placed by what was learnt instead: with every
+    /// render of a wave taking the same time, a job whose guessed poll came just before the end would otherwise
+    /// sleep most of another render, and its slot with it.
+    private func pollSleep(_ wait: Duration, submittedAt: C.Instant?) async -> Bool {
+        guard schedule.medianRenderTime == nil, let submittedAt else { return await sleep(wait) }
+        let due = clock.now.advanced(by: wait)
+        guard await sleep(wait, wakeOnLearning: true) else { return false }
+        guard clock.now < due, let learnt = schedule.medianRenderTime else { return true }
+        // Past the render time just learnt: it is likely done too, so look at once (after the shortest wait).
+        let elapsed = submittedAt.duration(to: clock.now)
+        let placed = elapsed >= learnt ? schedule.minimum : schedule.delay(beforePoll: 1, elapsed: elapsed, using: &random)
+        return await sleep(min(placed, clock.now.duration(to: due)))
+    }
+
+    /// Records a render time the schedule learns from; the first one wakes the polls still sleeping on a guess.
+    private func learn(doneAt: Duration, lastPendingAt: Duration?) {
+        let first = schedule.medianRenderTime == nil
+        schedule.observe(doneAt: doneAt, lastPendingAt: lastPendingAt)
+        guard first else { return }
+        for token in learningWaiters { stopWaiters.removeValue(forKey: token)?.resume() }
+        learningWaiters = []
+    }
+
     /// Time since a submit of this run, zero when the job was submitted by an earlier run.
     private func elapsed(since submittedAt: C.Instant?) -> Duration {
         submittedAt.map { $0.duration(to: clock.now) } ?? .zero
@@ -277,32 +304,37 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     }
 
     /// Sleeps on the clock; wakes early (returning `false`) when the batch is stopping, or, for a sleep before a
-    /// submit, when submits have stopped.
-    private func sleep(_ duration: Duration, beforeSubmit: Bool = false) async -> Bool {
+    /// submit, when submits have stopped. With `wakeOnLearning`, it also wakes early (returning `true`) when the
+    /// poll schedule learns its first render time.
+    private func sleep(_ duration: Duration, beforeSubmit: Bool = false, wakeOnLearning: Bool = false) async -> Bool {
         func stopped() -> Bool { everythingStopped || (beforeSubmit && submitsStopped) }
         guard duration > .zero else { return !stopped() }
         if stopped() { return false }
         let clock = self.clock
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(for: duration) }
-            group.addTask { await self.waitForStop(beforeSubmit: beforeSubmit) }
+            group.addTask { await self.waitForStop(beforeSubmit: beforeSubmit, wakeOnLearning: wakeOnLearning) }
             await group.next()
             group.cancelAll()
         }
         return !stopped()
     }
 
-    private func waitForStop(beforeSubmit: Bool) async {
-        if everythingStopped || (beforeSubmit && submitsStopped) || Task.isCancelled { return }
+    private func waitForStop(beforeSubmit: Bool, wakeOnLearning: Bool) async {
+        func done() -> Bool {
+            everythingStopped || (beforeSubmit && submitsStopped) || (wakeOnLearning && schedule.medianRenderTime != nil) || Task.isCancelled
+        }
+        if done() { return }
         nextWaiter += 1
         let token = nextWaiter
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if everythingStopped || (beforeSubmit && submitsStopped) || Task.isCancelled {
+                if done() {
                     continuation.resume()
                 } else {
                     stopWaiters[token] = continuation
                     if beforeSubmit { submitWaiters.insert(token) }
+                    if wakeOnLearning { learningWaiters.insert(token) }
                 }
             }
         } onCancel: {
@@ -313,6 +345,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// Ends one sleeper's wait (its sleep finished first, so its stop-waiter was cancelled).
     private func wake(_ token: Int) {
         submitWaiters.remove(token)
+        learningWaiters.remove(token)
         stopWaiters.removeValue(forKey: token)?.resume()
     }
 
@@ -322,6 +355,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             let waiters = stopWaiters
             stopWaiters = [:]
             submitWaiters = []
+            learningWaiters = []
             for waiter in waiters.values { waiter.resume() }
         } else if submitsStopped {
             for token in submitWaiters { stopWaiters.removeValue(forKey: token)?.resume() }

@@ -72,6 +72,31 @@ struct BatchSchedulerTests {
         #expect(FileManager.default.fileExists(atPath: setup.folder + "/s7.mp4"))
     }
 
+    @Test("jobs sleeping on the cold-start guess are polled again as soon as the first render time is learnt")
+    func coldPollsReplanned() async throws {
+        let setup = try setup(jobs: 16)
+        let clock = setup.clock
+        let seen = FirstSeen()
+        setup.client.onResult = { id, _ in
+            // Every render takes exactly 2 s from the start (all 16 are submitted at once).
+            let now = clock.now.offset
+            guard now >= .seconds(2) else { return ResultReport(state: .inProgress) }
+            seen.note(id, now)
+            return ResultReport(state: .completed, outputs: ["https://cdn.example.com/\(id).mp4"], cost: 0.5)
+        }
+        var options = BatchOptions()
+        options.concurrency = 16
+        let result = await drive(setup, options)
+        #expect(result.outcomes.values.allSatisfy { $0 == .completed })
+        let times = seen.times
+        #expect(times.count == 16)
+        // Cold start polls at about 0.25, 0.63, 1.2, 2.0, 3.3 s (x1.5, jittered): a job whose fourth poll came just
+        // before 2 s would sleep until 3.3 s on its own. Once one job is seen done, the rest are polled by what it
+        // taught: within a step or two.
+        let latest = try #require(times.values.max())
+        #expect(latest < .milliseconds(2_400), "latest detection at \(latest): \(times.values.sorted())")
+    }
+
     @Test("a local image edited after the manifest was read (same size, other bytes) is not submitted")
     func imageChangedSinceRead() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-image-\(UUID().uuidString)").path
@@ -267,5 +292,23 @@ final class LockedBox<Value>: @unchecked Sendable {
         lock.lock()
         change(&stored)
         lock.unlock()
+    }
+}
+
+/// When each request was first answered as done.
+private final class FirstSeen: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [String: Duration] = [:]
+
+    func note(_ id: String, _ time: Duration) {
+        lock.lock()
+        defer { lock.unlock() }
+        if seen[id] == nil { seen[id] = time }
+    }
+
+    var times: [String: Duration] {
+        lock.lock()
+        defer { lock.unlock() }
+        return seen
     }
 }
