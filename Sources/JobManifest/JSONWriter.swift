@@ -95,9 +95,10 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Appends an object as `write(to:indent:level:)` would (at level 0) whose last member, `key`, is an array
     /// made one element at a time: the whole array never exists at once, which for a 100,000-job report is most of
     /// the memory the document would take.
+    /// `flush`, if given, is handed `out` whenever it passes 1 MiB, to write it somewhere and empty it.
     public static func writeObject(
         _ members: [(key: String, value: JSONValue)], thenArray key: String, count: Int, indent: Int?,
-        to out: inout [UInt8], element: (Int) -> JSONValue
+        to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil, element: (Int) -> JSONValue
     ) {
         out.append(UInt8(ascii: "{"))
         for member in members {
@@ -120,6 +121,7 @@ public indirect enum JSONValue: Sendable, Equatable {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, 2)
                 element(position).write(to: &out, indent: indent, level: 2)
+                if let flush, out.count >= 1 << 20 { flush(&out) }
             }
             newline(&out, indent, 1)
             out.append(UInt8(ascii: "]"))

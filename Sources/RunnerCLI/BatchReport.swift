@@ -30,7 +30,11 @@ struct BatchReport {
         if let start = starts.min(), let end = ends.max() { wallSeconds = end.timeIntervalSince(start) } else { wallSeconds = 0 }
     }
 
-    var counts: [JobState: Int] { Dictionary(grouping: entries, by: \.record.state).mapValues(\.count) }
+    var counts: [JobState: Int] {
+        var counts: [JobState: Int] = [:]
+        for entry in entries { counts[entry.record.state, default: 0] += 1 }
+        return counts
+    }
     var spent: Double { entries.reduce(0) { $0 + $1.record.spend } }
     var secondsRendered: Int { entries.filter { [.rendered, .completed, .downloadFailed].contains($0.record.state) }.reduce(0) { $0 + $1.duration } }
 
@@ -49,6 +53,15 @@ struct BatchReport {
     /// The JSON document, pretty-printed (`leading` members first): written a job at a time, so that a
     /// 100,000-job report never exists as one tree.
     func jsonBytes(leading: [(key: String, value: JSONValue)] = []) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512 * (entries.count + 1))
+        writeJSON(leading: leading, to: &out)
+        return out
+    }
+
+    /// Writes the JSON document into `out`, handing it to `flush` (which empties it) whenever it passes 1 MiB:
+    /// a 100,000-job document is about 60 MB that need not be held at once.
+    func writeJSON(leading: [(key: String, value: JSONValue)] = [], to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil) {
         let counts = self.counts
         let finished = [JobState.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].reduce(0) { $0 + (counts[$1] ?? 0) }
         let head: [(key: String, value: JSONValue)] = leading + [
@@ -69,9 +82,7 @@ struct BatchReport {
                 ("in_progress", .int(entries.count - (counts[.completed] ?? 0) - finished)),
             ])),
         ]
-        var out: [UInt8] = []
-        out.reserveCapacity(512 * (entries.count + 1))
-        JSONValue.writeObject(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out) { index in
+        JSONValue.writeObject(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out, flush: flush) { index in
             let entry = entries[index]
             let record = entry.record
             return .object([
@@ -89,7 +100,6 @@ struct BatchReport {
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
             ])
         }
-        return out
     }
 
     // MARK: - Terminal

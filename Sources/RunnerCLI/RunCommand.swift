@@ -250,7 +250,7 @@ struct RunCommand: AsyncParsableCommand {
         let finalFold = (try? Ledger.fold(folder: folderPath)) ?? LedgerFold()
         let summary = RunSummary(fold: finalFold, jobs: manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { ($0.id, $0.key.description) }, folder: folderPath)
         // The exit status speaks of the jobs asked for (`--only` narrows them); the summary lists them all.
-        let asked = RunSummary(fold: finalFold, jobs: jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
+        let asked = only == nil ? summary : RunSummary(fold: finalFold, jobs: jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
         var status = asked.allCompleted(downloads: !noDownload) ? ExitStatus.success : ExitStatus.jobsUnfinished
         if result.costCapReached, asked.counts[.pending, default: 0] > 0 { status = ExitStatus.costCapReached }
         if result.fatal != nil { status = ExitStatus.fatalSetup }

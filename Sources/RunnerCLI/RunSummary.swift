@@ -12,7 +12,9 @@ struct RunSummary {
     /// The jobs listed (id, key), each with what the ledger says of it under that key.
     init(fold: LedgerFold, jobs: [(id: String, key: String)], folder: String) {
         records = jobs.map { fold.record($0.id, key: $0.key) }
-        counts = Dictionary(grouping: records, by: \.state).mapValues(\.count)
+        var counts: [JobState: Int] = [:]
+        for record in records { counts[record.state, default: 0] += 1 }  // not grouped: that copies every record
+        self.counts = counts
         baseURL = fold.baseURL
         self.folder = folder
     }

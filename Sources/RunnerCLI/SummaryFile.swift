@@ -2,11 +2,30 @@ import Foundation
 import JobManifest
 
 /// `summary.json`: the report's JSON document for the folder, plus the run's exit code, written through a
-/// temporary file and a rename at every end of a run.
+/// temporary file and a rename at every end of a run. Written a MiB at a time: at 100,000 jobs the document is
+/// about 60 MB.
 enum SummaryFile {
     static func write(_ report: BatchReport, exitCode: Int32, to path: String) {
         let temporary = path + ".partial"
-        if (try? Data(report.jsonBytes(leading: [("exit_code", .int(Int(exitCode)))])).write(to: URL(fileURLWithPath: temporary))) != nil {
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var failed = false
+        func send(_ bytes: inout [UInt8]) {
+            var offset = 0
+            while !failed, offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0, errno == EINTR { continue }
+                if written <= 0 { failed = true } else { offset += written }
+            }
+            bytes.removeAll(keepingCapacity: true)
+        }
+        var out: [UInt8] = []
+        report.writeJSON(leading: [("exit_code", .int(Int(exitCode)))], to: &out, flush: send)
+        send(&out)
+        if close(fd) != 0 { failed = true }
+        if failed {
+            unlink(temporary)
+        } else {
             _ = rename(temporary, path)
         }
     }

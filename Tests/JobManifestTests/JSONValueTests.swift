@@ -65,4 +65,19 @@ struct JSONValueTests {
             #expect(String(decoding: out, as: UTF8.self) == (indent == nil ? whole.compact : whole.pretty))
         }
     }
+
+    @Test("flushed a MiB at a time, the pieces put together are the same text")
+    func streamedArrayFlushed() {
+        let items = (0..<20_000).map { JSONValue.object([("id", .string("job-\($0)")), ("note", .string(String(repeating: "x", count: 100)))]) }
+        var pieces: [[UInt8]] = []
+        var out: [UInt8] = []
+        JSONValue.writeObject([("n", .int(items.count))], thenArray: "jobs", count: items.count, indent: 2, to: &out, flush: { buffer in
+            pieces.append(buffer)
+            buffer.removeAll()
+        }) { items[$0] }
+        pieces.append(out)
+        #expect(pieces.count > 2)
+        #expect(pieces.dropLast().allSatisfy { $0.count >= 1 << 20 })
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == JSONValue.object([("n", .int(items.count)), ("jobs", .array(items))]).pretty)
+    }
 }
