@@ -128,7 +128,7 @@ public struct JSONSlice {
     /// The number, if this is one (`.int` or `.number`).
     public var number: JSONValue? {
         switch first {
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"):
             var parser = parser()
             return try? parser.number()
         default:

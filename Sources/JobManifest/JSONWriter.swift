@@ -92,12 +92,14 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Appends an object as `write(to:indent:level:)` would (at level 0) whose last member, `key`, is an array
+    /// Appends an object as `write(to:indent:level:)` would (at level 0) with a member, `key`, whose value is an array
     /// made one element at a time: the whole array never exists at once, which for a 100,000-job report is most of
     /// the memory the document would take.
     /// `flush`, if given, is handed `out` whenever it passes 1 MiB, to write it somewhere and empty it.
+    /// Members in `trailing` follow the array.
     public static func writeObject(
-        _ members: [(key: String, value: JSONValue)], thenArray key: String, count: Int, indent: Int?,
+        _ members: [(key: String, value: JSONValue)], thenArray key: String, count: Int,
+        trailing: [(key: String, value: JSONValue)] = [], indent: Int?,
         to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil, element: (Int) -> JSONValue
     ) {
         out.append(UInt8(ascii: "{"))
@@ -125,6 +127,14 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
             newline(&out, indent, 1)
             out.append(UInt8(ascii: "]"))
+        }
+        for member in trailing {
+            out.append(UInt8(ascii: ","))
+            newline(&out, indent, 1)
+            writeString(member.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            if indent != nil { out.append(UInt8(ascii: " ")) }
+            member.value.write(to: &out, indent: indent, level: 1)
         }
         newline(&out, indent, 0)
         out.append(UInt8(ascii: "}"))

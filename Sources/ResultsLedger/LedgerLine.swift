@@ -13,12 +13,13 @@ struct LedgerLine: LedgerEventReader {
     init(_ bytes: UnsafeBufferPointer<UInt8>) throws(Malformed) {
         guard let members = try? JSONSlice.rootMembers(bytes) else { throw Malformed() }
         self.members = SliceMembers(members: members)
-        guard let name = self.members.slice("event")?.string, let kind = LedgerEvent.Kind(rawValue: name) else { throw Malformed() }
+        // The header fields: the last of a repeated one counts, as when the line is read into an event.
+        guard let name = self.members.lastSlice("event")?.string, let kind = LedgerEvent.Kind(rawValue: name) else { throw Malformed() }
         self.kind = kind
-        job = self.members.slice("job")?.string ?? ""
+        job = self.members.lastSlice("job")?.string ?? ""
     }
 
-    var time: String { members.string("t") ?? "" }
+    var time: String { members.lastSlice("t")?.string ?? "" }
 
     func string(_ key: String) -> String? { members.string(key) }
     func int(_ key: String) -> Int? { members.int(key) }
@@ -48,6 +49,7 @@ struct SliceMembers: LedgerFieldReader {
     let members: [(key: String, value: JSONSlice)]
 
     func slice(_ key: String) -> JSONSlice? { members.first { $0.key == key }?.value }
+    func lastSlice(_ key: String) -> JSONSlice? { members.last { $0.key == key }?.value }
 
     func string(_ key: String) -> String? { slice(key)?.string }
     func int(_ key: String) -> Int? { slice(key)?.int }

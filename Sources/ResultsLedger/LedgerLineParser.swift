@@ -25,6 +25,7 @@ enum LedgerLineParser {
         var offset: off_t = 0
         var number = 0
         var atEnd = false
+        var searched = 0  // bytes of `buffer` known to hold no newline
         while !atEnd {
             let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
             if count < 0 {
@@ -39,8 +40,13 @@ enum LedgerLineParser {
             let goOn = buffer.withUnsafeBufferPointer { bytes in
                 guard let base = bytes.baseAddress else { return true }
                 while consumed < bytes.count {
-                    guard let found = memchr(base + consumed, 0x0A, bytes.count - consumed) else {
-                        guard atEnd else { return true }  // the rest of this line is in the next chunk
+                    // A line longer than a chunk: its first part was searched already.
+                    let from = max(consumed, searched)
+                    guard let found = memchr(base + from, 0x0A, bytes.count - from) else {
+                        guard atEnd else {  // the rest of this line is in the next chunk
+                            searched = bytes.count
+                            return true
+                        }
                         number += 1
                         let torn = UnsafeBufferPointer(rebasing: bytes[consumed...])
                         consumed = bytes.count
@@ -56,6 +62,7 @@ enum LedgerLineParser {
             }
             if !goOn { return }
             buffer.removeFirst(consumed)
+            searched = max(0, searched - consumed)
         }
     }
 }

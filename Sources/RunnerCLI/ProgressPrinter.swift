@@ -16,8 +16,11 @@ final class ProgressPrinter: @unchecked Sendable {
     private var states: [String: JobState] = [:]
     /// Jobs per state, kept as states change (counting them afresh on every event was quadratic in the batch).
     private var counts: [JobState: Int] = [:]
-    /// When the live line was last drawn: at most ten times a second.
-    private var drawnAt = Date.distantPast
+    /// When the live line was last drawn (monotonic nanoseconds): at most ten times a second. A change that comes
+    /// sooner is drawn by a redraw set for when the tenth of a second is up.
+    private var drawnAt: UInt64 = 0
+    private var redrawSet = false
+    private var finished = false
     private let lock = NSLock()
     private let started = Date()
     private var spent = 0.0
@@ -44,10 +47,7 @@ final class ProgressPrinter: @unchecked Sendable {
             case .plain:
                 console.out("\(Self.clock()) \(job): \(state.rawValue)" + (detail.map { " (\($0))" } ?? ""))
             case .line, .auto:
-                let now = Date()
-                guard now.timeIntervalSince(drawnAt) >= 0.1 else { break }
-                drawnAt = now
-                drawLine(now: now)
+                drawSoon()
             }
         case .paused(let duration):
             if mode == .json {
@@ -57,6 +57,7 @@ final class ProgressPrinter: @unchecked Sendable {
             }
         case .spent(let amount):
             spent = amount
+            if mode == .line { drawSoon() }
             if mode == .json {
                 console.out(JSONValue.object([("t", .string(Timestamp.now())), ("event", .string("spent")), ("usd", .number(PriceList.rounded(amount)))]).compact)
             }
@@ -74,8 +75,30 @@ final class ProgressPrinter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if mode == .line {
+            finished = true
             drawLine(now: Date())
             console.write("\n")
+        }
+    }
+
+    /// Draws the live line now if it was last drawn a tenth of a second ago or more, else once that is up.
+    /// Called with the lock held.
+    private func drawSoon() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let interval: UInt64 = 100_000_000
+        if now >= drawnAt + interval {
+            drawnAt = now
+            drawLine(now: Date())
+        } else if !redrawSet {
+            redrawSet = true
+            DispatchQueue.global().asyncAfter(deadline: DispatchTime(uptimeNanoseconds: drawnAt + interval)) { [self] in
+                lock.lock()
+                defer { lock.unlock() }
+                redrawSet = false
+                guard !finished else { return }
+                drawnAt = DispatchTime.now().uptimeNanoseconds
+                drawLine(now: Date())
+            }
         }
     }
 

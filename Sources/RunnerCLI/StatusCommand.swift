@@ -8,8 +8,8 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show each job's state from a run folder's ledger alone (no manifest, no network).",
         discussion: """
-            --json prints {"run_dir", "base_url", "counts": {state: n}, "jobs": [{"id", "key", "state", \
-            "request_id", "attempts", "output", "file", "cost", "error"}]}.
+            --json prints {"run_dir", "base_url", "jobs": [{"id", "key", "state", "request_id", "attempts", \
+            "output", "file", "cost", "error"}], "counts": {state: n}}.
             """
     )
 
@@ -35,10 +35,10 @@ struct StatusCommand: ParsableCommand {
         if json {
             // Written a job at a time: a 100,000-job folder's document never exists as one tree.
             var out: [UInt8] = []
-            JSONValue.writeObject([
-                ("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null),
-                ("counts", summary.countsJSON),
-            ], thenArray: "jobs", count: summary.records.count, indent: 2, to: &out) { summary.jobJSON(summary.records[$0]) }
+            JSONValue.writeObject(
+                [("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null)],
+                thenArray: "jobs", count: summary.records.count, trailing: [("counts", summary.countsJSON)], indent: 2, to: &out
+            ) { summary.jobJSON(summary.records[$0]) }
             console.out(bytes: out)
             return
         }

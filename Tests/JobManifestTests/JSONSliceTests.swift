@@ -67,4 +67,13 @@ struct JSONSliceTests {
             }
         }
     }
+
+    @Test("numbers the reader accepts (a leading + or .) are read by a slice as the full reader reads them")
+    func lenientNumbers() throws {
+        let text = #"{"a":+5,"b":.5,"c":-2e1}"#
+        let bytes = Array(text.utf8)
+        let numbers = try bytes.withUnsafeBufferPointer { buffer in try JSONSlice.rootMembers(buffer).map(\.value.number) }
+        #expect(numbers == [.int(5), .number(0.5), .number(-20)])
+        #expect(try JSONValue.parse(text) == .object([("a", .int(5)), ("b", .number(0.5)), ("c", .number(-20))]))
+    }
 }

@@ -60,8 +60,8 @@ struct JSONValueTests {
         let items = (0..<count).map { JSONValue.object([("id", .string("j\($0)")), ("n", .int($0))]) }
         for indent in [nil, 2] as [Int?] {
             var out: [UInt8] = []
-            JSONValue.writeObject(head, thenArray: "jobs", count: count, indent: indent, to: &out) { items[$0] }
-            let whole = JSONValue.object(head + [("jobs", .array(items))])
+            JSONValue.writeObject(head, thenArray: "jobs", count: count, trailing: [("counts", .object([("done", .int(count))]))], indent: indent, to: &out) { items[$0] }
+            let whole = JSONValue.object(head + [("jobs", .array(items)), ("counts", .object([("done", .int(count))]))])
             #expect(String(decoding: out, as: UTF8.self) == (indent == nil ? whole.compact : whole.pretty))
         }
     }
