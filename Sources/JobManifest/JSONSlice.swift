@@ -27,25 +27,14 @@ public struct JSONSlice {
         result.reserveCapacity(8)
         parser.skipSpace()
         try parser.expect(UInt8(ascii: "{"))
-        parser.skipSpace()
-        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
-            parser.index += 1
-        } else {
-            while true {
-                parser.skipSpace()
-                let key = try parser.string()
-                parser.skipSpace()
-                try parser.expect(UInt8(ascii: ":"))
+        if !parser.closes(UInt8(ascii: "}")) {
+            repeat {
+                let key = try parser.key()
                 parser.skipSpace()
                 let start = parser.index
                 try parser.skipValue(depth: 1)
                 result.append((key, JSONSlice(bytes, start..<parser.index)))
-                parser.skipSpace()
-                guard parser.index < bytes.count else { throw JSONValue.SyntaxError(offset: parser.index) }
-                if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-                try parser.expect(UInt8(ascii: "}"))
-                break
-            }
+            } while try parser.another(closing: UInt8(ascii: "}"))
         }
         parser.skipSpace()
         guard parser.index == bytes.count else { throw JSONValue.SyntaxError(offset: parser.index) }
@@ -65,26 +54,21 @@ public struct JSONSlice {
         return parser
     }
 
-    /// An object's members in order (nil if this is not an object).
+    /// An object's members in order (nil if this is not an object). The bytes were checked at the root, so
+    /// reading them again cannot fail.
     public var members: [(key: String, value: JSONSlice)]? {
         guard first == UInt8(ascii: "{") else { return nil }
         var parser = parser()
-        var result: [(key: String, value: JSONSlice)] = []
         parser.index += 1
-        parser.skipSpace()
-        // Checked at the root: none of these can fail.
-        while parser.index < range.upperBound - 1 {
-            parser.skipSpace()
-            guard let key = try? parser.string() else { return nil }
-            parser.skipSpace()
-            parser.index += 1  // ":"
+        var result: [(key: String, value: JSONSlice)] = []
+        if parser.closes(UInt8(ascii: "}")) { return result }
+        repeat {
+            guard let key = try? parser.key() else { return nil }
             parser.skipSpace()
             let start = parser.index
             guard (try? parser.skipValue(depth: 0)) != nil else { return nil }
             result.append((key, JSONSlice(bytes, start..<parser.index)))
-            parser.skipSpace()
-            parser.index += 1  // "," or "}"
-        }
+        } while (try? parser.another(closing: UInt8(ascii: "}"))) == true
         return result
     }
 
@@ -92,17 +76,15 @@ public struct JSONSlice {
     public var elements: [JSONSlice]? {
         guard first == UInt8(ascii: "[") else { return nil }
         var parser = parser()
-        var result: [JSONSlice] = []
         parser.index += 1
-        parser.skipSpace()
-        while parser.index < range.upperBound - 1 {
+        var result: [JSONSlice] = []
+        if parser.closes(UInt8(ascii: "]")) { return result }
+        repeat {
             parser.skipSpace()
             let start = parser.index
             guard (try? parser.skipValue(depth: 0)) != nil else { return nil }
             result.append(JSONSlice(bytes, start..<parser.index))
-            parser.skipSpace()
-            parser.index += 1  // "," or "]"
-        }
+        } while (try? parser.another(closing: UInt8(ascii: "]"))) == true
         return result
     }
 

@@ -67,36 +67,52 @@ extension JSONValue {
             case UInt8(ascii: "["):
                 index += 1
                 var items: [JSONValue] = []
-                skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-                while true {
+                if closes(UInt8(ascii: "]")) { return .array(items) }
+                repeat {
                     items.append(try value(depth: depth + 1))
-                    skipSpace()
-                    guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    try expect(UInt8(ascii: "]"))
-                    return .array(items)
-                }
+                } while try another(closing: UInt8(ascii: "]"))
+                return .array(items)
             case UInt8(ascii: "{"):
                 index += 1
                 var members: [(key: String, value: JSONValue)] = []
-                skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                while true {
-                    skipSpace()
-                    let key = try string()
-                    skipSpace()
-                    try expect(UInt8(ascii: ":"))
+                if closes(UInt8(ascii: "}")) { return .object(members) }
+                repeat {
+                    let key = try self.key()
                     members.append((key, try value(depth: depth + 1)))
-                    skipSpace()
-                    guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    try expect(UInt8(ascii: "}"))
-                    return .object(members)
-                }
+                } while try another(closing: UInt8(ascii: "}"))
+                return .object(members)
             default:
                 return try number()
             }
+        }
+
+        /// An object member's key and its colon.
+        mutating func key() throws(JSONValue.SyntaxError) -> String {
+            skipSpace()
+            let key = try string()
+            skipSpace()
+            try expect(UInt8(ascii: ":"))
+            return key
+        }
+
+        /// Right after a list opens: true (and past it) if `closing` comes first, so the list is empty.
+        mutating func closes(_ closing: UInt8) -> Bool {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == closing else { return false }
+            index += 1
+            return true
+        }
+
+        /// After an item of a list: true past a comma (another item follows), false past `closing`.
+        mutating func another(closing: UInt8) throws(JSONValue.SyntaxError) -> Bool {
+            skipSpace()
+            guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                return true
+            }
+            try expect(closing)
+            return false
         }
 
         /// Checks one value as `value(depth:)` would read it, building nothing; leaves `index` after it.
@@ -111,32 +127,20 @@ extension JSONValue {
             case UInt8(ascii: "\""): try skipString()
             case UInt8(ascii: "["):
                 index += 1
-                skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
-                while true {
+                if closes(UInt8(ascii: "]")) { return }
+                repeat {
                     try skipValue(depth: depth + 1)
-                    skipSpace()
-                    guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    try expect(UInt8(ascii: "]"))
-                    return
-                }
+                } while try another(closing: UInt8(ascii: "]"))
             case UInt8(ascii: "{"):
                 index += 1
-                skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
-                while true {
+                if closes(UInt8(ascii: "}")) { return }
+                repeat {
                     skipSpace()
                     try skipString()
                     skipSpace()
                     try expect(UInt8(ascii: ":"))
                     try skipValue(depth: depth + 1)
-                    skipSpace()
-                    guard index < bytes.count else { throw JSONValue.SyntaxError(offset: index) }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    try expect(UInt8(ascii: "}"))
-                    return
-                }
+                } while try another(closing: UInt8(ascii: "}"))
             default:
                 let start = index
                 if bytes[index] == UInt8(ascii: "-") { index += 1 }

@@ -6,17 +6,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Splits a ledger into lines and reads them back into events.
+/// Splits a ledger file into lines (each is read by `LedgerLine`).
 enum LedgerLineParser {
-    /// One line's bytes (without its newline) as an event.
-    static func parse(_ line: UnsafeBufferPointer<UInt8>) throws(LedgerLine.Malformed) -> LedgerEvent {
-        try LedgerLine(line).event
-    }
-
     /// Reads the file at `fd` from its start in chunks and calls `body` with each line: its number (from 1), its
     /// bytes without the newline, and whether it is torn (no newline after it: a writer may be mid-line). Empty
-    /// lines are skipped; `body` returns false to stop. Memory stays at a chunk plus the longest line, however long the file:
-    /// a 100,000-job ledger is 100 MB. Only reading can fail.
+    /// lines are skipped; `body` returns false to stop. Memory stays at a chunk plus the longest line, however long
+    /// the file: a 100,000-job ledger is 100 MB. Only reading can fail.
     static func forEachLine(
         fd: Int32, path: String, chunkSize: Int = 1 << 20, _ body: (Int, UnsafeBufferPointer<UInt8>, Bool) -> Bool
     ) throws(LedgerError) {

@@ -42,12 +42,18 @@ struct Console: Sendable {
     }
 
     private func write(_ bytes: [UInt8], to descriptor: Int32) {
+        _ = Self.writeAll(bytes, to: descriptor)
+    }
+
+    /// Writes every byte to `descriptor`, again after an interruption; false if a write fails.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return }
+            guard written > 0 else { return false }
             offset += written
         }
+        return true
     }
 }

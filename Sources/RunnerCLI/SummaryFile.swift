@@ -11,12 +11,7 @@ enum SummaryFile {
         guard fd >= 0 else { return }
         var failed = false
         func send(_ bytes: inout [UInt8]) {
-            var offset = 0
-            while !failed, offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if written < 0, errno == EINTR { continue }
-                if written <= 0 { failed = true } else { offset += written }
-            }
+            if !failed, !Console.writeAll(bytes, to: fd) { failed = true }
             bytes.removeAll(keepingCapacity: true)
         }
         var out: [UInt8] = []

@@ -10,6 +10,9 @@ struct RunCommandTests {
         return url
     }
 
+    /// The example storyboard that `make demo` renders.
+    private static let storyboard = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+
     private func json(_ text: String) async throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
@@ -22,7 +25,7 @@ struct RunCommandTests {
     @Test("--simulate renders the storyboard into its own folder; a second run has nothing to do")
     func simulate() async throws {
         let out = try await folder().appendingPathComponent("sim").path
-        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let manifest = Self.storyboard
         let first = try await CLIProcess.run(["run", manifest, "--simulate", "--out", out, "--progress", "json"])
         #expect(first.status == 0, "\(first.stderr)")
         let lines = first.stdout.split(separator: "\n")
@@ -43,7 +46,7 @@ struct RunCommandTests {
     @Test("--progress line redraws one live line at most ten times a second and ends on the final counts")
     func liveLine() async throws {
         let out = try await folder().appendingPathComponent("line").path
-        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let manifest = Self.storyboard
         let run = try await CLIProcess.run(["run", manifest, "--simulate", "--out", out, "--progress", "line"])
         #expect(run.status == 0, "\(run.stderr)")
         let draws = run.stdout.components(separatedBy: "\r\u{1B}[2K").dropFirst()
@@ -87,7 +90,7 @@ struct RunCommandTests {
 
     @Test("interrupted jobs can be cancelled while queued; adopt attaches an id to an unknown_outcome job")
     func cancelAndAdopt() async throws {
-        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let manifest = Self.storyboard
         let out = try await folder().path
         let simulator = try await SimulatorProcess(["--queue-seconds", "300-400", "--fault-lost-response", "0.3", "--seed", "5"])
         let run = try await CLIProcess.run(
@@ -131,7 +134,7 @@ struct RunCommandTests {
 
     @Test("--max-cost stops new submits before the folder's spend would pass it (exit 5); plan --out shows what is left")
     func maxCostAndPlanOut() async throws {
-        let manifest = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let manifest = Self.storyboard
         let out = try await folder().path
         let capped = try await CLIProcess.run(["run", manifest, "--simulate", "--out", out, "--max-cost", "3", "--concurrency", "1"])
         #expect(capped.status == 5, "\(capped.stderr)")
