@@ -4,8 +4,13 @@ public struct PriceList: Sendable, Equatable {
     public enum Source: String, Sendable {
         /// The API's model record.
         case api
+        /// A price published in the shipped catalogue.
+        case snapshot
         /// shotrunner's built-in estimate.
         case estimate
+
+        /// Whether `--max-cost` may rely on it: a cap computed from a guess is not a cap.
+        public var isPublished: Bool { self != .estimate }
     }
 
     /// USD per second of video without sound.

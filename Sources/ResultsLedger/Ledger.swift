@@ -1,5 +1,6 @@
 import Dispatch
 import JobManifest
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,6 +23,12 @@ public actor Ledger {
     private let fd: Int32
     private let io = DispatchQueue(label: "shotrunner.ledger")
     private var pending: [UInt8] = []
+    /// The events behind `pending`, folded into `fold` once they are durable.
+    private var pendingEvents: [LedgerEvent] = []
+    /// The ledger folded up to its last durable line: the open's fold, then every line this process wrote.
+    public private(set) var fold: LedgerFold
+    /// `fold.spent`, readable without waiting for the actor (the spend cap reads it between two awaits).
+    private let durableSpend: Mutex<(folder: Double, beforeLatestRun: Double)>
     private var waiters: [CheckedContinuation<Void, any Error>] = []
     private var flushing = false
     private var failure: LedgerError?
@@ -30,11 +37,19 @@ public actor Ledger {
     public private(set) var flushes = 0
     /// Called after each write is durable, with the lines written so far (fault-injection tests hook in here).
     private let afterDurable: (@Sendable (Int) -> Void)?
+    /// Awaited before each write goes to disk: a test seam that holds the group commit (nil in every real run).
+    private let beforeWrite: (@Sendable () async -> Void)?
 
     /// Opens (creating) `folder/ledger.jsonl`. A line in the middle that cannot be read is an error unless
     /// `repair` is set, which moves it to `ledger.jsonl.corrupt`.
-    public init(folder: String, repair: Bool = false, afterDurable: (@Sendable (Int) -> Void)? = nil) throws(LedgerError) {
+    public init(
+        folder: String,
+        repair: Bool = false,
+        afterDurable: (@Sendable (Int) -> Void)? = nil,
+        beforeWrite: (@Sendable () async -> Void)? = nil
+    ) throws(LedgerError) {
         self.afterDurable = afterDurable
+        self.beforeWrite = beforeWrite
         path = folder + "/ledger.jsonl"
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.ioError("open", path) }
@@ -92,11 +107,19 @@ public actor Ledger {
         }
         fd = current
         initialFold = fold
+        self.fold = fold
+        durableSpend = Mutex((fold.spent, fold.spentBeforeLatestRun))
         repairs = notes
     }
 
     deinit {
         close(fd)
+    }
+
+    /// The folder's spend over its durable lines (`LedgerFold.spent`), and the part of it since the latest
+    /// `run_started`. Read without waiting: it changes only when a write becomes durable.
+    public nonisolated var spent: (folder: Double, latestRun: Double) {
+        durableSpend.withLock { ($0.folder, $0.folder - $0.beforeLatestRun) }
     }
 
     /// Appends events and returns once they are on disk. The first caller to find no write under way does the
@@ -107,6 +130,7 @@ public actor Ledger {
             pending.append(contentsOf: event.lineBytes)
             pending.append(0x0A)
         }
+        pendingEvents.append(contentsOf: events)
         if flushing {
             do {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -133,9 +157,12 @@ public actor Ledger {
     /// Writes everything pending, batch after batch, until nothing is left.
     private func flushAll() async {
         while !pending.isEmpty {
+            if let beforeWrite { await beforeWrite() }
             let batch = pending
+            let batchEvents = pendingEvents
             let batchWaiters = waiters
             pending = []
+            pendingEvents = []
             waiters = []
             let descriptor = fd
             let path = self.path
@@ -150,8 +177,11 @@ public actor Ledger {
                 for waiter in batchWaiters + waiters { waiter.resume(throwing: result) }
                 waiters = []
                 pending = []
+                pendingEvents = []
                 return
             }
+            for event in batchEvents { fold.apply(event) }
+            durableSpend.withLock { $0 = (fold.spent, fold.spentBeforeLatestRun) }
             linesWritten += batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             afterDurable?(linesWritten)
             for waiter in batchWaiters { waiter.resume() }

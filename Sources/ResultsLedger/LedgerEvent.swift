@@ -20,6 +20,10 @@ public struct LedgerEvent: Sendable, Equatable {
         case notCancellable = "not_cancellable"
         case adopted
         case runFinished = "run_finished"
+        /// A model's price as the run used it (`model`, `base_price_usd`, `price_unit`, `source`).
+        case price
+        /// A submit intent withdrawn before its POST started (a stop came while the intent was being written).
+        case notSent = "not_sent"
     }
 
     /// The kind.

@@ -53,9 +53,22 @@ public struct LedgerFold: Sendable {
         return ([first] + (laterKeys[id] ?? [])).map { allRecords[$0] }.filter { $0.key != key }
     }
 
-    /// Spend over everything ever submitted from the folder: recorded cost, else the estimate.
-    public var spent: Double {
-        allRecords.reduce(0) { $0 + $1.spend }
+    /// Spend over everything ever submitted from the folder: every submit that may have started, at its
+    /// estimate until the API's recorded cost replaces it (`JobRecord.spend`, the one definition). Kept as lines
+    /// are folded, so reading it costs nothing.
+    public private(set) var spent = 0.0
+    /// `spent` when the latest `run_started` was folded: what the folder had spent before its latest run.
+    public private(set) var spentBeforeLatestRun = 0.0
+    /// What the folder's spend changed by since its latest run started: that run's part.
+    public var spentInLatestRun: Double { spent - spentBeforeLatestRun }
+    /// The latest price line per model (model id: base price, unit, source).
+    public private(set) var prices: [String: RecordedPrice] = [:]
+
+    /// A model's price as a run recorded it.
+    public struct RecordedPrice: Sendable, Equatable {
+        public var basePriceUSD: Double
+        public var unit: String
+        public var source: String
     }
 
     private func position(_ id: String, key: String) -> Int? {
@@ -79,6 +92,7 @@ public struct LedgerFold: Sendable {
         if !time.isEmpty { lastEventAt = time }
         switch event.kind {
         case .runStarted:
+            spentBeforeLatestRun = spent
             if baseURL == nil { baseURL = event.string("base_url") }
             if firstStartedAt == nil { firstStartedAt = time }
             manifestPath = event.string("manifest") ?? manifestPath
@@ -93,6 +107,11 @@ public struct LedgerFold: Sendable {
             }
             return
         case .runFinished:
+            return
+        case .price:
+            if let model = event.string("model"), let price = event.number("base_price_usd") {
+                prices[model] = RecordedPrice(basePriceUSD: price, unit: event.string("price_unit") ?? "second", source: event.string("source") ?? "estimate")
+            }
             return
         default:
             break
@@ -109,7 +128,9 @@ public struct LedgerFold: Sendable {
         }
         // Changed where it lies: a record copied out and back costs a retain and a release of every field, which
         // for a 400,000-line ledger was most of the fold.
+        let before = allRecords[index].spend
         Self.update(&allRecords[index], with: event, time: time)
+        spent += allRecords[index].spend - before
     }
 
     private static func update<Event: LedgerEventReader>(_ record: inout JobRecord, with event: Event, time: String) {
@@ -140,6 +161,10 @@ public struct LedgerFold: Sendable {
                 // It may have started: never pending again on its own, even if the unknown_outcome line is lost.
                 if record.state == .submitting { record.state = .unknownOutcome }
             }
+        case .notSent:
+            // Withdrawn before its POST started: it costs nothing, and the job is pending again.
+            record.latestMayCost = false
+            if record.state == .submitting { record.state = .pending }
         case .unknownOutcome:
             record.state = .unknownOutcome
             if let code = event.string("code") { record.errorCode = code }
@@ -175,7 +200,7 @@ public struct LedgerFold: Sendable {
             record.state = .cancelled
         case .cancelRequested, .notCancellable:
             break
-        case .runStarted, .runFinished:
+        case .runStarted, .runFinished, .price:
             break
         }
     }

@@ -24,4 +24,7 @@ enum ExitStatus {
     static let locked: Int32 = 4
     static let costCapReached: Int32 = 5
     static let localIO: Int32 = 6
+    static let internalError: Int32 = 70
+    static let interrupted: Int32 = 130
+    static let terminated: Int32 = 143
 }

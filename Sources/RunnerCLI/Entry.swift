@@ -27,6 +27,28 @@ public enum Entry {
         exit(status)
     }
 
+    /// The exit status an error ends a command with (`report` prints it; `run` records it first).
+    static func status(for error: any Error) -> Int32 {
+        switch error {
+        case CLIError.invalidManifests, CLIError.usage: ExitStatus.invalidInput
+        case CLIError.setup: ExitStatus.fatalSetup
+        case CLIError.ledger(LedgerError.locked): ExitStatus.locked
+        case CLIError.ledger: ExitStatus.localIO
+        case CLIError.exit(let status): status
+        case is ValidationError, is ExitCode, is CleanExit:
+            RootCommand.exitCode(for: error) == .validationFailure ? ExitStatus.invalidInput : RootCommand.exitCode(for: error).rawValue
+        default:
+            // Parsing failed before any command ran: argument-parser's own errors (usage: exit 2, not its 64).
+            isArgumentParserError(error) ? (RootCommand.exitCode(for: error) == .validationFailure ? ExitStatus.invalidInput : RootCommand.exitCode(for: error).rawValue) : ExitStatus.internalError
+        }
+    }
+
+    /// Whether an error comes from argument-parser (its parse errors are internal types): its message names
+    /// a usage problem, and its exit code is not 1.
+    private static func isArgumentParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
+
     /// Prints what the user needs to know of an error and returns the exit status for it.
     static func report(_ error: any Error, console: Console) -> Int32 {
         switch error {
@@ -44,6 +66,12 @@ public enum Entry {
             return ExitStatus.localIO
         case CLIError.exit(let status):
             return status
+        case _ where status(for: error) == ExitStatus.internalError:
+            console.err(
+                "internal error: \(String(reflecting: error))\nThis is a bug in shotrunner, not in your manifest or account: please report it with the command "
+                    + "you ran and this message. The run folder's ledger is consistent; running again resumes."
+            )
+            return ExitStatus.internalError
         default:
             // argument-parser's own: help and version (exit 0), usage errors (exit 2, not its 64).
             let message = RootCommand.fullMessage(for: error)

@@ -1,4 +1,6 @@
+#if DEBUG
 import Foundation
+import Synchronization
 
 /// A fault-injection hook for crash tests: `SHOTRUNNER_FAULT_AFTER_LINES=K:FAULT[,K:FAULT...]` (FAULT one of
 /// KILL, INT, TERM, a signal the process sends itself, or RMRF, which removes the run folder with everything in
@@ -23,16 +25,16 @@ enum FaultHook {
             }
         }
         guard !plan.isEmpty else { return nil }
-        let lock = NSLock()
-        nonisolated(unsafe) var remaining = plan.sorted { $0.lines < $1.lines }
+        let remaining = Mutex(plan.sorted { $0.lines < $1.lines })
         return { written in
-            lock.lock()
-            var due: [Int32] = []
-            while let first = remaining.first, written >= first.lines {
-                due.append(first.signal)
-                remaining.removeFirst()
+            let due: [Int32] = remaining.withLock { remaining in
+                var due: [Int32] = []
+                while let first = remaining.first, written >= first.lines {
+                    due.append(first.signal)
+                    remaining.removeFirst()
+                }
+                return due
             }
-            lock.unlock()
             for signalNumber in due {
                 if signalNumber == removeFolder {
                     try? FileManager.default.removeItem(atPath: folder)
@@ -43,3 +45,4 @@ enum FaultHook {
         }
     }
 }
+#endif

@@ -1,28 +1,68 @@
 import JobManifest
 import ModelAPI
 
-/// The price from the API's model record when a token is at hand; the built-in estimate otherwise.
+/// The price from the API's model record (`GET /v1/models/{id}`), or why there is none.
 enum LivePrice {
-    /// Asks the API with a short timeout; says on stderr why it fell back to the estimate.
-    static func lookup(modelID: String, token: Token?, baseURL: String, console: Console) async -> PriceList {
-        guard let token else { return .estimate }
+    /// What asking for the price came to.
+    enum Outcome {
+        /// The API's price.
+        case live(PriceList)
+        /// The API answered without a usable price, or with an error that is not about reaching it.
+        case unavailable(reason: String)
+        /// The token was refused, or the account cannot render (401/403, 400004, 400002, 402).
+        case refused(APIError)
+        /// No connection could be made, after every try.
+        case unreachable(url: String, reason: String)
+    }
+
+    /// Asks once per try, `tries` times while no connection can be made (waiting 0.5 s, then 1 s, ...), each with
+    /// a 3 s connect and a 5 s read timeout.
+    static func fetch(modelID: String, token: Token, baseURL: String, tries: Int = 1) async -> Outcome {
         let transport = AsyncHTTPTransport(connectTimeout: .seconds(3))
         var configuration = HTTPModelAPIClient.Configuration(baseURL: baseURL)
         configuration.pollReadTimeout = .seconds(5)
         let client = HTTPModelAPIClient(configuration: configuration, token: token, transport: transport)
-        defer { Task { await transport.shutdown() } }
-        do {
-            let info = try await client.modelInfo(modelID: modelID)
-            await transport.shutdown()
-            guard let price = info.basePriceUSD, price > 0, info.priceUnit == nil || info.priceUnit == "second" else {
-                console.err("note: the API gave no per-second price for \(modelID); using the built-in estimate")
-                return .estimate
+        var outcome = Outcome.unavailable(reason: "not asked")
+        for attempt in 1...max(1, tries) {
+            do {
+                let info = try await client.modelInfo(modelID: modelID)
+                if let price = info.basePriceUSD, price > 0, info.priceUnit == nil || info.priceUnit == "second" {
+                    outcome = .live(PriceList(perSecond: price, soundFactor: PriceList.estimate.soundFactor, source: .api))
+                } else {
+                    outcome = .unavailable(reason: "the API gave no per-second price for \(modelID)")
+                }
+                break
+            } catch {
+                if error.kind == .fatal, [401, 403, 402].contains(error.httpStatus ?? 0) || [400004, 400002, 401001, 403003].contains(error.apiCode ?? 0) {
+                    outcome = .refused(error)
+                    break
+                }
+                guard error.kind == .notSent else {
+                    outcome = .unavailable(reason: "\(error.code): \(error.message)")
+                    break
+                }
+                outcome = .unreachable(url: configuration.baseURL + "/v1/models/" + modelID, reason: error.message)
+                if attempt < tries { try? await Task.sleep(for: .milliseconds(500 << (attempt - 1))) }
             }
-            return PriceList(perSecond: price, soundFactor: PriceList.estimate.soundFactor, source: .api)
-        } catch {
-            await transport.shutdown()
-            console.err("note: the live price is unavailable (\(error.code): \(error.message)); using the built-in estimate")
-            return .estimate
         }
+        await transport.shutdown()
+        return outcome
+    }
+
+    /// `plan`'s price: the API's when a token is at hand and it answers, else the built-in estimate, saying why on
+    /// stderr. It never fails: `plan` needs no network.
+    static func lookup(modelID: String, token: Token?, baseURL: String, console: Console) async -> PriceList {
+        guard let token else { return .estimate }
+        switch await fetch(modelID: modelID, token: token, baseURL: baseURL) {
+        case .live(let prices):
+            return prices
+        case .unavailable(let reason):
+            console.err("note: the live price is unavailable (\(reason)); using the built-in estimate")
+        case .refused(let error):
+            console.err("note: the live price is unavailable (\(error.code): \(error.message)); using the built-in estimate")
+        case .unreachable(let url, let reason):
+            console.err("note: the live price is unavailable (\(url) cannot be reached: \(reason)); using the built-in estimate")
+        }
+        return .estimate
     }
 }

@@ -24,6 +24,9 @@ final class ProgressPrinter: @unchecked Sendable {
     private let lock = NSLock()
     private let started = Date()
     private var spent = 0.0
+    private var spentThisRun = 0.0
+    /// Why the API cannot be reached just now (nil while it answers).
+    private var unreachable: String?
     private let total: Int
 
     init(mode: ProgressMode, console: Console, total: Int, isTerminal: Bool) {
@@ -55,11 +58,27 @@ final class ProgressPrinter: @unchecked Sendable {
             } else if mode == .plain {
                 console.out("\(Self.clock()) submits paused for \(duration.components.seconds) s (rate limited)")
             }
-        case .spent(let amount):
+        case .spent(let amount, let thisRun):
             spent = amount
+            spentThisRun = thisRun
             if mode == .line { drawSoon() }
             if mode == .json {
-                console.out(JSONValue.object([("t", .string(Timestamp.now())), ("event", .string("spent")), ("usd", .number(PriceList.rounded(amount)))]).compact)
+                console.out(JSONValue.object([
+                    ("t", .string(Timestamp.now())), ("event", .string("spent")), ("usd", .number(PriceList.rounded(amount))),
+                    ("this_run_usd", .number(PriceList.rounded(thisRun))),
+                ]).compact)
+            }
+        case .connectivity(let reachable, let detail):
+            unreachable = reachable ? nil : (detail ?? "cannot connect")
+            switch mode {
+            case .json:
+                var fields: [(key: String, value: JSONValue)] = [("t", .string(Timestamp.now())), ("event", .string(reachable ? "api_reachable" : "api_unreachable"))]
+                if let detail { fields.append(("detail", .string(detail))) }
+                console.out(JSONValue.object(fields).compact)
+            case .plain:
+                console.out("\(Self.clock()) " + (reachable ? "the API answers again" : "the API cannot be reached (\(detail ?? "cannot connect")); retrying"))
+            case .line, .auto:
+                drawSoon()
             }
         case .submitsStopped(let reason):
             if mode == .json {
@@ -108,7 +127,11 @@ final class ProgressPrinter: @unchecked Sendable {
         let rate = Double(done) / minutes
         let parts = JobState.allCases.compactMap { state in counts[state].flatMap { $0 > 0 ? "\(state.rawValue) \($0)" : nil } }
         let eta = rate > 0 ? String(format: ", ETA %.1f min", Double(max(total - done, 0)) / rate) : ""
-        console.write("\r\u{1B}[2K\(done)/\(total) done, \(String(format: "%.1f", rate)) jobs/min\(eta), \(PlanReport.usd(spent)) spent | " + parts.joined(separator: ", "))
+        let offline = unreachable == nil ? "" : " | API unreachable, retrying"
+        console.write(
+            "\r\u{1B}[2K\(done)/\(total) done, \(String(format: "%.1f", rate)) jobs/min\(eta), \(PlanReport.usd(spent)) spent (this run \(PlanReport.usd(spentThisRun))) | "
+                + parts.joined(separator: ", ") + offline
+        )
     }
 
     /// The local time as HH:mm:ss (a DateFormatter per line cost more CPU than the rest of a job's work).

@@ -111,11 +111,42 @@ struct RunCommand: AsyncParsableCommand {
         let ledger: Ledger
         do {
             folder = try RunFolder(path: folderPath)
-            ledger = try Ledger(folder: folderPath, repair: repairLedger, afterDurable: FaultHook.fromEnvironment(environment, folder: folderPath))
+            ledger = try Ledger(folder: folderPath, repair: repairLedger, afterDurable: Self.faultHook(environment, folder: folderPath))
         } catch {
             throw CLIError.ledger(error)
         }
         for note in ledger.repairs { console.err("note: \(note)") }
+
+        // From here on, every end of the run is on record: run_finished and summary.json.
+        let shardJobs = manifestValue.jobs.filter { shard?.contains($0.id) ?? true }
+        let ending = RunEnding(ledger: ledger, folder: folderPath, jobs: shardJobs.map { ($0.id, $0.key.description) })
+        let status: Int32
+        do {
+            status = try await render(manifestValue, jobs: jobs, shardJobs: shardJobs, ledger: ledger, folderPath: folderPath, ending: ending, console: console, environment: environment)
+        } catch {
+            await ending.write(status: Entry.status(for: error))
+            withExtendedLifetime(folder) {}
+            throw error
+        }
+        withExtendedLifetime(folder) {}
+        if status != ExitStatus.success { throw CLIError.exit(status) }
+    }
+
+    /// The fault-injection hook of crash tests (debug builds only: a release binary holds no trace of it).
+    private static func faultHook(_ environment: [String: String], folder: String) -> (@Sendable (Int) -> Void)? {
+        #if DEBUG
+        FaultHook.fromEnvironment(environment, folder: folder)
+        #else
+        nil
+        #endif
+    }
+
+    /// The run itself, once the folder is open: returns the exit status, with `run_finished` and `summary.json`
+    /// written (a thrown error leaves them to the caller).
+    private func render(
+        _ manifestValue: Manifest, jobs: [Job], shardJobs: [Job], ledger: Ledger, folderPath: String, ending: RunEnding,
+        console: Console, environment: [String: String]
+    ) async throws -> Int32 {
         let fold = ledger.initialFold
 
         // Where to render: the simulator in-process, or the API.
@@ -126,7 +157,11 @@ struct RunCommand: AsyncParsableCommand {
             var options = SimulatorOptions()
             options.clockScale = 0.002
             options.renderSeconds = 20...90
-            simulator = try await SimulatorServer.start(options)
+            do {
+                simulator = try await SimulatorServer.start(options)
+            } catch {
+                throw CLIError.setup("--simulate: the simulator cannot listen on loopback: \(error)")
+            }
             token = Token("simulated")
             base = fold.baseURL ?? simulator!.baseURL
         } else {
@@ -145,9 +180,20 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError.usage("the run folder \(folderPath) was made against \(recorded), not the simulator; use another --out")
         }
 
-        let prices = PriceList.estimate
         let planner = ResumePlanner(retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, downloads: !noDownload)
-        let plan = planner.plan(jobs, fold: fold, prices: prices) { file in FileManager.default.fileExists(atPath: folderPath + "/" + file) }
+        var plan = planner.plan(jobs, fold: fold, prices: .estimate) { file in FileManager.default.fileExists(atPath: folderPath + "/" + file) }
+
+        // The price, asked of the API before anything is spent: it feeds the prompt, the estimates and the cap.
+        let modelID = manifestValue.schema.modelID
+        var prices = PriceList.estimate
+        if !plan.runs.isEmpty {
+            prices = try await livePrice(modelID: modelID, token: token, base: effectiveBase, needed: plan.submits > 0, console: console)
+            plan.runs = plan.runs.map { run in
+                var run = run
+                if let body = run.body { run.estimatedCost = prices.cost(of: body) }
+                return run
+            }
+        }
 
         // An intent with no answer from an earlier run: it may have been accepted. Say so in the ledger first.
         do {
@@ -161,26 +207,13 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError.ledger(error)
         }
 
-        // Spend confirmation.
-        let submitCost = plan.runs.filter { if case .submit = $0.start { true } else { false } }.reduce(0) { $0 + $1.estimatedCost }
-        if plan.submits > 0, !simulate, !yes {
-            guard console.isTerminal else {
-                throw CLIError.usage("this run would submit \(plan.submits) jobs (estimated \(PlanReport.usd(submitCost))); with no terminal to ask, pass --yes")
-            }
-            console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost)) (\(prices.source == .estimate ? "built-in estimate" : "live price"))? [y/N] ")
-            guard let answer = console.readLine()?.lowercased(), answer == "y" || answer == "yes" else {
-                console.err("nothing submitted")
-                return
-            }
-        }
-
         // The run begins.
         let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: manifest))).map { SHA256.hash(data: $0).map { String(format: "%02x", $0) }.joined() } ?? ""
         // Made again only if the folder has to be rebuilt: at 100,000 jobs the event is tens of MB as a tree.
         let startedAt = Timestamp.now()
         let baseForLedger = simulate ? (fold.baseURL ?? effectiveBase) : base
         func runStarted() -> LedgerEvent {
-            let jobList: [JSONValue] = manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { job in
+            let jobList: [JSONValue] = shardJobs.map { job in
                 .object([
                     ("id", .string(job.id)), ("key", .string(job.key.description)), ("duration", .int(job.body.duration)),
                     ("sound", .bool(job.body.sound)), ("estimated_cost", .number(PriceList.rounded(prices.cost(of: job.body)))),
@@ -192,9 +225,31 @@ struct RunCommand: AsyncParsableCommand {
             ])
         }
         do {
-            try await ledger.append(runStarted())
+            var opening = [runStarted()]
+            if !plan.runs.isEmpty {
+                opening.append(LedgerEvent(.price, time: startedAt, [
+                    ("model", .string(modelID)), ("base_price_usd", .number(prices.perSecond)), ("price_unit", .string("second")),
+                    ("sound_factor", .number(prices.soundFactor)), ("source", .string(prices.source.rawValue)),
+                ]))
+            }
+            try await ledger.append(opening)
         } catch {
             throw CLIError.ledger(error)
+        }
+
+        // Spend confirmation.
+        let submitCost = plan.runs.filter { if case .submit = $0.start { true } else { false } }.reduce(0) { $0 + $1.estimatedCost }
+        if plan.submits > 0, !simulate, !yes {
+            guard console.isTerminal else {
+                throw CLIError.usage("this run would submit \(plan.submits) jobs (estimated \(PlanReport.usd(submitCost))); with no terminal to ask, pass --yes")
+            }
+            let source = prices.source == .api ? "live price" : prices.source == .snapshot ? "published price" : "built-in estimate"
+            console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost)) (\(source))? [y/N] ")
+            guard let answer = console.readLine()?.lowercased(), answer == "y" || answer == "yes" else {
+                console.err("nothing submitted")
+                await ending.write(status: ExitStatus.jobsUnfinished)
+                return ExitStatus.jobsUnfinished
+            }
         }
 
         var options = BatchOptions()
@@ -215,27 +270,35 @@ struct RunCommand: AsyncParsableCommand {
         let printer = ProgressPrinter(mode: ProgressMode(rawValue: progress) ?? .auto, console: console, total: plan.runs.count + plan.settled.count, isTerminal: console.isTerminal)
         let (stream, continuation) = AsyncStream<SchedulerEvent>.makeStream()
         let scheduler = BatchScheduler(
-            client: client, ledger: ledger, folder: folderPath, modelID: manifestValue.schema.modelID, options: options,
-            clock: ContinuousClock(), alreadySpent: fold.spent, now: Timestamp.now, events: continuation
+            client: client, ledger: ledger, folder: folderPath, modelID: modelID, options: options,
+            clock: ContinuousClock(), now: Timestamp.now, events: continuation
         )
         let signals = SignalWatcher { signal, count in
+            let status = signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
             if count >= 2 {
                 console.err("\ninterrupted again: abandoning what is on the wire (those jobs will be unknown_outcome)")
                 for (job, requestID) in scheduler.arrived.unrecorded {
                     console.err("IMPORTANT: \(job) was accepted as \(requestID) just now; run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
                 }
-                Foundation.exit(signal == SIGTERM ? 143 : 130)
+                // The end on record first (the pending group commit flushed before it), unless the disk hangs.
+                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { Foundation.exit(status) }
+                Task {
+                    await ending.write(status: status)
+                    Foundation.exit(status)
+                }
+                return
             }
             console.err("\ninterrupted: letting submits on the wire finish; run again to resume (interrupt again to abandon them)")
             Task { await scheduler.interrupt() }
         }
+        let runs = plan.runs
         let result = await withTaskGroup(of: BatchResult?.self) { group in
             group.addTask {
                 for await event in stream { printer.handle(event) }
                 return nil
             }
             group.addTask {
-                let result = await scheduler.run(plan.runs)
+                let result = await scheduler.run(runs)
                 continuation.finish()
                 return result
             }
@@ -246,38 +309,54 @@ struct RunCommand: AsyncParsableCommand {
         printer.finish()
         await transport.shutdown()
 
-        // The end: fold again for the summary, record it, and exit as the design says.
-        let finalFold = (try? Ledger.fold(folder: folderPath)) ?? LedgerFold()
-        let summary = RunSummary(fold: finalFold, jobs: manifestValue.jobs.filter { shard?.contains($0.id) ?? true }.map { ($0.id, $0.key.description) }, folder: folderPath)
+        // The end: the ledger's live fold for the summary, the end recorded, and the exit the design says.
+        let finalFold = await ledger.fold
+        let summary = RunSummary(fold: finalFold, jobs: shardJobs.map { ($0.id, $0.key.description) }, folder: folderPath)
         // The exit status speaks of the jobs asked for (`--only` narrows them); the summary lists them all.
         let asked = only == nil ? summary : RunSummary(fold: finalFold, jobs: jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
         var status = asked.allCompleted(downloads: !noDownload) ? ExitStatus.success : ExitStatus.jobsUnfinished
         if result.costCapReached, asked.counts[.pending, default: 0] > 0 { status = ExitStatus.costCapReached }
         if result.fatal != nil { status = ExitStatus.fatalSetup }
         if result.ledgerFailure != nil || result.localFailure != nil { status = ExitStatus.localIO }
-        if result.interrupted { status = signals.lastSignal == SIGTERM ? 143 : 130 }
-        _ = try? await ledger.append(LedgerEvent(.runFinished, time: Timestamp.now(), [
-            ("counts", summary.countsJSON), ("exit_code", .int(Int(status))),
-        ]))
-        SummaryFile.write(BatchReport(folders: [(folderPath, finalFold)]), exitCode: status, to: folderPath + "/summary.json")
+        if result.interrupted { status = signals.lastSignal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted }
+        await ending.write(status: status)
+        let spend = ledger.spent
         console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached))
+        console.err("spent: \(PlanReport.usd(spend.folder)) for the folder, \(PlanReport.usd(spend.latestRun)) of it in this run")
         if let advice = LocalFailureAdvice(result: result, summary: summary).text { console.err(advice) }
         if result.ledgerFailure?.isGone == true {
             // The folder went away with this run's ledger: the renders it paid for must not be paid for again.
-            let keys = Dictionary(plan.runs.map { ($0.id, $0.key) }, uniquingKeysWith: { first, _ in first })
-            if await FolderRecovery.rebuild(folder: folderPath, started: runStarted(), requests: result.requestIDs, keys: keys) {
+            let runs = Dictionary(plan.runs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            if await FolderRecovery.rebuild(folder: folderPath, started: runStarted(), requests: result.requestIDs, runs: runs) {
                 console.err("the run folder was removed while the run was going: made it again with a ledger of the \(result.requestIDs.count) renders this run started, so the next run polls and downloads them instead of paying again")
-                withExtendedLifetime(folder) {}
                 withExtendedLifetime(signals) {}
-                throw CLIError.exit(ExitStatus.localIO)
+                return ExitStatus.localIO
             }
         }
         let lost = result.ledgerFailure?.isGone == true ? result.requestIDs : result.unrecordedRequestIDs
         for (job, requestID) in lost {
             console.err("IMPORTANT: \(job) was accepted as \(requestID) but the ledger could not record it; once the folder is writable run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
         }
-        withExtendedLifetime(folder) {}
         withExtendedLifetime(signals) {}
-        if status != ExitStatus.success { throw CLIError.exit(status) }
+        return status
+    }
+
+    /// The model's price for this run. Under `--max-cost` only a published price will do; a token the API
+    /// refuses, or an API that cannot be reached after a short retry, stops the run before anything is spent.
+    private func livePrice(modelID: String, token: Token, base: String, needed: Bool, console: Console) async throws -> PriceList {
+        switch await LivePrice.fetch(modelID: modelID, token: token, baseURL: base, tries: 3) {
+        case .live(let prices):
+            return prices
+        case .refused(let error):
+            throw CLIError.setup("the API refused the account (\(error.code): \(error.message)); check the token and the balance")
+        case .unreachable(let url, let reason):
+            throw CLIError.setup("the API cannot be reached at \(url) (\(reason)); check --base-url, RUNCOMFY_BASE_URL and any proxy; nothing was submitted")
+        case .unavailable(let reason):
+            if maxCost != nil, needed {
+                throw CLIError.setup("--max-cost needs the model's price from the API, which is unavailable (\(reason)); a cap computed from the built-in estimate is not a cap")
+            }
+            console.err("note: the live price is unavailable (\(reason)); using the built-in estimate (USD \(PriceList.estimate.perSecond) per second)")
+            return .estimate
+        }
     }
 }

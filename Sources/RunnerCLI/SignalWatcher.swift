@@ -1,31 +1,42 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Watches SIGINT and SIGTERM while a run goes on, calling back with the signal and how many have come.
-final class SignalWatcher: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
-    private let lock = NSLock()
-    private var count = 0
-    private(set) var lastSignal: Int32 = 0
+final class SignalWatcher: Sendable {
+    /// How many signals have come, and the latest: written on the handlers' queue, read at the run's end.
+    private final class Seen: Sendable {
+        let state = Mutex<(count: Int, last: Int32)>((0, 0))
+    }
+
+    private let seen = Seen()
+    /// The signal sources: set once in `init`, read again only in `deinit` (Dispatch's sources are not `Sendable`,
+    /// and nothing else touches them).
+    private nonisolated(unsafe) let sources: [any DispatchSourceSignal]
+
+    /// The latest signal (0 before any).
+    var lastSignal: Int32 { seen.state.withLock { $0.last } }
 
     init(_ handler: @escaping @Sendable (Int32, Int) -> Void) {
+        var made: [any DispatchSourceSignal] = []
+        let seen = self.seen
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             // The handler holds the source; cancelling it (in deinit) releases both.
-            source.setEventHandler { [weak self, source] in
-                guard let self else { return }
-                self.lock.lock()
+            source.setEventHandler { [source] in
                 // Signals arriving together are coalesced into one event; `data` says how many came.
-                self.count += max(1, Int(source.data))
-                self.lastSignal = signalNumber
-                let count = self.count
-                self.lock.unlock()
+                let count = seen.state.withLock { state in
+                    state.count += max(1, Int(source.data))
+                    state.last = signalNumber
+                    return state.count
+                }
                 handler(signalNumber, count)
             }
             source.resume()
-            sources.append(source)
+            made.append(source)
         }
+        sources = made
     }
 
     deinit {

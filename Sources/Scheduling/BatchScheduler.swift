@@ -18,8 +18,13 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     private var random: SplitMix
     private var schedule: PollSchedule
-    private var spent: Double
+    /// Estimates of submit intents handed to the ledger and not yet in its fold.
+    private var reserved = 0.0
     private var submitsStopped = false
+    /// Why submits stopped (the first reason).
+    private var stopReason: String?
+    /// When calls began failing to connect (nil while the API answers).
+    private var unreachableSince: C.Instant?
     private var everythingStopped = false
     private var pausedUntil: C.Instant?
     private var stopWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -40,7 +45,6 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         modelID: String,
         options: BatchOptions,
         clock: C,
-        alreadySpent: Double,
         now: @escaping @Sendable () -> String,
         events: AsyncStream<SchedulerEvent>.Continuation? = nil
     ) {
@@ -52,7 +56,6 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         self.clock = clock
         self.now = now
         self.events = events
-        self.spent = alreadySpent
         self.random = SplitMix(seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
         self.schedule = PollSchedule(minimum: options.pollMinimum, maximum: options.pollMaximum)
     }
@@ -100,32 +103,44 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             case .submit(let attempt, let wait):
                 guard let body = run.body else { return .leftPending(reason: "no body") }
                 guard await sleep(wait, beforeSubmit: true), await submitWindow() else { return .leftPending(reason: "submits stopped") }
-                if let cap = options.maxCost, spent + run.estimatedCost > cap + 1e-9 {
-                    result.costCapReached = true
-                    stopSubmits(reason: "--max-cost \(cap) reached")
-                    return .leftPending(reason: "--max-cost reached")
-                }
-                spent += run.estimatedCost
-                events?.yield(.spent(spent))
-                guard await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(PriceList.rounded(run.estimatedCost)))]) else {
-                    return .leftPending(reason: "ledger")
-                }
-                emit(run.id, .submitting, nil)
+                // The body before the intent: an image edited since the manifest was read is caught while nothing
+                // is on record as possibly sent (it counts nothing and costs nothing).
                 let bytes: [UInt8]
                 do {
                     bytes = try Self.wireBody(body)
                 } catch {
-                    spent -= run.estimatedCost
                     _ = await record(.failed, run, [("code", .string("image_changed")), ("message", .string("\(error)"))])
                     emit(run.id, .failed, "\(error)")
                     return .failed(code: "image_changed", message: "\(error)")
                 }
+                let estimate = PriceList.rounded(run.estimatedCost)
+                if let cap = options.maxCost, spent + estimate > cap + 1e-9 {
+                    result.costCapReached = true
+                    stopSubmits(reason: "--max-cost \(cap) reached")
+                    return .leftPending(reason: "--max-cost reached")
+                }
+                // Counted from before the intent is written until the ledger's own fold holds it.
+                reserved += estimate
+                let written = await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(estimate))])
+                reserved -= estimate
+                guard written else { return .leftPending(reason: "ledger") }
+                // A stop that came while the intent waited for its fsync (a signal, a fatal answer, a full disk, the
+                // cap): the POST has not started, so it must not. The intent is withdrawn on record.
+                if submitsStopped {
+                    _ = await record(.notSent, run, [("attempt", .int(attempt)), ("reason", .string(stopReason ?? "submits stopped"))])
+                    emitSpent()
+                    emit(run.id, .pending, stopReason)
+                    return .leftPending(reason: stopReason ?? "submits stopped")
+                }
+                emitSpent()
+                emit(run.id, .submitting, nil)
                 do {
                     let submission = try await client.submit(modelID: modelID, body: bytes)
                     arrived.add(job: run.id, requestID: submission.requestID)
                     result.requestIDs.append((run.id, submission.requestID))
                     requestID = submission.requestID
                     submittedAt = clock.now
+                    reachable()
                     guard await record(.submitted, run, [("request_id", .string(submission.requestID))]) else {
                         // Paid for, and the ledger cannot say so: the id must not be lost.
                         result.unrecordedRequestIDs.append((run.id, submission.requestID))
@@ -135,13 +150,13 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     emit(run.id, .queued, submission.requestID)
                     action = machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, elapsed: .zero, using: &random)
                 } catch {
-                    if error.kind == .notSent || error.kind == .throttled || error.kind == .rejected || error.kind == .fatal {
-                        spent -= run.estimatedCost  // it certainly did not start: nothing to pay for
-                    }
+                    noteConnectivity(error)
                     if error.kind == .throttled { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
+                    // The fold decides from the class what the submit may cost (nothing, if it certainly did not start).
                     guard await record(.submitError, run, Self.errorFields(error) + [("class", .string(error.kind.rawValue))]) else {
                         return .leftPending(reason: "ledger")
                     }
+                    emitSpent()
                     action = machine.handle(.submitFailed(error), schedule: schedule, using: &random)
                 }
 
@@ -154,6 +169,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 }
                 do {
                     let report = try await client.result(requestID: id)
+                    reachable()
                     let seenAt = clock.now
                     let status = report.state.description
                     if status != lastStatus, report.state != .completed {
@@ -163,14 +179,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     }
                     if report.state == .completed, !report.outputs.isEmpty {
                         var fields: [(key: String, value: JSONValue)] = [("outputs", .array(report.outputs.map(JSONValue.string)))]
-                        if let cost = report.cost {
-                            fields.append(("cost", .number(cost)))
-                            spent += cost - run.estimatedCost
-                            events?.yield(.spent(spent))
-                        }
+                        if let cost = report.cost { fields.append(("cost", .number(cost))) }
                         // Learnt before the line is written: the jobs it wakes need not wait for an fsync.
                         if let submittedAt { learn(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt) }
                         guard await record(.rendered, run, fields) else { return .leftRunning }
+                        if report.cost != nil { emitSpent() }
                         emit(run.id, .rendered, nil)
                     } else if report.state == .failed, let submittedAt {
                         learn(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt)
@@ -179,7 +192,33 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     }
                     action = machine.handle(.report(report), schedule: schedule, elapsed: elapsed(since: submittedAt), using: &random)
                 } catch {
+                    noteConnectivity(error)
+                    // Design rule 4: a 429 (or any answer with Retry-After) on a poll pauses new submits for everyone,
+                    // as one on a submit does; polls go on, since they free the account's slots.
+                    if error.kind == .throttled || error.retryAfter != nil { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
                     action = machine.handle(.pollFailed(error), schedule: schedule, elapsed: elapsed(since: submittedAt), using: &random)
+                }
+
+            case .refresh(let wait):
+                guard await sleep(wait) else { return .rendered }
+                guard let id = requestID else {
+                    action = machine.handle(.refreshed(outputs: []), schedule: schedule, using: &random)
+                    continue
+                }
+                do {
+                    let report = try await client.result(requestID: id)
+                    reachable()
+                    if report.state == .completed, !report.outputs.isEmpty, report.outputs != machine.outputs {
+                        // Fresh URLs on record first: a run that stops now fetches from these next time.
+                        var fields: [(key: String, value: JSONValue)] = [("outputs", .array(report.outputs.map(JSONValue.string)))]
+                        if let cost = report.cost { fields.append(("cost", .number(cost))) }
+                        guard await record(.rendered, run, fields) else { return .rendered }
+                    }
+                    action = machine.handle(.refreshed(outputs: report.state == .completed ? report.outputs : []), schedule: schedule, using: &random)
+                } catch {
+                    noteConnectivity(error)
+                    if error.kind == .throttled || error.retryAfter != nil { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
+                    action = machine.handle(.refreshFailed(error), schedule: schedule, using: &random)
                 }
 
             case .download(let url, let attempt, let wait):
@@ -280,9 +319,32 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     // MARK: - Shared state
 
+    /// The folder's spend as the one definition gives it (`LedgerFold.spent` over the durable lines), plus the
+    /// estimates of intents still being written: what `--max-cost` compares and the live line shows.
+    private var spent: Double { ledger.spent.folder + reserved }
+
+    private func emitSpent() {
+        let spend = ledger.spent
+        events?.yield(.spent(folder: spend.folder + reserved, thisRun: spend.latestRun + reserved))
+    }
+
+    /// A call that could not connect: the API is unreachable (said once, until a call gets through).
+    private func noteConnectivity(_ error: APIError) {
+        guard error.kind == .notSent, unreachableSince == nil else { return }
+        unreachableSince = clock.now
+        events?.yield(.connectivity(reachable: false, detail: error.message))
+    }
+
+    private func reachable() {
+        guard unreachableSince != nil else { return }
+        unreachableSince = nil
+        events?.yield(.connectivity(reachable: true, detail: nil))
+    }
+
     private func stopSubmits(reason: String) {
         guard !submitsStopped else { return }
         submitsStopped = true
+        stopReason = reason
         events?.yield(.submitsStopped(reason: reason))
         wakeSleepers()
     }

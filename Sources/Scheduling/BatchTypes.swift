@@ -61,8 +61,11 @@ public enum SchedulerEvent: Sendable, Equatable {
     case paused(Duration)
     /// New submits stopped, and why.
     case submitsStopped(reason: String)
-    /// The folder's spend so far (USD): estimates of jobs in flight, recorded costs of rendered ones.
-    case spent(Double)
+    /// The folder's spend so far (USD): estimates of jobs in flight, recorded costs of rendered ones; and the part
+    /// of it that changed in this run.
+    case spent(folder: Double, thisRun: Double)
+    /// The API stopped answering (calls cannot connect; they are retried) or answers again.
+    case connectivity(reachable: Bool, detail: String?)
 }
 
 /// How a batch ended.

@@ -11,6 +11,8 @@ public struct JobLifecycle: Sendable {
         case poll
         /// It rendered: fetch its output.
         case download(outputs: [String])
+        /// An earlier download failed (its URL may have expired): ask for the result again, then fetch.
+        case downloadAgain(outputs: [String])
     }
 
     /// What happened.
@@ -22,6 +24,10 @@ public struct JobLifecycle: Sendable {
         case pollFailed(APIError)
         case downloaded
         case downloadFailed(APIError)
+        /// The result asked again before a download retry: its output URLs now (empty: it has none any more).
+        case refreshed(outputs: [String])
+        /// Asking the result again failed.
+        case refreshFailed(APIError)
         /// `--job-timeout` passed while it was still rendering.
         case timedOut
     }
@@ -34,6 +40,9 @@ public struct JobLifecycle: Sendable {
         case poll(after: Duration)
         /// Fetch the output (after a wait).
         case download(url: String, attempt: Int, after: Duration)
+        /// Ask for the result again (after a wait) for fresh output URLs: provider URLs expire, so a download is
+        /// never retried from a URL that already failed.
+        case refresh(after: Duration)
         /// The job is done for this run.
         case finish(Outcome)
     }
@@ -69,6 +78,8 @@ public struct JobLifecycle: Sendable {
     private var unsent = 0
     private var pollFailures = 0
     private var downloadAttempts = 0
+    /// The download error that led to the latest refresh (what the job ends with if no URL comes back).
+    private var lastDownloadError: APIError?
     private let start: Start
     private let policy: RetryPolicy
     private let downloads: Bool
@@ -81,7 +92,10 @@ public struct JobLifecycle: Sendable {
         self.downloads = downloads
         self.maxDownloadAttempts = maxDownloadAttempts
         if case .submit(let previous) = start { attempts = previous } else { attempts = 0 }
-        if case .download(let urls) = start { outputs = urls }
+        switch start {
+        case .download(let urls), .downloadAgain(let urls): outputs = urls
+        case .submit, .poll: break
+        }
     }
 
     /// The next action after an event.
@@ -103,6 +117,10 @@ public struct JobLifecycle: Sendable {
                 return .poll(after: .zero)
             case .download(let urls):
                 return downloadOrFinish(urls, after: .zero)
+            case .downloadAgain:
+                guard downloads else { return .finish(.rendered) }
+                downloadAttempts = 1
+                return .refresh(after: .zero)
             }
 
         case .submitted:
@@ -161,12 +179,35 @@ public struct JobLifecycle: Sendable {
             return .finish(.completed)
 
         case .downloadFailed(let error):
-            guard policy.retriesDownload(after: error), downloadAttempts < maxDownloadAttempts, let url = outputs.first else {
+            guard policy.retriesDownload(after: error), downloadAttempts < maxDownloadAttempts else {
                 return .finish(.downloadFailed(code: error.code, message: error.message))
             }
+            lastDownloadError = error
             downloadAttempts += 1
-            let wait = policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random)
-            return .download(url: url, attempt: downloadAttempts, after: wait)
+            return .refresh(after: policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random))
+
+        case .refreshed(let urls):
+            guard let url = urls.first else {
+                let code = lastDownloadError?.code ?? "download_failed"
+                let reason = lastDownloadError.map { $0.message + "; " } ?? ""
+                return .finish(.downloadFailed(code: code, message: reason + "the result has no output URL any more"))
+            }
+            outputs = urls
+            return .download(url: url, attempt: downloadAttempts, after: .zero)
+
+        case .refreshFailed(let error):
+            switch error.kind {
+            case .expired:
+                return .finish(.downloadFailed(code: error.code, message: "the request has expired, and its output with it: \(error.message)"))
+            case .fatal:
+                return .finish(.stopRun(error))
+            default:
+                guard downloadAttempts < maxDownloadAttempts else {
+                    return .finish(.downloadFailed(code: error.code, message: error.message))
+                }
+                downloadAttempts += 1
+                return .refresh(after: policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random))
+            }
 
         case .timedOut:
             return .finish(.leftRunning)

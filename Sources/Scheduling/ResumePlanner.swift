@@ -9,7 +9,8 @@ public import ResultsLedger
 /// | nothing, or not sent / throttled last time | submit |
 /// | an intent with no answer | write `unknown_outcome` first; then as `unknown_outcome` |
 /// | a request id and no end | poll it, never resubmit |
-/// | rendered, or `download_failed` | download from the recorded URL |
+/// | rendered | download from the recorded URL |
+/// | `download_failed` | ask the result for a fresh URL, then download |
 /// | completed, file on disk | nothing |
 /// | completed, file gone | download again from the recorded URL |
 /// | `unknown_outcome` | nothing (reported), unless `--resubmit-unknown` |
@@ -63,8 +64,11 @@ public struct ResumePlanner: Sendable {
                 if resubmitUnknown { plan.runs.append(run(.submit(previousAttempts: record.attempts))) } else { plan.settled.append(job.id) }
             case .queued, .running:
                 plan.runs.append(run(.poll))
-            case .rendered, .downloadFailed:
+            case .rendered:
                 if downloads { plan.runs.append(run(.download(outputs: record.outputs))) } else { plan.settled.append(job.id) }
+            case .downloadFailed:
+                // Its recorded URL already failed (provider URLs expire): ask the result for a fresh one first.
+                if downloads { plan.runs.append(run(.downloadAgain(outputs: record.outputs))) } else { plan.settled.append(job.id) }
             case .completed:
                 if let file = record.file, fileExists(file) || !downloads {
                     plan.settled.append(job.id)
@@ -82,7 +86,8 @@ public struct ResumePlanner: Sendable {
                 let start: JobLifecycle.Start?
                 switch old.state {
                 case .queued, .running: start = .poll
-                case .rendered, .downloadFailed: start = downloads ? .download(outputs: old.outputs) : nil
+                case .rendered: start = downloads ? .download(outputs: old.outputs) : nil
+                case .downloadFailed: start = downloads ? .downloadAgain(outputs: old.outputs) : nil
                 case .completed: start = (old.file.map(fileExists) ?? false) || !downloads ? nil : .download(outputs: old.outputs)
                 default: start = nil
                 }
