@@ -10,10 +10,16 @@ import NIOHTTP1
 /// certainly did not start from one that may have.
 public final class AsyncHTTPTransport: HTTPTransport {
     private let pooled: HTTPClient
-    private let fresh: HTTPClient
+    /// Clients for submits, one per read timeout asked for (AsyncHTTPClient sets its idle timeouts per client).
+    private let fresh = NIOLockedValueBox<[Duration: HTTPClient]>([:])
+    private let freshConfiguration: HTTPClient.Configuration
     private let connectTimeout: Duration
 
     /// Creates the transport; call `shutdown()` before it goes away.
+    ///
+    /// A submit (a fresh connection) has no deadline of its own: its upload is bounded by progress (no byte written
+    /// for `connectTimeout` fails it), and its read timeout runs from the end of the upload, so a large data-URI
+    /// body goes at a slow link's pace while a server that takes it and stays silent still times out.
     public init(connectTimeout: Duration = .seconds(10)) {
         self.connectTimeout = connectTimeout
         var configuration = HTTPClient.Configuration()
@@ -30,13 +36,17 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var freshConfiguration = configuration
         freshConfiguration.redirectConfiguration = .disallow
         freshConfiguration.connectionPool = .init(idleTimeout: .milliseconds(1), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        fresh = HTTPClient(eventLoopGroupProvider: .singleton, configuration: freshConfiguration)
+        self.freshConfiguration = freshConfiguration
     }
 
     /// Closes both clients' connections.
     public func shutdown() async {
         try? await pooled.shutdown()
-        try? await fresh.shutdown()
+        let clients = fresh.withLockedValue { clients in
+            defer { clients = [:] }
+            return Array(clients.values)
+        }
+        for client in clients { try? await client.shutdown() }
     }
 
     public func send(_ spec: HTTPRequestSpec, readTimeout: Duration) async throws(TransportFailure) -> HTTPReply {
@@ -54,8 +64,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             throw .notSent("invalid request: \(error)")
         }
         let delegate = CollectingDelegate(maxBytes: spec.maxResponseBytes)
-        let client = spec.freshConnection ? fresh : pooled
-        let deadline = NIODeadline.now() + (connectTimeout + readTimeout).timeAmount
+        let client = spec.freshConnection ? freshClient(readTimeout: readTimeout) : pooled
+        // Pooled calls are small: one deadline. A fresh one (a submit) is bounded by its idle timeouts instead.
+        let deadline: NIODeadline? = spec.freshConnection ? nil : NIODeadline.now() + (connectTimeout + readTimeout).timeAmount
         let task = client.execute(request: request, delegate: delegate, deadline: deadline)
         do {
             return try await withTaskCancellationHandler {
@@ -88,6 +99,19 @@ public final class AsyncHTTPTransport: HTTPTransport {
             current = next
         }
         throw TransportFailure.redirectRefused("more than \(Self.maxRedirects) redirects")
+    }
+
+    /// The submit client whose read timeout (from the end of the upload) is `readTimeout`; its idle write timeout
+    /// is the connect timeout.
+    private func freshClient(readTimeout: Duration) -> HTTPClient {
+        fresh.withLockedValue { clients in
+            if let client = clients[readTimeout] { return client }
+            var configuration = freshConfiguration
+            configuration.timeout = .init(connect: connectTimeout.timeAmount, read: readTimeout.timeAmount, write: connectTimeout.timeAmount)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[readTimeout] = client
+            return client
+        }
     }
 
     /// How many redirects a download follows.
@@ -195,7 +219,7 @@ private final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked S
         guard sent else { return .notSent(reason) }
         let timedOut: Bool
         if let client = error as? HTTPClientError {
-            timedOut = client == .readTimeout || client == .deadlineExceeded
+            timedOut = client == .readTimeout || client == .writeTimeout || client == .deadlineExceeded
         } else {
             timedOut = reason.lowercased().contains("timeout") || reason.lowercased().contains("deadline")
         }

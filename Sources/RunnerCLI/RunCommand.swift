@@ -337,6 +337,9 @@ struct RunCommand: AsyncParsableCommand {
         for (job, requestID) in lost {
             console.err("IMPORTANT: \(job) was accepted as \(requestID) but the ledger could not record it; once the folder is writable run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
         }
+        for job in result.unrecordedWithdrawals {
+            console.err("note: \(job) was never sent (a stop came before its POST), but the ledger could not record that; the next run reports it unknown_outcome: 'shotrunner run \(manifest) --out \(folderPath) --resubmit-unknown --only \(job)' submits it without risk")
+        }
         withExtendedLifetime(signals) {}
         return status
     }

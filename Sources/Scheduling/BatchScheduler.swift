@@ -21,6 +21,9 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// Estimates of submit intents handed to the ledger and not yet in its fold.
     private var reserved = 0.0
     private var submitsStopped = false
+    /// Submits stopped by something other than the cap (a signal, a fatal answer, the disk, the ledger): an intent
+    /// being written is withdrawn. The cap's own stop is not one: the intents it let through were counted within it.
+    private var hardStopped = false
     /// Why submits stopped (the first reason).
     private var stopReason: String?
     /// When calls began failing to connect (nil while the API answers).
@@ -116,7 +119,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 let estimate = PriceList.rounded(run.estimatedCost)
                 if let cap = options.maxCost, spent + estimate > cap + 1e-9 {
                     result.costCapReached = true
-                    stopSubmits(reason: "--max-cost \(cap) reached")
+                    stopSubmits(reason: "--max-cost \(cap) reached", hard: false)
                     return .leftPending(reason: "--max-cost reached")
                 }
                 // Counted from before the intent is written until the ledger's own fold holds it.
@@ -126,8 +129,16 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 guard written else { return .leftPending(reason: "ledger") }
                 // A stop that came while the intent waited for its fsync (a signal, a fatal answer, a full disk, the
                 // cap): the POST has not started, so it must not. The intent is withdrawn on record.
-                if submitsStopped {
-                    _ = await record(.notSent, run, [("attempt", .int(attempt)), ("reason", .string(stopReason ?? "submits stopped"))])
+                let overCap = options.maxCost.map { spent > $0 + 1e-9 } ?? false
+                if overCap {
+                    // Recorded costs above their estimates arrived meanwhile and passed the cap.
+                    result.costCapReached = true
+                    stopSubmits(reason: "--max-cost \(options.maxCost ?? 0) reached", hard: false)
+                }
+                if hardStopped || overCap {
+                    if !(await record(.notSent, run, [("attempt", .int(attempt)), ("reason", .string(stopReason ?? "submits stopped"))])) {
+                        result.unrecordedWithdrawals.append(run.id)
+                    }
                     emitSpent()
                     emit(run.id, .pending, stopReason)
                     return .leftPending(reason: stopReason ?? "submits stopped")
@@ -341,7 +352,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         events?.yield(.connectivity(reachable: true, detail: nil))
     }
 
-    private func stopSubmits(reason: String) {
+    private func stopSubmits(reason: String, hard: Bool = true) {
+        if hard { hardStopped = true }
         guard !submitsStopped else { return }
         submitsStopped = true
         stopReason = reason

@@ -89,6 +89,10 @@ public struct BatchResult: Sendable {
     /// Request ids that arrived but could not be recorded (job id, request id): tell the user, for `adopt`.
     public var unrecordedRequestIDs: [(job: String, requestID: String)] = []
 
+    /// Jobs whose submit was withdrawn before its POST (a stop came first) but whose ledger could not say so: on
+    /// record as an intent with no answer, though they were certainly not sent.
+    public var unrecordedWithdrawals: [String] = []
+
     /// An empty result.
     public init() {}
 }

@@ -112,7 +112,9 @@ struct MachineFaultTests {
         #expect(jobs.count == 40)
         for job in jobs where job["state"] as? String != "completed" {
             #expect(job["state"] as? String == "unknown_outcome", "\(job)")
-            #expect(firstErr.contains("IMPORTANT: \(job["id"] as? String ?? "?") was accepted as"), "\(job)")
+            // Accepted and unrecorded (printed for adopt), or withdrawn before its POST and said so.
+            let id = job["id"] as? String ?? "?"
+            #expect(firstErr.contains("IMPORTANT: \(id) was accepted as") || firstErr.contains("note: \(id) was never sent"), "\(job)")
         }
     }
 

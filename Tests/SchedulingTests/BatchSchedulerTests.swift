@@ -34,7 +34,13 @@ struct BatchSchedulerTests {
     private func drive(_ setup: Setup, _ options: BatchOptions, runs: [PlannedRun]? = nil, alreadySpent: Double = 0, during: (@Sendable (BatchScheduler<ManualClock>) async -> Void)? = nil) async -> BatchResult {
         var options = options
         options.seed = 7
-        let scheduler = BatchScheduler(client: setup.client, ledger: setup.ledger, folder: setup.folder, modelID: "m", options: options, clock: setup.clock, alreadySpent: alreadySpent, now: { "t" })
+        if alreadySpent > 0 {
+            // Spend from an earlier run, as the ledger records it: a submit that may have started.
+            try? await setup.ledger.append(LedgerEvent(.submitIntent, job: "earlier", time: "t", [
+                ("key", .string("v1:earlier")), ("attempt", .int(1)), ("estimated_cost", .number(alreadySpent)),
+            ]))
+        }
+        let scheduler = BatchScheduler(client: setup.client, ledger: setup.ledger, folder: setup.folder, modelID: "m", options: options, clock: setup.clock, now: { "t" })
         let planned = runs ?? self.runs(setup)
         return await withTaskGroup(of: BatchResult?.self) { group in
             group.addTask { await scheduler.run(planned) }

@@ -116,13 +116,21 @@ struct JobLifecycleTests {
         #expect(other.handle(.report(ResultReport(state: .cancelled)), schedule: schedule, using: &random) == .finish(.cancelled))
     }
 
-    @Test("downloads retry a bounded number of times, then download_failed; --no-download stops at rendered")
-    mutating func downloads() {
+    @Test("a failed download asks the result for a fresh URL before each retry, a bounded number of times; --no-download stops at rendered")
+    mutating func downloads() throws {
         var machine = JobLifecycle(start: .download(outputs: ["u"]), maxDownloadAttempts: 3)
         #expect(machine.handle(.began, schedule: schedule, using: &random) == .download(url: "u", attempt: 1, after: .zero))
-        guard case .download(_, 2, _) = machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random) else { Issue.record("no retry"); return }
-        guard case .download(_, 3, _) = machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random) else { Issue.record("no retry"); return }
+        // Never the URL that just failed: the result first, then the URL it gives now.
+        let refresh = machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random)
+        guard case .refresh = refresh else { Issue.record("no refresh before the retry: \(refresh)"); return }
+        #expect(machine.handle(.refreshed(outputs: ["u2"]), schedule: schedule, using: &random) == .download(url: "u2", attempt: 2, after: .zero))
+        guard case .refresh = machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random) else { Issue.record("no refresh"); return }
+        #expect(machine.handle(.refreshed(outputs: ["u3"]), schedule: schedule, using: &random) == .download(url: "u3", attempt: 3, after: .zero))
         #expect(machine.handle(.downloadFailed(error(.transient)), schedule: schedule, using: &random) == .finish(.downloadFailed(code: "c", message: "m")))
+        // A result with no output URL any more: download_failed at once.
+        var gone = JobLifecycle(start: .downloadAgain(outputs: ["old"]))
+        #expect(gone.handle(.began, schedule: schedule, using: &random) == .refresh(after: .zero))
+        guard case .finish(.downloadFailed) = gone.handle(.refreshed(outputs: []), schedule: schedule, using: &random) else { Issue.record("expected download_failed"); return }
         var stop = JobLifecycle(start: .poll, downloads: false)
         _ = stop.handle(.began, schedule: schedule, using: &random)
         #expect(stop.handle(.report(ResultReport(state: .completed, outputs: ["u"])), schedule: schedule, using: &random) == .finish(.rendered))

@@ -59,7 +59,7 @@ struct ResumePlannerTests {
         #expect(start(plan(events), "s1") == .submit(previousAttempts: 1))
     }
 
-    @Test("rendered and download_failed download again from the recorded URL; completed with its file is settled")
+    @Test("rendered downloads from the recorded URL, download_failed asks for a fresh one first; completed with its file is settled")
     func downloads() {
         let rendered = [event(.submitIntent, 0), event(.submitted, 0, [("request_id", .string("r"))]), event(.rendered, 0, [("outputs", .array([.string("https://o/1.mp4")]))])]
         #expect(start(plan(rendered), "s1") == .download(outputs: ["https://o/1.mp4"]))
@@ -69,7 +69,8 @@ struct ResumePlannerTests {
         // The file was deleted: download it again.
         #expect(start(plan(completed, files: []), "s1") == .download(outputs: ["https://o/1.mp4"]))
         let failed = rendered + [event(.downloadError, 0, [("final", .bool(true))])]
-        #expect(start(plan(failed), "s1") == .download(outputs: ["https://o/1.mp4"]))
+        // Its URL already failed once (provider URLs expire): the result is asked again before any download.
+        #expect(start(plan(failed), "s1") == .downloadAgain(outputs: ["https://o/1.mp4"]))
     }
 
     @Test("failed, expired, cancelled stay put unless --retry-failed")
