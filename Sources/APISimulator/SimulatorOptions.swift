@@ -26,6 +26,8 @@ public struct SimulatorOptions: Sendable {
         public var expiry = 0.0
         /// A download answered 500.
         public var downloadError = 0.0
+        /// A model-info call (the price) answered 500.
+        public var modelInfoError = 0.0
 
         /// No faults.
         public init() {}

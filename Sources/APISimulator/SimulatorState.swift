@@ -177,6 +177,7 @@ actor SimulatorState {
 
     func modelInfo(_ modelID: String) -> SimulatedReply {
         guard modelID == Self.modelID else { return .error(404, code: 400001, "no model '\(modelID)'") }
+        if random.chance(options.faults.modelInfoError) { return .error(500, code: 500001, "internal error") }
         return .json(200, .object([
             ("model_id", .string(modelID)),
             ("kind", .string("video")),

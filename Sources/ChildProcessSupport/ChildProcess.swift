@@ -51,6 +51,22 @@ public enum ChildProcess {
         )
     }
 
+    /// Reads a pipe until `marker` has appeared (or the pipe ends), on a thread of its own; returns what was read.
+    public static func read(_ handle: FileHandle, until marker: String) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var text = Data()
+                let wanted = Data(marker.utf8)
+                while text.range(of: wanted) == nil {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    text.append(chunk)
+                }
+                continuation.resume(returning: String(decoding: text, as: UTF8.self))
+            }
+        }
+    }
+
     /// Reads a pipe's first line on a thread of its own (a blocking read must not hold a pool thread).
     public static func firstLine(of handle: FileHandle) async -> String {
         await withCheckedContinuation { continuation in

@@ -347,7 +347,7 @@ struct RunCommand: AsyncParsableCommand {
     /// The model's price for this run. Under `--max-cost` only a published price will do; a token the API
     /// refuses, or an API that cannot be reached after a short retry, stops the run before anything is spent.
     private func livePrice(modelID: String, token: Token, base: String, needed: Bool, console: Console) async throws -> PriceList {
-        switch await LivePrice.fetch(modelID: modelID, token: token, baseURL: base, tries: 3) {
+        switch await LivePrice.fetch(modelID: modelID, token: token, baseURL: base, tries: 2) {
         case .live(let prices):
             return prices
         case .refused(let error):

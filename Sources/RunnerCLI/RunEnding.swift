@@ -11,7 +11,8 @@ final class RunEnding: Sendable {
     private let folder: String
     /// The jobs the run folder's summary counts (the manifest's, within the shard).
     private let jobs: [(id: String, key: String)]
-    private let written = Mutex(false)
+    /// The one writing of the end: whoever comes second (the second Ctrl-C racing the run's own end) waits for it.
+    private let writing = Mutex<Task<RunSummary, Never>?>(nil)
 
     init(ledger: Ledger, folder: String, jobs: [(id: String, key: String)]) {
         self.ledger = ledger
@@ -20,17 +21,20 @@ final class RunEnding: Sendable {
     }
 
     /// Appends `run_finished` (after every line handed to the ledger before it: the group commit in flight is
-    /// flushed first) and writes `summary.json`. Returns the summary of the jobs, for the closing lines; `nil`
-    /// when the end was already written.
+    /// flushed first) and writes `summary.json`, once; a later call waits for the first and returns its summary.
     @discardableResult
-    func write(status: Int32) async -> RunSummary? {
-        let first = written.withLock { done in
-            defer { done = true }
-            return !done
+    func write(status: Int32) async -> RunSummary {
+        let task = writing.withLock { task in
+            if let task { return task }
+            let made = Task { await self.record(status: status) }
+            task = made
+            return made
         }
-        guard first else { return nil }
-        let before = await ledger.fold
-        let summary = RunSummary(fold: before, jobs: jobs, folder: folder)
+        return await task.value
+    }
+
+    private func record(status: Int32) async -> RunSummary {
+        let summary = RunSummary(fold: await ledger.fold, jobs: jobs, folder: folder)
         _ = try? await ledger.append(LedgerEvent(.runFinished, time: Timestamp.now(), [
             ("counts", summary.countsJSON), ("exit_code", .int(Int(status))),
         ]))

@@ -72,6 +72,8 @@ struct SimulateCommand: AsyncParsableCommand {
     var expiry = 0.0
     @Option(name: .customLong("fault-download"), help: "Probability of a 500 on an output download.")
     var downloadError = 0.0
+    @Option(name: .customLong("fault-model-info"), help: "Probability of a 500 on a model-info (price) call.")
+    var modelInfoError = 0.0
 
     func validate() throws {
         _ = try Self.range(renderSeconds, "--render-seconds")
@@ -81,7 +83,7 @@ struct SimulateCommand: AsyncParsableCommand {
         for (name, value) in [("--fault-429", rateLimited), ("--fault-503", unavailable), ("--fault-500-after-accept", errorAfterAccept),
             ("--fault-lost-response", lostResponse), ("--fault-slow", slow), ("--fault-poll-5xx", pollServerError),
             ("--fault-failed", jobFailure), ("--fault-unknown-status", unknownStatus), ("--fault-200-error", okWithErrorCode),
-            ("--fault-expire", expiry), ("--fault-download", downloadError)] where !(0...1).contains(value) {
+            ("--fault-expire", expiry), ("--fault-download", downloadError), ("--fault-model-info", modelInfoError)] where !(0...1).contains(value) {
             throw ValidationError("\(name) is a probability: give a number from 0 to 1.")
         }
     }
@@ -119,6 +121,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.faults.okWithErrorCode = okWithErrorCode
         options.faults.expiry = expiry
         options.faults.downloadError = downloadError
+        options.faults.modelInfoError = modelInfoError
         return options
     }
 
