@@ -15,10 +15,16 @@ struct BatchReport {
     var baseURLs: [String]
     var entries: [Entry]
     var wallSeconds: Double
+    /// The folders' spend, as the ledger's fold defines it (every submit that may have started, superseded renders
+    /// and jobs outside the latest run's list included), and the part of it since each folder's latest run began.
+    var spent: Double
+    var spentLatestRun: Double
 
     /// Folds each folder's ledger and lists the jobs of its latest run.
     init(folders: [(path: String, fold: LedgerFold)]) {
         self.folders = folders.map(\.path)
+        spent = folders.reduce(0) { $0 + $1.fold.spent }
+        spentLatestRun = folders.reduce(0) { $0 + $1.fold.spentInLatestRun }
         baseURLs = Array(Set(folders.compactMap(\.fold.baseURL))).sorted()
         entries = folders.flatMap { folder in
             folder.fold.planned.map { job in
@@ -35,7 +41,6 @@ struct BatchReport {
         for entry in entries { counts[entry.record.state, default: 0] += 1 }
         return counts
     }
-    var spent: Double { entries.reduce(0) { $0 + $1.record.spend } }
     var secondsRendered: Int { entries.filter { [.rendered, .completed, .downloadFailed].contains($0.record.state) }.reduce(0) { $0 + $1.duration } }
 
     static func date(_ text: String) -> Date? {
@@ -72,6 +77,7 @@ struct BatchReport {
                 ("jobs", .int(entries.count)),
                 ("seconds_rendered", .int(secondsRendered)),
                 ("spent_usd", .number(PriceList.rounded(spent))),
+                ("spent_latest_run_usd", .number(PriceList.rounded(spentLatestRun))),
                 ("wall_seconds", .number((wallSeconds * 10).rounded() / 10)),
             ])),
             ("counts", .object(JobState.allCases.compactMap { state in counts[state].map { (state.rawValue, .int($0)) } })),
@@ -123,7 +129,7 @@ struct BatchReport {
         lines.append("")
         let counts = self.counts
         lines.append("\(entries.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", "))
-        lines.append("\(secondsRendered) s rendered, \(PlanReport.usd(spent)) spent, \(String(format: "%.0f", wallSeconds)) s wall time")
+        lines.append("\(secondsRendered) s rendered, \(PlanReport.usd(spent)) spent (\(PlanReport.usd(spentLatestRun)) in the latest run), \(String(format: "%.0f", wallSeconds)) s wall time")
         let troubled = entries.filter { [.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].contains($0.record.state) }
         if !troubled.isEmpty {
             lines.append("")
