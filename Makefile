@@ -9,7 +9,7 @@ BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000
 BENCH_RUNS ?= 5
 
-.PHONY: all deps test-deps build test yaml-suite bench-yaml demo install clean fuzz test-sanitize bench
+.PHONY: all deps test-deps build test yaml-suite bench-yaml demo install clean fuzz test-sanitize bench release-check
 
 all: build
 
@@ -77,6 +77,10 @@ install: deps
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/shotrunner" $(DESTDIR)$(PREFIX)/bin/shotrunner
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/shotrunner"
+
+## release-check: the release binary carries no test-only fault hook
+release-check: deps
+	Tools/ci/check-release-binary.sh
 
 clean:
 	rm -rf .build $(BENCH_DIR)

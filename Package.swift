@@ -43,6 +43,8 @@ var package = Package(
         .target(name: "ResultsLedger", dependencies: ["JobManifest"]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "ModelAPI", "ResultsLedger", logging]),
         .target(name: "ChildProcessSupport"),
+        // SIGINT and SIGTERM as a run sees them; its own module so the ThreadSanitizer run covers it.
+        .target(name: "ProcessSignals"),
         .target(
             name: "RunnerTestSupport",
             dependencies: ["ModelAPI", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
@@ -54,7 +56,7 @@ var package = Package(
         ),
         .target(
             name: "RunnerCLI",
-            dependencies: ["YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", argumentParser, logging]
+            dependencies: ["YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals", argumentParser, logging]
         ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
@@ -66,6 +68,7 @@ var package = Package(
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator", hummingbird, logging], exclude: ["Golden"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML"]),
+        .testTarget(name: "ProcessSignalsTests", dependencies: ["ProcessSignals"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
     ]
 )
@@ -81,7 +84,7 @@ let sanitizeSubsets: [String: Set<String>] = [
     "address": ["CYAML", "YAML", "JobManifest", "ChildProcessSupport", "YAMLTests", "JobManifestTests"],
     "thread": [
         "CYAML", "YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
-        "SchedulingTests",
+        "SchedulingTests", "ProcessSignals", "ProcessSignalsTests",
     ],
 ]
 if let name = Context.environment["SHOTRUNNER_SANITIZE_SUBSET"], let keep = sanitizeSubsets[name] {

@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import JobManifest
 import ModelAPI
+import ProcessSignals
 import ResultsLedger
 import Scheduling
 

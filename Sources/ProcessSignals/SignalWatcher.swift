@@ -3,7 +3,10 @@ import Foundation
 import Synchronization
 
 /// Watches SIGINT and SIGTERM while a run goes on, calling back with the signal and how many have come.
-final class SignalWatcher: Sendable {
+public final class SignalWatcher: Sendable {
+    /// How many signals have come so far.
+    public var count: Int { seen.state.withLock { $0.count } }
+
     /// How many signals have come, and the latest: written on the handlers' queue, read at the run's end.
     private final class Seen: Sendable {
         let state = Mutex<(count: Int, last: Int32)>((0, 0))
@@ -15,9 +18,10 @@ final class SignalWatcher: Sendable {
     private nonisolated(unsafe) let sources: [any DispatchSourceSignal]
 
     /// The latest signal (0 before any).
-    var lastSignal: Int32 { seen.state.withLock { $0.last } }
+    public var lastSignal: Int32 { seen.state.withLock { $0.last } }
 
-    init(_ handler: @escaping @Sendable (Int32, Int) -> Void) {
+    /// Starts watching; `handler` is called on a global queue with the signal and the count so far.
+    public init(_ handler: @escaping @Sendable (Int32, Int) -> Void) {
         var made: [any DispatchSourceSignal] = []
         let seen = self.seen
         for signalNumber in [SIGINT, SIGTERM] {
