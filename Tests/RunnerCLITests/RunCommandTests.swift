@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Testing
 
@@ -81,6 +82,7 @@ struct RunCommandTests {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["flock", out + "/.lock", "sleep", "30"]
+        holder.environment = ChildProcess.environment()
         try holder.run()
         defer { holder.terminate() }
         var result = try await CLIProcess.run(["adopt", out, "opening", "req_1"])
