@@ -52,7 +52,7 @@ bench-yaml: deps
 	@mkdir -p $(BENCH_DIR)
 	cc -O2 Tools/yaml-scan/yaml-scan.c $$(pkg-config --cflags --libs yaml-0.1) -o $(BENCH_DIR)/yaml-scan
 	cc -O2 Tools/bench/measure.c -o $(BENCH_DIR)/measure
-	@[ -f $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml ] || python3 ../shared/tools/gen_manifest.py $(BENCH_SHOTS) $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml
+	@[ -f $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml ] || python3 Tools/gen-manifest/gen_manifest.py $(BENCH_SHOTS) $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml
 	@bin=$$($(SWIFT) build -c release --show-bin-path); \
 	python3 Tools/bench/compare.py --measure-tool $(BENCH_DIR)/measure --runs $(BENCH_RUNS) \
 		--file $(BENCH_DIR)/shots-$(BENCH_SHOTS).yaml \
@@ -113,5 +113,5 @@ bench: deps
 	cc -O2 Tools/bench/measure.c -o $(BENCH_DIR)/measure
 	@bin=$$($(SWIFT) build -c release --show-bin-path); \
 	python3 Tools/bench/bench.py --bin $$bin/shotrunner --yaml-bench $$bin/yaml-bench \
-		--measure $(BENCH_DIR)/measure --scan $(BENCH_DIR)/yaml-scan --shared ../shared --data $(BENCH_DIR) \
+		--measure $(BENCH_DIR)/measure --scan $(BENCH_DIR)/yaml-scan --data $(BENCH_DIR) \
 		--runs $(BENCH_RUNS) $(BENCH_ARGS)

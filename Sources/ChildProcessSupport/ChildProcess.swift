@@ -11,7 +11,26 @@ public enum ChildProcess {
         public let stderr: String
     }
 
-    /// Runs `executable` with `arguments`, in `directory` if given, with `environment` added to this process's.
+    /// What no child of a test inherits: an API token or base URL set on the machine would send the test to the
+    /// real API, and a proxy would route its calls to the local simulator elsewhere. A test that wants a token or
+    /// a base URL passes it explicitly.
+    public static let clearedVariables: Set<String> = [
+        "RUNCOMFY_API_TOKEN", "RUNCOMFY_TOKEN", "RUNCOMFY_BASE_URL",
+        "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "no_proxy", "all_proxy",
+    ]
+
+    /// The environment for a child: `base` (this process's) without `clearedVariables`, then `extra` on top.
+    public static func environment(
+        adding extra: [String: String] = [:],
+        to base: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String: String] {
+        var environment = base.filter { !clearedVariables.contains($0.key) }
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
+
+    /// Runs `executable` with `arguments`, in `directory` if given, with `environment` added to this process's
+    /// (less `clearedVariables`).
     public static func run(
         _ executable: String,
         _ arguments: [String],
@@ -28,9 +47,7 @@ public enum ChildProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = Self.environment(adding: environment)
         if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)

@@ -7,11 +7,12 @@ import ResultsLedger
 struct AdoptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adopt",
-        abstract: "Attach a request id found elsewhere (RunComfy's web UI) to an unknown_outcome job.",
+        abstract: "Attach a request id found elsewhere (RunComfy's web UI) to an unknown_outcome or submitting job.",
         discussion: """
             When a submit's answer was lost, the job is unknown_outcome: the render may exist, paid for, with an \
             id shotrunner never saw. Find it on RunComfy's Generations page and adopt it: the next run polls and \
-            downloads it instead of submitting again.
+            downloads it instead of submitting again. A job still submitting (its intent recorded, no answer, as a \
+            run killed mid-submit leaves it) can be adopted the same way.
             """
     )
 
@@ -39,7 +40,7 @@ struct AdoptCommand: AsyncParsableCommand {
         }
         let record = fold.record(jobID, key: planned.key)
         guard record.state == .unknownOutcome || record.state == .submitting else {
-            throw CLIError.usage("job '\(jobID)' is \(record.state.rawValue), not unknown_outcome: only a job whose submit's outcome is unknown can be adopted")
+            throw CLIError.usage("job '\(jobID)' is \(record.state.rawValue), not unknown_outcome or submitting: only a job whose submit's outcome is unknown can be adopted")
         }
         do {
             try await ledger.append(LedgerEvent(.adopted, job: jobID, time: Timestamp.now(), [("key", .string(planned.key)), ("request_id", .string(requestID))]))

@@ -12,7 +12,7 @@ struct PlanCommand: AsyncParsableCommand {
         abstract: "Show the jobs a manifest makes, their seconds and estimated cost; submits nothing.",
         discussion: """
             With a token (RUNCOMFY_API_TOKEN, RUNCOMFY_TOKEN or --token-file), the price per second is asked of the \
-            API (model info, 5 s timeout); without one, or when the API cannot be reached, it is shotrunner's \
+            API (model info, 3 s to connect and 5 s to answer); without one, or when the API cannot be reached, it is shotrunner's \
             built-in estimate (USD 0.112 per second), labelled as such. Sound costs 25% more either way. \
             With --json, prints one document: {"manifest", "jobs": [{"id", "key", "duration", "sound", "shot_type", \
             "segments", "estimated_cost", "body"}], "totals": {"jobs", "seconds", "estimated_cost"}, "price": \

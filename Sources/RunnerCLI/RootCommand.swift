@@ -6,8 +6,8 @@ public struct RootCommand: AsyncParsableCommand {
         commandName: "shotrunner",
         abstract: "Render storyboards as video through the RunComfy Model API.",
         discussion: """
-            A YAML manifest lists shots (a start image, a prompt, an optional end image, optional multi-prompt
-            segments). shotrunner checks it, expands it into jobs, and renders them with bounded concurrency,
+            A YAML manifest lists shots (a start image, a prompt, an optional end image, optional multi-prompt \
+            segments). shotrunner checks it, expands it into jobs, and renders them with bounded concurrency, \
             keeping a ledger so an interrupted batch resumes without paying twice.
 
             Documentation: docs/manifest.md, docs/commands.md, docs/operations.md.

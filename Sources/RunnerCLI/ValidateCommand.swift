@@ -9,7 +9,7 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Reports every problem in each manifest at once, as path:line:column: error: message with the source \
             line and a caret, sorted by position. A valid manifest prints one line: \
-            'storyboard.yaml: ok, 12 shots, 14 jobs, 96 s of video'. Exit status: 0 when every manifest is valid, \
+            'storyboard.yaml: ok, 12 shots, 13 jobs, 94 s of video'. Exit status: 0 when every manifest is valid, \
             2 when any has an error (warnings alone do not fail).
             """
     )

@@ -137,6 +137,7 @@ struct HostileManifestTests {
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         writer.arguments = ["60", "/bin/sh", "-c", "while [ -e '\(flag)' ]; do echo '# more' >> '\(path)'; done"]
+        writer.environment = ChildProcess.environment()
         try writer.run()
         defer {
             try? FileManager.default.removeItem(atPath: flag)

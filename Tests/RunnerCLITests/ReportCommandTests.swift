@@ -46,8 +46,13 @@ struct ReportCommandTests {
 
         let table = try await CLIProcess.run(["report"] + dirs)
         #expect(table.stdout.contains("13 jobs:"))
-        if let troubled = jobs.first(where: { $0["state"] as? String == "failed" })?["id"] as? String {
-            #expect(table.stdout.contains("\(troubled): failed"))
+        // The reasons: a line for every failed and unknown job (there is at least one, checked above).
+        let troubled = jobs.filter { ["failed", "unknown_outcome"].contains($0["state"] as? String ?? "") }
+        try #require(!troubled.isEmpty && troubled.count == failed + unknown, "\(troubled.count) failed or unknown jobs, counts say \(failed + unknown)")
+        for job in troubled {
+            let id = try #require(job["id"] as? String)
+            let state = try #require(job["state"] as? String)
+            #expect(table.stdout.contains("\n\(id): \(state)"), "no reason line for \(id) (\(state))")
         }
         let missing = try await CLIProcess.run(["report", "/nonexistent/folder"])
         #expect(missing.status == 2)

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Testing
 
@@ -81,6 +82,7 @@ struct RunCommandTests {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["flock", out + "/.lock", "sleep", "30"]
+        holder.environment = ChildProcess.environment()
         try holder.run()
         defer { holder.terminate() }
         var result = try await CLIProcess.run(["adopt", out, "opening", "req_1"])
@@ -88,7 +90,7 @@ struct RunCommandTests {
         #expect(result.status == 4 && result.stderr.contains("locked"))
     }
 
-    @Test("interrupted jobs can be cancelled while queued; adopt attaches an id to an unknown_outcome job")
+    @Test("interrupted jobs can be cancelled while queued; adopt refuses a malformed request id")
     func cancelAndAdopt() async throws {
         let manifest = Self.storyboard
         let out = try await folder().path
@@ -105,13 +107,28 @@ struct RunCommandTests {
         #expect(cancel.status == 0, "\(cancel.stderr)")
         let after = try await states(out)
         for id in queued { #expect(after[id] == "cancelled") }
-        if let unknown = after.first(where: { $0.value == "unknown_outcome" })?.key {
-            let adopt = try await CLIProcess.run(["adopt", out, unknown, "req_found_in_web_ui"])
-            #expect(adopt.status == 0)
-            #expect(try await states(out)[unknown] == "queued")
-        }
         let wrong = try await CLIProcess.run(["adopt", out, "title", "not a request id"])
         #expect(wrong.status == 2)
+    }
+
+    @Test("adopt attaches an id to an unknown_outcome job (it is queued after); a job in any other state is refused, exit 2")
+    func adopt() async throws {
+        let manifest = CLIProcess.fixture("valid/01-minimal.yaml")
+        let out = try await folder().path
+        // Every accepted submit's answer is lost, so the one job is certainly unknown_outcome: no chance involved.
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.0001", "--fault-lost-response", "1"])
+        let run = try await CLIProcess.run(
+            ["run", manifest, "--out", out, "--base-url", simulator.baseURL, "--yes", "--poll-min", "10ms"],
+            environment: ["RUNCOMFY_API_TOKEN": "t"]
+        )
+        #expect(run.status == 1, "\(run.stderr)")
+        try #require(try await states(out)["opening"] == "unknown_outcome", "the lost answer should leave the job unknown_outcome")
+        let adopt = try await CLIProcess.run(["adopt", out, "opening", "req_found_in_web_ui"])
+        #expect(adopt.status == 0, "\(adopt.stderr)")
+        #expect(try await states(out)["opening"] == "queued")
+        // Now queued, with a request id: adopting it again is refused.
+        let again = try await CLIProcess.run(["adopt", out, "opening", "req_another"])
+        #expect(again.status == 2 && again.stderr.contains("queued"), "\(again.stderr)")
     }
 
     @Test("--verbose logs every API call, never the token")

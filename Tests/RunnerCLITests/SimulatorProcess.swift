@@ -11,6 +11,7 @@ final class SimulatorProcess {
     init(_ arguments: [String] = []) async throws {
         process.executableURL = CLIProcess.binary
         process.arguments = ["simulate", "--port", "0"] + arguments
+        process.environment = ChildProcess.environment()  // no token, base URL or proxy from the machine
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

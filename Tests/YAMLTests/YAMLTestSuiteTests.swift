@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import YAML
 
-/// The YAML test suite (`../shared/yaml-test-suite`) run through the wrapper: every case's event stream must
+/// The YAML test suite (`Tests/yaml-test-suite`) run through the wrapper: every case's event stream must
 /// equal `test.event`, error cases must be rejected, and the composed tree must equal `in.json` where there is
 /// one. The only exceptions are `KnownLibYAMLDifferences`, each checked against libyaml's own event printer.
 @Suite("YAML test suite")
@@ -10,7 +10,7 @@ struct YAMLTestSuiteTests {
     @Test("every case passes, or is a checked libyaml difference")
     func conformance() async throws {
         let cases = try SuiteCase.all()
-        #expect(cases.count > 300, "the suite's data should be at ../shared/yaml-test-suite")
+        #expect(cases.count > 300, "the suite's data should be at Tests/yaml-test-suite")
         let referee = try await LibYAMLReferee.build()
         var passed = 0
         var failed = 0

@@ -5,7 +5,7 @@ Prints progress to standard error, then one table: benchmark, figure, measured, 
 (measured / limit), verdict. Times on the shared 2-core machine are noisy: every figure is the median of --runs
 runs, and what is judged is a ratio measured in the same run wherever the issue allows one.
 
-1. Parse and validate. Manifests of 10,000 and 100,000 shots from ../shared/tools/gen_manifest.py. Per size,
+1. Parse and validate. Manifests of 10,000 and 100,000 shots from Tools/gen-manifest/gen_manifest.py. Per size,
    interleaved: the C libyaml event scan (yaml-scan, the floor), yaml-bench (composing the tree with the
    default Loader) and `shotrunner validate`, each through compare.py's `run` (the same measurement as
    `make bench-yaml`). Figures: compose time / floor time (<= 2), validate time / floor time (<= 2.5),
@@ -52,6 +52,7 @@ import urllib.request
 TOKEN_ENV = {"RUNCOMFY_API_TOKEN": "bench"}
 FIXED_POLL = 2.0          # seconds between polls of the fixed-interval reference client
 REFERENCE_RENDER = 60.0   # the render the issue quotes the reference for
+GENERATOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gen-manifest", "gen_manifest.py")
 
 
 def log(message):
@@ -99,7 +100,6 @@ class Bench:
         self.measure_tool = os.path.abspath(args.measure)
         self.scan = os.path.abspath(args.scan)
         self.yaml_bench = os.path.abspath(args.yaml_bench)
-        self.shared = os.path.abspath(args.shared)
         self.data = os.path.abspath(args.data)
         self.runs = args.runs
         self.quick = args.quick
@@ -164,12 +164,12 @@ class Bench:
         return path
 
     def shots_file(self, shots):
-        """bench-data/shots-N.yaml from ../shared/tools/gen_manifest.py, as `make bench-yaml` makes it."""
+        """bench-data/shots-N.yaml from Tools/gen-manifest/gen_manifest.py (its local frames in bench-data/frames),
+        as `make bench-yaml` makes it."""
         path = os.path.join(self.data, f"shots-{shots}.yaml")
         if not os.path.exists(path):
             log(f"writing {path}")
-            subprocess.run([sys.executable, os.path.join(self.shared, "tools", "gen_manifest.py"), str(shots),
-                            path + ".tmp"], check=True)
+            subprocess.run([sys.executable, GENERATOR, str(shots), path + ".tmp"], check=True)
             os.replace(path + ".tmp", path)
         return path
 
@@ -496,7 +496,6 @@ def main():
     parser.add_argument("--measure", required=True, help="Tools/bench/measure, compiled")
     parser.add_argument("--scan", required=True, help="Tools/yaml-scan, compiled")
     parser.add_argument("--yaml-bench", required=True, help="the yaml-bench executable")
-    parser.add_argument("--shared", required=True, help="the shared folder (tools/gen_manifest.py)")
     parser.add_argument("--data", required=True, help="where inputs and scratch go (bench-data)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; medians are reported (default 3)")
     parser.add_argument("--quick", action="store_true", help="every N divided by 10: tests the script, not the tool")

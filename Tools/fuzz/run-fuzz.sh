@@ -8,7 +8,6 @@ cd "$(dirname "$0")/../.."
 SWIFT=${SWIFT:-swift}
 SECONDS_EACH=${FUZZ_SECONDS:-300}
 SCRATCH=.build-fuzz
-SHARED=${SHARED:-../shared}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(yaml-fuzz manifest-fuzz)
 
@@ -18,15 +17,23 @@ build=(-c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer
 for target in "${targets[@]}"; do "$SWIFT" build "${build[@]}" --product "$target"; done
 bin=$("$SWIFT" build "${build[@]}" --show-bin-path)
 
-seed() { # seed CORPUS: the YAML test suite's inputs, the manifest fixtures and the example manifests
-    local corpus=$1 n=0
+seed() { # seed CORPUS: the YAML test suite's inputs, the manifest fixtures, the example manifests and a few
+          # small generated ones (Tools/gen-manifest, one per seed; their frames stay out of the corpus)
+    local corpus=$1 n=0 generated
     mkdir -p "$corpus"
     [ -n "$(ls -A "$corpus")" ] && return 0
-    for f in "$SHARED"/yaml-test-suite/*/in.yaml "$SHARED"/yaml-test-suite/*/*/in.yaml \
-             Tests/JobManifestTests/Fixtures/*/*.yaml Tests/*/Fixtures/fuzz/* manifests/*.yaml; do
+    generated=$(mktemp -d)
+    if command -v python3 >/dev/null; then
+        for s in 1 2 3 4 5 6 7 8; do
+            python3 Tools/gen-manifest/gen_manifest.py $((s * 6)) "$generated/gen-$s.yaml" --seed "$s" 2>/dev/null
+        done
+    fi
+    for f in Tests/yaml-test-suite/*/in.yaml Tests/yaml-test-suite/*/*/in.yaml \
+             Tests/JobManifestTests/Fixtures/*/*.yaml Tests/*/Fixtures/fuzz/* manifests/*.yaml "$generated"/*.yaml; do
         [ -f "$f" ] || continue
         n=$((n + 1)); cp "$f" "$corpus/seed-$n"
     done
+    rm -rf "$generated"
     echo "seeded $corpus with $n files"
 }
 
