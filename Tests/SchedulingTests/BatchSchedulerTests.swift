@@ -10,20 +10,10 @@ import YAML
 /// The scheduler with a scripted client on a manual clock: the money rules end to end, in milliseconds.
 @Suite("Batch scheduler")
 struct BatchSchedulerTests {
-    struct Setup {
-        let folder: String
-        let ledger: Ledger
-        let clock = ManualClock()
-        let client = ScriptedAPIClient()
-        let jobs: [Job]
-    }
+    typealias Setup = BatchSetup
 
     private func setup(jobs count: Int) throws -> Setup {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-batch-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let text = "version: 1\nshots:\n" + (1...count).map { "  - {id: s\($0), image: https://x.example/\($0).png, prompt: p}\n" }.joined()
-        let manifest = try ManifestReader().read(.text(text, name: "m.yaml"), name: "m.yaml", folder: "/")
-        return Setup(folder: folder, ledger: try Ledger(folder: folder), jobs: manifest.jobs)
+        try BatchSetup.make(jobs: count)
     }
 
     private func runs(_ setup: Setup) -> [PlannedRun] {

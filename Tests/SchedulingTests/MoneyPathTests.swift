@@ -45,23 +45,12 @@ struct MoneyPathTests {
         func update<T>(_ body: (inout Value) -> T) -> T { value.withLock { body(&$0) } }
     }
 
-    struct Setup {
-        let folder: String
-        let ledger: Ledger
-        let clock = ManualClock()
-        let client = ScriptedAPIClient()
-        let jobs: [Job]
-    }
+    typealias Setup = BatchSetup
 
     private func setup(jobs count: Int, gate: WriteGate? = nil) throws -> Setup {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-money-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let text = "version: 1\nshots:\n" + (1...count).map { "  - {id: s\($0), image: https://x.example/\($0).png, prompt: p}\n" }.joined()
-        let manifest = try ManifestReader().read(.text(text, name: "m.yaml"), name: "m.yaml", folder: "/")
         var beforeWrite: (@Sendable () async -> Void)?
         if let gate { beforeWrite = { await gate.pass() } }
-        let ledger = try Ledger(folder: folder, beforeWrite: beforeWrite)
-        return Setup(folder: folder, ledger: ledger, jobs: manifest.jobs)
+        return try BatchSetup.make(jobs: count, beforeWrite: beforeWrite)
     }
 
     private func runs(_ setup: Setup) -> [PlannedRun] {
