@@ -54,6 +54,9 @@ public struct SimulatorOptions: Sendable {
     /// The size of every output video in bytes; `nil` serves the 4,840-byte sample clip as it is. A larger clip is
     /// the sample padded with an MP4 `free` box, so it stays a playable file.
     public var clipBytes: Int?
+    /// How long an output URL works, in simulated seconds (nil: for ever). Each result call hands out a fresh one,
+    /// signed with its expiry, as providers' pre-signed URLs are; an expired one is answered 403.
+    public var urlLifetime: Double?
     /// USD per second of video (sound adds 25%).
     public var pricePerSecond = 0.112
     /// The faults to inject.

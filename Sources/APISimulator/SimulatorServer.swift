@@ -130,8 +130,9 @@ public enum SimulatorServer {
             }
         }
         router.get("/files/:name") { request, context in
-            try await serve(request, context, state, "files", authenticated: false) { _ in
-                await state.file(context.parameters.get("name") ?? "")
+            let expires = request.uri.queryParameters["expires"].flatMap { Double(String($0)) }
+            return try await serve(request, context, state, "files", authenticated: false) { _ in
+                await state.file(context.parameters.get("name") ?? "", expires: expires)
             }
         }
         router.get("/_sim/stats") { _, _ in

@@ -152,7 +152,8 @@ actor SimulatorState {
         var fields: [(String, SimJSON)] = [("request_id", .string(id)), ("status", .string(status))]
         switch status {
         case "completed":
-            fields.append(("output", .object([("video", .string("\(baseURL)/files/\(id).mp4"))])))
+            let signature = options.urlLifetime.map { "?expires=\(String(format: "%.3f", now + $0))" } ?? ""
+            fields.append(("output", .object([("video", .string("\(baseURL)/files/\(id).mp4\(signature)"))])))
             fields.append(("created_at", .string(timestamp(job.submittedAt))))
             fields.append(("finished_at", .string(timestamp(job.endsAt))))
             let cost = Double(job.duration) * options.pricePerSecond * (job.sound ? 1.25 : 1)
@@ -175,6 +176,9 @@ actor SimulatorState {
         return .json(200, .object([("request_id", .string(id)), ("status", .string("cancelled")), ("outcome", .string("cancelled"))]))
     }
 
+    /// Downloads refused because their URL had expired.
+    private(set) var expiredURLs = 0
+
     func modelInfo(_ modelID: String) -> SimulatedReply {
         guard modelID == Self.modelID else { return .error(404, code: 400001, "no model '\(modelID)'") }
         if random.chance(options.faults.modelInfoError) { return .error(500, code: 500001, "internal error") }
@@ -186,9 +190,13 @@ actor SimulatorState {
         ]))
     }
 
-    func file(_ name: String) -> SimulatedReply {
+    func file(_ name: String, expires: Double? = nil) -> SimulatedReply {
         if random.chance(options.faults.downloadError) {
             return SimulatedReply(status: 500, body: Array("internal error".utf8), contentType: "text/plain")
+        }
+        if options.urlLifetime != nil, (expires ?? -1) < now {
+            expiredURLs += 1
+            return SimulatedReply(status: 403, body: Array("request has expired".utf8), contentType: "text/plain")
         }
         let id = name.hasSuffix(".mp4") ? String(name.dropLast(4)) : name
         guard let job = jobs[id], job.status(at: now) == "completed" || (job.expires && now >= job.endsAt) else {
@@ -267,6 +275,7 @@ actor SimulatorState {
             ("calls", .object(calls.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("accepted_submits", .int(accepted)),
             ("accepted_by_body", .object(acceptedByBody.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("expired_urls", .int(expiredURLs)),
             ("max_in_flight", .int(maxInFlight)),
             ("detection", detection()),
             ("requests", .object(order.compactMap { id in

@@ -33,6 +33,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("clip-bytes"), help: "Size of every output video in bytes (the sample clip padded; default: 4840).")
     var clipBytes: Int?
 
+    @Option(name: .customLong("url-lifetime"), help: "Seconds (simulated) an output URL works; each result call hands out a fresh one (default: for ever).")
+    var urlLifetime: Double?
+
     @Option(name: .customLong("render-seconds"), help: "Simulated render time range, MIN-MAX seconds.")
     var renderSeconds = "30-90"
 
@@ -104,6 +107,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.token = token
         options.clockScale = clockScale
         options.clipBytes = clipBytes
+        options.urlLifetime = urlLifetime
         options.renderSeconds = (try? Self.range(renderSeconds, "")) ?? 30...90
         options.queueSeconds = (try? Self.range(queueSeconds, "")) ?? 0...5
         options.concurrencyLimit = concurrencyLimit

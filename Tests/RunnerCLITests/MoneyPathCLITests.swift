@@ -76,6 +76,30 @@ struct MoneyPathCLITests {
         #expect(try ledger(out + "/b").first { $0["event"] as? String == "price" }?["source"] as? String == "estimate")
     }
 
+    @Test("output URLs that expire: the next run asks the result again and downloads every paid clip")
+    func expiringURLs() async throws {
+        // URLs live 100 simulated seconds (0.1 s here): those recorded by a --no-download run expire before the next.
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.001", "--url-lifetime", "100"])
+        let out = try folder()
+        let first = try await CLIProcess.run(
+            ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--no-download", "--poll-min", "10ms"], environment: ["RUNCOMFY_API_TOKEN": "t"]
+        )
+        #expect(first.status == 0, "\(first.stderr)")
+        try await Task.sleep(for: .milliseconds(150))  // the URLs' lifetime: this test is about time passing
+        let second = try await CLIProcess.run(["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes"], environment: ["RUNCOMFY_API_TOKEN": "t"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let status = try await CLIProcess.run(["status", out, "--json"])
+        let jobs = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["jobs"] as? [[String: Any]])
+        #expect(!jobs.isEmpty)
+        #expect(jobs.allSatisfy { $0["state"] as? String == "completed" }, "\(jobs.map { $0["state"] ?? "" })")
+        // Each clip was paid for once: the fresh URL came from asking again, not from a new render.
+        let submits = try ledger(out).filter { $0["event"] as? String == "submit_intent" }.count
+        #expect(submits == jobs.count)
+        let stats = try await ChildProcess.run("/usr/bin/env", ["curl", "-s", simulator.baseURL + "/_sim/stats"]).stdout
+        let expired = try #require(try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any])["expired_urls"] as? Int
+        #expect((expired ?? 0) > 0, "no URL had expired: the test did not exercise the refresh")
+    }
+
     @Test("an API that cannot be reached stops the run before its first submit: exit 3, naming the URL")
     func unreachable() async throws {
         let out = try folder()
