@@ -27,8 +27,11 @@ public actor Ledger {
     private var pendingEvents: [LedgerEvent] = []
     /// The ledger folded up to its last durable line: the open's fold, then every line this process wrote.
     public private(set) var fold: LedgerFold
-    /// `fold.spent`, readable without waiting for the actor (the spend cap reads it between two awaits).
-    private let durableSpend: Mutex<(folder: Double, beforeLatestRun: Double)>
+    /// `fold.spent`, and what is reserved for submit intents not yet durable: readable without waiting for the
+    /// actor, so a spend cap can check and reserve in one step.
+    private let durableSpend: Mutex<(folder: Double, beforeLatestRun: Double, reserved: Double)>
+    /// Reservations released once the lines handed in with them (`pending`) are durable.
+    private var pendingRelease = 0.0
     private var waiters: [CheckedContinuation<Void, any Error>] = []
     private var flushing = false
     private var failure: LedgerError?
@@ -108,7 +111,7 @@ public actor Ledger {
         fd = current
         initialFold = fold
         self.fold = fold
-        durableSpend = Mutex((fold.spent, fold.spentBeforeLatestRun))
+        durableSpend = Mutex((fold.spent, fold.spentBeforeLatestRun, 0))
         repairs = notes
     }
 
@@ -118,14 +121,27 @@ public actor Ledger {
 
     /// The folder's spend over its durable lines (`LedgerFold.spent`), and the part of it since the latest
     /// `run_started`. Read without waiting: it changes only when a write becomes durable.
+    ///
+    /// Both include what `reserve` set aside for intents still on their way to disk, so a cap that checks this,
+    /// reserves, then appends never lets two submits through on the same headroom.
     public nonisolated var spent: (folder: Double, latestRun: Double) {
-        durableSpend.withLock { ($0.folder, $0.folder - $0.beforeLatestRun) }
+        durableSpend.withLock { ($0.folder + $0.reserved, $0.folder - $0.beforeLatestRun + $0.reserved) }
+    }
+
+    /// Sets `amount` aside in `spent` at once, until the lines appended with `releasing:` that amount are durable
+    /// (then their own fold counts it) or fail.
+    public nonisolated func reserve(_ amount: Double) {
+        durableSpend.withLock { $0.reserved += amount }
     }
 
     /// Appends events and returns once they are on disk. The first caller to find no write under way does the
     /// writing, for its lines and for every line handed in meanwhile; the others wait for it.
-    public func append(_ events: [LedgerEvent]) async throws(LedgerError) {
-        if let failure { throw failure }
+    public func append(_ events: [LedgerEvent], releasing reservation: Double = 0) async throws(LedgerError) {
+        if let failure {
+            durableSpend.withLock { $0.reserved -= reservation }
+            throw failure
+        }
+        pendingRelease += reservation
         for event in events {
             pending.append(contentsOf: event.lineBytes)
             pending.append(0x0A)
@@ -160,9 +176,11 @@ public actor Ledger {
             if let beforeWrite { await beforeWrite() }
             let batch = pending
             let batchEvents = pendingEvents
+            let batchRelease = pendingRelease
             let batchWaiters = waiters
             pending = []
             pendingEvents = []
+            pendingRelease = 0
             waiters = []
             let descriptor = fd
             let path = self.path
@@ -178,10 +196,12 @@ public actor Ledger {
                 waiters = []
                 pending = []
                 pendingEvents = []
+                durableSpend.withLock { $0.reserved -= batchRelease + pendingRelease }
+                pendingRelease = 0
                 return
             }
             for event in batchEvents { fold.apply(event) }
-            durableSpend.withLock { $0 = (fold.spent, fold.spentBeforeLatestRun) }
+            durableSpend.withLock { $0 = (fold.spent, fold.spentBeforeLatestRun, $0.reserved - batchRelease) }
             linesWritten += batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             afterDurable?(linesWritten)
             for waiter in batchWaiters { waiter.resume() }

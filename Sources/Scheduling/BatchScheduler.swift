@@ -18,8 +18,6 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     private var random: SplitMix
     private var schedule: PollSchedule
-    /// Estimates of submit intents handed to the ledger and not yet in its fold.
-    private var reserved = 0.0
     private var submitsStopped = false
     /// Submits stopped by something other than the cap (a signal, a fatal answer, the disk, the ledger): an intent
     /// being written is withdrawn. The cap's own stop is not one: the intents it let through were counted within it.
@@ -122,11 +120,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     stopSubmits(reason: "--max-cost \(cap) reached", hard: false)
                     return .leftPending(reason: "--max-cost reached")
                 }
-                // Counted from before the intent is written until the ledger's own fold holds it.
-                reserved += estimate
-                let written = await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(estimate))])
-                reserved -= estimate
-                guard written else { return .leftPending(reason: "ledger") }
+                // Counted from this moment (before the intent is written) until the ledger's own fold holds it.
+                ledger.reserve(estimate)
+                guard await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(estimate))], releasing: estimate) else {
+                    return .leftPending(reason: "ledger")
+                }
                 // A stop that came while the intent waited for its fsync (a signal, a fatal answer, a full disk, the
                 // cap): the POST has not started, so it must not. The intent is withdrawn on record.
                 let overCap = options.maxCost.map { spent > $0 + 1e-9 } ?? false
@@ -332,11 +330,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     /// The folder's spend as the one definition gives it (`LedgerFold.spent` over the durable lines), plus the
     /// estimates of intents still being written: what `--max-cost` compares and the live line shows.
-    private var spent: Double { ledger.spent.folder + reserved }
+    private var spent: Double { ledger.spent.folder }
 
     private func emitSpent() {
         let spend = ledger.spent
-        events?.yield(.spent(folder: spend.folder + reserved, thisRun: spend.latestRun + reserved))
+        events?.yield(.spent(folder: spend.folder, thisRun: spend.latestRun))
     }
 
     /// A call that could not connect: the API is unreachable (said once, until a call gets through).
@@ -438,9 +436,9 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     }
 
     /// Appends a job's line; on a ledger failure, stops everything (nothing may be acted on unrecorded).
-    private func record(_ kind: LedgerEvent.Kind, _ run: PlannedRun, _ fields: [(key: String, value: JSONValue)]) async -> Bool {
+    private func record(_ kind: LedgerEvent.Kind, _ run: PlannedRun, _ fields: [(key: String, value: JSONValue)], releasing reservation: Double = 0) async -> Bool {
         do {
-            try await ledger.append(LedgerEvent(kind, job: run.id, time: now(), [("key", .string(run.key))] + fields))
+            try await ledger.append([LedgerEvent(kind, job: run.id, time: now(), [("key", .string(run.key))] + fields)], releasing: reservation)
             return true
         } catch {
             if result.ledgerFailure == nil { result.ledgerFailure = error }

@@ -174,6 +174,19 @@ struct MoneyPathTests {
         #expect(setup.client.recorded.submits == 1)
     }
 
+    @Test("--max-cost: intents written together within the cap are all sent, none withdrawn for being counted twice")
+    func capCountsEachIntentOnce() async throws {
+        let setup = try setup(jobs: 4)
+        var options = BatchOptions()
+        options.concurrency = 4
+        options.maxCost = 2.3  // 0.56 each: all four fit (2.24)
+        let (result, _) = await drive(setup, options)
+        #expect(!result.costCapReached)
+        #expect(setup.client.recorded.submits == 4)
+        #expect(try events(setup).allSatisfy { $0.kind != .notSent })
+        #expect(result.outcomes.values.allSatisfy { $0 == .completed })
+    }
+
     // MARK: - 3. One definition of spend
 
     @Test("an image changed since reading writes no intent and counts nothing")
