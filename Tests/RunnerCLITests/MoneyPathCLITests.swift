@@ -141,11 +141,9 @@ struct MoneyPathCLITests {
         let process = Process()
         process.executableURL = CLIProcess.binary
         process.arguments = ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--concurrency", "1"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["RUNCOMFY_API_TOKEN"] = "t"
-        // The first SIGINT once the first submit intent is durable (run_started and price are lines 1 and 2).
-        environment["SHOTRUNNER_FAULT_AFTER_LINES"] = "3:INT"
-        process.environment = environment
+        // No token, base URL or proxy from this machine; the first SIGINT once the first submit intent is durable
+        // (run_started and price are lines 1 and 2).
+        process.environment = ChildProcess.environment(adding: ["RUNCOMFY_API_TOKEN": "t", "SHOTRUNNER_FAULT_AFTER_LINES": "3:INT"])
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
