@@ -65,8 +65,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         let delegate = CollectingDelegate(maxBytes: spec.maxResponseBytes)
         let client = spec.freshConnection ? freshClient(readTimeout: readTimeout) : pooled
-        // Pooled calls are small: one deadline. A fresh one (a submit) is bounded by its idle timeouts instead.
-        let deadline: NIODeadline? = spec.freshConnection ? nil : NIODeadline.now() + (connectTimeout + readTimeout).timeAmount
+        // Pooled calls are small: one deadline. A fresh one (a submit) is bounded by its idle timeouts, and by a
+        // ceiling that only a stalled trickle reaches: its body at 16 KiB/s, plus connect and read, twice over.
+        let upload = Duration.seconds((spec.body?.count ?? 0) / 16_384 + 1)
+        let ceiling = NIODeadline.now() + ((connectTimeout + readTimeout + upload) * 2).timeAmount
+        let deadline = spec.freshConnection ? ceiling : NIODeadline.now() + (connectTimeout + readTimeout).timeAmount
         let task = client.execute(request: request, delegate: delegate, deadline: deadline)
         do {
             return try await withTaskCancellationHandler {

@@ -15,8 +15,8 @@ enum LivePrice {
         case unreachable(url: String, reason: String)
     }
 
-    /// Asks once per try, `tries` times while no connection can be made (waiting 0.5 s, then 1 s, ...), each with
-    /// a 3 s connect and a 5 s read timeout.
+    /// Asks once per try, `tries` times while no connection can be made (waiting 0.5 s, then 1 s, ...) or the API
+    /// is throttling (waiting its Retry-After, at most 5 s), each with a 3 s connect and a 5 s read timeout.
     static func fetch(modelID: String, token: Token, baseURL: String, tries: Int = 1) async -> Outcome {
         let transport = AsyncHTTPTransport(connectTimeout: .seconds(3))
         var configuration = HTTPModelAPIClient.Configuration(baseURL: baseURL)
@@ -36,6 +36,12 @@ enum LivePrice {
                 if error.kind == .fatal, [401, 403, 402].contains(error.httpStatus ?? 0) || [400004, 400002, 401001, 403003].contains(error.apiCode ?? 0) {
                     outcome = .refused(error)
                     break
+                }
+                if error.kind == .throttled {
+                    // Busy (many shards starting at once): asked again after Retry-After, at most 5 s.
+                    outcome = .unavailable(reason: "\(error.code): \(error.message)")
+                    if attempt < tries { try? await Task.sleep(for: min(error.retryAfter ?? .seconds(1), .seconds(5))) }
+                    continue
                 }
                 guard error.kind == .notSent else {
                     outcome = .unavailable(reason: "\(error.code): \(error.message)")

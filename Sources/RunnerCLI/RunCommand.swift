@@ -8,6 +8,7 @@ import ModelAPI
 import ProcessSignals
 import ResultsLedger
 import Scheduling
+import Synchronization
 
 /// `shotrunner run MANIFEST [options]`
 struct RunCommand: AsyncParsableCommand {
@@ -125,7 +126,9 @@ struct RunCommand: AsyncParsableCommand {
         do {
             status = try await render(manifestValue, jobs: jobs, shardJobs: shardJobs, ledger: ledger, folderPath: folderPath, ending: ending, console: console, environment: environment)
         } catch {
-            await ending.write(status: Entry.status(for: error))
+            // A usage error (another base URL, no --yes without a terminal) leaves a folder it did not run in as it was.
+            let status = Entry.status(for: error)
+            if status != ExitStatus.invalidInput { await ending.write(status: status) }
             withExtendedLifetime(folder) {}
             throw error
         }
@@ -184,6 +187,36 @@ struct RunCommand: AsyncParsableCommand {
         let planner = ResumePlanner(retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, downloads: !noDownload)
         var plan = planner.plan(jobs, fold: fold, prices: .estimate) { file in FileManager.default.fileExists(atPath: folderPath + "/" + file) }
 
+        if plan.submits > 0, !simulate, !yes, !console.isTerminal {
+            throw CLIError.usage("this run would submit \(plan.submits) jobs; with no terminal to ask, pass --yes")
+        }
+
+        // Signals from here on: before the scheduler exists (the price call, the prompt) one ends the run on record.
+        let interruption = Interruption()
+        let signals = SignalWatcher { signal, count in
+            let status = signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
+            guard let scheduler = interruption.scheduler, count < 2 else {
+                if count >= 2 {
+                    console.err("\ninterrupted again: abandoning what is on the wire (those jobs will be unknown_outcome)")
+                } else {
+                    console.err("\ninterrupted before anything was submitted")
+                }
+                interruption.scheduler?.requestInterrupt()
+                for (job, requestID) in interruption.scheduler?.arrived.unrecorded ?? [] {
+                    console.err("IMPORTANT: \(job) was accepted as \(requestID) just now; run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
+                }
+                // The end on record first (the pending group commit flushed before it), unless the disk hangs.
+                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { Foundation.exit(status) }
+                Task {
+                    await ending.write(status: status)
+                    Foundation.exit(status)
+                }
+                return
+            }
+            console.err("\ninterrupted: letting submits on the wire finish; run again to resume (interrupt again to abandon them)")
+            scheduler.requestInterrupt()
+        }
+
         // The price, asked of the API before anything is spent: it feeds the prompt, the estimates and the cap.
         let modelID = manifestValue.schema.modelID
         var prices = PriceList.estimate
@@ -241,9 +274,6 @@ struct RunCommand: AsyncParsableCommand {
         // Spend confirmation.
         let submitCost = plan.runs.filter { if case .submit = $0.start { true } else { false } }.reduce(0) { $0 + $1.estimatedCost }
         if plan.submits > 0, !simulate, !yes {
-            guard console.isTerminal else {
-                throw CLIError.usage("this run would submit \(plan.submits) jobs (estimated \(PlanReport.usd(submitCost))); with no terminal to ask, pass --yes")
-            }
             let source = prices.source == .api ? "live price" : prices.source == .snapshot ? "published price" : "built-in estimate"
             console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost)) (\(source))? [y/N] ")
             guard let answer = console.readLine()?.lowercased(), answer == "y" || answer == "yes" else {
@@ -274,24 +304,7 @@ struct RunCommand: AsyncParsableCommand {
             client: client, ledger: ledger, folder: folderPath, modelID: modelID, options: options,
             clock: ContinuousClock(), now: Timestamp.now, events: continuation
         )
-        let signals = SignalWatcher { signal, count in
-            let status = signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
-            if count >= 2 {
-                console.err("\ninterrupted again: abandoning what is on the wire (those jobs will be unknown_outcome)")
-                for (job, requestID) in scheduler.arrived.unrecorded {
-                    console.err("IMPORTANT: \(job) was accepted as \(requestID) just now; run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
-                }
-                // The end on record first (the pending group commit flushed before it), unless the disk hangs.
-                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { Foundation.exit(status) }
-                Task {
-                    await ending.write(status: status)
-                    Foundation.exit(status)
-                }
-                return
-            }
-            console.err("\ninterrupted: letting submits on the wire finish; run again to resume (interrupt again to abandon them)")
-            Task { await scheduler.interrupt() }
-        }
+        interruption.scheduler = scheduler
         let runs = plan.runs
         let result = await withTaskGroup(of: BatchResult?.self) { group in
             group.addTask {
@@ -362,5 +375,15 @@ struct RunCommand: AsyncParsableCommand {
             console.err("note: the live price is unavailable (\(reason)); using the built-in estimate (USD \(PriceList.estimate.perSecond) per second)")
             return .estimate
         }
+    }
+}
+
+/// The scheduler a signal handler interrupts, once there is one (before that, a signal ends the run at once).
+final class Interruption: Sendable {
+    private let current = Mutex<BatchScheduler<ContinuousClock>?>(nil)
+
+    var scheduler: BatchScheduler<ContinuousClock>? {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
     }
 }

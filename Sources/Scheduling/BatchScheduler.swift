@@ -1,5 +1,6 @@
 import Foundation
 import JobManifest
+import Synchronization
 public import ModelAPI
 public import ResultsLedger
 
@@ -37,6 +38,9 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     private var result = BatchResult()
     /// Ids that arrived and are not yet on disk (for an abrupt exit to print).
     public nonisolated let arrived = ArrivedRequests()
+    /// Set at once by a signal handler (before the actor hears of it): an intent that becomes durable after it
+    /// is withdrawn, however the hop to `interrupt()` is scheduled.
+    private nonisolated let interruptRequested = Mutex(false)
 
     /// Creates a scheduler over a client, a ledger (already open), and a clock.
     public init(
@@ -81,6 +85,12 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         return result
     }
 
+    /// Called from a signal handler: withdraws from this instant every intent not yet sent, then interrupts.
+    public nonisolated func requestInterrupt() {
+        interruptRequested.withLock { $0 = true }
+        Task { await self.interrupt() }
+    }
+
     /// The first SIGINT or SIGTERM: no new submits, no more polls; submits on the wire finish and are recorded.
     public func interrupt() {
         result.interrupted = true
@@ -123,6 +133,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 // Counted from this moment (before the intent is written) until the ledger's own fold holds it.
                 ledger.reserve(estimate)
                 guard await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(estimate))], releasing: estimate) else {
+                    // The intent may be on disk though nothing was sent: say so, or the next run calls it unknown.
+                    result.unrecordedWithdrawals.append(run.id)
                     return .leftPending(reason: "ledger")
                 }
                 // A stop that came while the intent waited for its fsync (a signal, a fatal answer, a full disk, the
@@ -133,7 +145,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     result.costCapReached = true
                     stopSubmits(reason: "--max-cost \(options.maxCost ?? 0) reached", hard: false)
                 }
-                if hardStopped || overCap {
+                if hardStopped || overCap || interruptRequested.withLock({ $0 }) {
                     if !(await record(.notSent, run, [("attempt", .int(attempt)), ("reason", .string(stopReason ?? "submits stopped"))])) {
                         result.unrecordedWithdrawals.append(run.id)
                     }
@@ -163,6 +175,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     if error.kind == .throttled { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
                     // The fold decides from the class what the submit may cost (nothing, if it certainly did not start).
                     guard await record(.submitError, run, Self.errorFields(error) + [("class", .string(error.kind.rawValue))]) else {
+                        if [.notSent, .throttled, .rejected, .fatal].contains(error.kind) { result.unrecordedWithdrawals.append(run.id) }
                         return .leftPending(reason: "ledger")
                     }
                     emitSpent()
@@ -228,6 +241,12 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     noteConnectivity(error)
                     if error.kind == .throttled || error.retryAfter != nil { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
                     action = machine.handle(.refreshFailed(error), schedule: schedule, using: &random)
+                }
+                // The refresh ended it (no URL any more, the request gone, every attempt used): that is on record too.
+                if case .finish(.downloadFailed(let code, let message)) = action {
+                    guard await record(.downloadError, run, [("code", .string(code)), ("message", .string(String(message.prefix(500)))), ("final", .bool(true))]) else {
+                        return .rendered
+                    }
                 }
 
             case .download(let url, let attempt, let wait):

@@ -78,14 +78,14 @@ struct MoneyPathCLITests {
 
     @Test("output URLs that expire: the next run asks the result again and downloads every paid clip")
     func expiringURLs() async throws {
-        // URLs live 100 simulated seconds (0.1 s here): those recorded by a --no-download run expire before the next.
-        let simulator = try await SimulatorProcess(["--clock-scale", "0.001", "--url-lifetime", "100"])
+        // URLs live 1,000 simulated seconds (1 s here): those recorded by a --no-download run expire before the next.
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.001", "--url-lifetime", "1000"])
         let out = try folder()
         let first = try await CLIProcess.run(
             ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--no-download", "--poll-min", "10ms"], environment: ["RUNCOMFY_API_TOKEN": "t"]
         )
         #expect(first.status == 0, "\(first.stderr)")
-        try await Task.sleep(for: .milliseconds(150))  // the URLs' lifetime: this test is about time passing
+        try await Task.sleep(for: .milliseconds(1_200))  // the URLs' lifetime: this test is about time passing
         let second = try await CLIProcess.run(["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes"], environment: ["RUNCOMFY_API_TOKEN": "t"])
         #expect(second.status == 0, "\(second.stderr)")
         let status = try await CLIProcess.run(["status", out, "--json"])
@@ -134,20 +134,24 @@ struct MoneyPathCLITests {
 
     @Test("a second Ctrl-C abandons the wire but flushes the ledger and records the end (exit 130)")
     func secondInterrupt() async throws {
-        // Every submit's answer comes 30 s late: the first submit is on the wire when the second signal comes.
+        // Every submit's answer comes 30 s late: the first submit is on the wire when both signals come.
         let simulator = try await SimulatorProcess(["--clock-scale", "0.001", "--fault-slow", "1", "--slow-delay", "30"])
         let out = try folder()
         let started = Date()
         let process = Process()
         process.executableURL = CLIProcess.binary
-        process.arguments = ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--concurrency", "1"]
-        // No token, base URL or proxy from this machine; the first SIGINT once the first submit intent is durable
-        // (run_started and price are lines 1 and 2).
-        process.environment = ChildProcess.environment(adding: ["RUNCOMFY_API_TOKEN": "t", "SHOTRUNNER_FAULT_AFTER_LINES": "3:INT"])
+        process.arguments = ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--concurrency", "1", "--progress", "plain"]
+        // No token, base URL or proxy from this machine.
+        process.environment = ChildProcess.environment(adding: ["RUNCOMFY_API_TOKEN": "t"])
+        let output = Pipe()
         let errors = Pipe()
+        process.standardOutput = output
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
         try process.run()
+        // "submitting" is printed as the POST starts: from then on it is on the wire.
+        let submitting = await ChildProcess.read(output.fileHandleForReading, until: ": submitting")
+        #expect(submitting.contains(": submitting"), "\(submitting)")
+        process.interrupt()
         let first = await ChildProcess.read(errors.fileHandleForReading, until: "interrupted: letting")
         #expect(first.contains("interrupted: letting"), "\(first)")
         process.interrupt()

@@ -291,6 +291,10 @@ struct MoneyPathTests {
             return
         }
         #expect(message.contains("no output URL"))
+        // On record as download_failed, with its reason: status, report and the next run read it so.
+        let record = try fold(setup).record("s1", key: setup.jobs[0].key.description)
+        #expect(record.state == .downloadFailed)
+        #expect(record.errorMessage?.contains("no output URL") == true)
         #expect(setup.client.recorded.downloads == 1, "the expired URL was fetched again")
     }
 
