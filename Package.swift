@@ -43,7 +43,7 @@ var package = Package(
         .target(name: "ResultsLedger", dependencies: ["JobManifest"]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "ModelAPI", "ResultsLedger", logging]),
         .target(name: "ChildProcessSupport"),
-        // SIGINT and SIGTERM as a run sees them; its own module so the ThreadSanitizer run covers it.
+        // SIGINT and SIGTERM as a run sees them.
         .target(name: "ProcessSignals"),
         .target(
             name: "RunnerTestSupport",
@@ -68,7 +68,6 @@ var package = Package(
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator", hummingbird, logging], exclude: ["Golden"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML"]),
-        .testTarget(name: "ProcessSignalsTests", dependencies: ["ProcessSignals"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
     ]
 )
@@ -84,7 +83,7 @@ let sanitizeSubsets: [String: Set<String>] = [
     "address": ["CYAML", "YAML", "JobManifest", "ChildProcessSupport", "YAMLTests", "JobManifestTests"],
     "thread": [
         "CYAML", "YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
-        "SchedulingTests", "ProcessSignals", "ProcessSignalsTests",
+        "SchedulingTests",
     ],
 ]
 if let name = Context.environment["SHOTRUNNER_SANITIZE_SUBSET"], let keep = sanitizeSubsets[name] {

@@ -132,7 +132,7 @@ struct MoneyPathCLITests {
         try expectEndRecorded(out, exit: 1)
     }
 
-    @Test("a second Ctrl-C abandons the wire but flushes the ledger and records the end (exit 130)")
+    @Test("a second Ctrl-C abandons the wire but flushes the ledger and records the end (exit 130)", .timeLimit(.minutes(2)))
     func secondInterrupt() async throws {
         // Every submit's answer comes 30 s late: the first submit is on the wire when both signals come.
         let simulator = try await SimulatorProcess(["--clock-scale", "0.001", "--fault-slow", "1", "--slow-delay", "30"])
