@@ -68,6 +68,7 @@ var package = Package(
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator", hummingbird, logging], exclude: ["Golden"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML"]),
+        .testTarget(name: "ProcessSignalsTests", dependencies: ["ProcessSignals"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
     ]
 )
@@ -83,7 +84,7 @@ let sanitizeSubsets: [String: Set<String>] = [
     "address": ["CYAML", "YAML", "JobManifest", "ChildProcessSupport", "YAMLTests", "JobManifestTests"],
     "thread": [
         "CYAML", "YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
-        "SchedulingTests",
+        "SchedulingTests", "ProcessSignals", "ProcessSignalsTests",
     ],
 ]
 if let name = Context.environment["SHOTRUNNER_SANITIZE_SUBSET"], let keep = sanitizeSubsets[name] {
