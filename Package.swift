@@ -84,7 +84,9 @@ let sanitizeSubsets: [String: Set<String>] = [
     "address": ["CYAML", "YAML", "JobManifest", "ChildProcessSupport", "YAMLTests", "JobManifestTests"],
     "thread": [
         "CYAML", "YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
-        "SchedulingTests", "ProcessSignals", "ProcessSignalsTests",
+        "SchedulingTests",
+        // Not ProcessSignalsTests: on Linux, ThreadSanitizer does not see Synchronization.Mutex (a futex) as a lock
+        // and reports every guarded access from two threads as a race (seen on SignalTally).
     ],
 ]
 if let name = Context.environment["SHOTRUNNER_SANITIZE_SUBSET"], let keep = sanitizeSubsets[name] {
