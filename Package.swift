@@ -40,7 +40,7 @@ var package = Package(
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "JobManifest", dependencies: ["YAML", crypto]),
         .target(name: "ModelAPI", dependencies: ["JobManifest", asyncHTTPClient, crypto, logging]),
-        .target(name: "ResultsLedger", dependencies: ["JobManifest"]),
+        .target(name: "ResultsLedger", dependencies: ["JobManifest", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "ModelAPI", "ResultsLedger", logging]),
         .target(name: "ChildProcessSupport"),
         // SIGINT and SIGTERM as a run sees them.
@@ -67,7 +67,10 @@ var package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "ChildProcessSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator", hummingbird, logging], exclude: ["Golden"]),
-        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML"]),
+        .testTarget(
+            name: "SchedulingTests",
+            dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         .testTarget(name: "ProcessSignalsTests", dependencies: ["ProcessSignals"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
     ]

@@ -40,7 +40,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     public nonisolated let arrived = ArrivedRequests()
     /// Set at once by a signal handler (before the actor hears of it): an intent that becomes durable after it
     /// is withdrawn, however the hop to `interrupt()` is scheduled.
-    private nonisolated let interruptRequested = Mutex(false)
+    private nonisolated let interruptRequested = Atomic(false)
 
     /// Creates a scheduler over a client, a ledger (already open), and a clock.
     public init(
@@ -87,7 +87,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     /// Called from a signal handler: withdraws from this instant every intent not yet sent, then interrupts.
     public nonisolated func requestInterrupt() {
-        interruptRequested.withLock { $0 = true }
+        interruptRequested.store(true, ordering: .sequentiallyConsistent)
         Task { await self.interrupt() }
     }
 
@@ -145,7 +145,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     result.costCapReached = true
                     stopSubmits(reason: "--max-cost \(options.maxCost ?? 0) reached", hard: false)
                 }
-                if hardStopped || overCap || interruptRequested.withLock({ $0 }) {
+                if hardStopped || overCap || interruptRequested.load(ordering: .sequentiallyConsistent) {
                     if !(await record(.notSent, run, [("attempt", .int(attempt)), ("reason", .string(stopReason ?? "submits stopped"))])) {
                         result.unrecordedWithdrawals.append(run.id)
                     }
