@@ -13,6 +13,10 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let nioLocks: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 
 var package = Package(
     name: "shotrunner",
@@ -38,38 +42,47 @@ var package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "JobManifest", dependencies: ["YAML", crypto]),
-        .target(name: "ModelAPI", dependencies: ["JobManifest", asyncHTTPClient, crypto, logging]),
-        .target(name: "ResultsLedger", dependencies: ["JobManifest", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
-        .target(name: "Scheduling", dependencies: ["JobManifest", "ModelAPI", "ResultsLedger", logging]),
+        // JSON's one reader and one writer (canonical bytes for keys, the ledger, API answers, the CLI's outputs),
+        // and the package's one hex encoder.
+        .target(name: "JSON"),
+        // Files written whole or not at all: write, fsync, rename, fsync the folder.
+        .target(name: "AtomicFiles"),
+        .target(name: "JobManifest", dependencies: ["YAML", "JSON", crypto]),
+        .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, nioCore, nioHTTP1, nioLocks, crypto]),
+        .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
+        .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger"]),
         .target(name: "ChildProcessSupport"),
         // SIGINT and SIGTERM as a run sees them.
         .target(name: "ProcessSignals"),
         .target(
             name: "RunnerTestSupport",
-            dependencies: ["ModelAPI", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+            dependencies: ["ModelAPI", nioLocks]
         ),
         .target(
             name: "APISimulator",
-            dependencies: [hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), crypto, logging],
+            dependencies: ["JSON", hummingbird, httpTypes, nioCore, nioLocks, crypto, logging],
             exclude: ["Resources"]
         ),
         .target(
             name: "RunnerCLI",
-            dependencies: ["YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals", argumentParser, logging]
+            dependencies: [
+                "YAML", "JSON", "AtomicFiles", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals",
+                argumentParser, logging, crypto,
+            ]
         ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML"], path: "Benchmarks/yaml-bench"),
         // libFuzzer targets (`make fuzz`); built without -DFUZZING they replay the files they are given.
         .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "yaml-fuzz", dependencies: ["YAML", "FuzzSupport"], path: "Fuzz/YAMLFuzz"),
-        .executableTarget(name: "manifest-fuzz", dependencies: ["JobManifest", "YAML", "FuzzSupport"], path: "Fuzz/ManifestFuzz"),
+        .executableTarget(name: "manifest-fuzz", dependencies: ["JobManifest", "JSON", "YAML", "FuzzSupport"], path: "Fuzz/ManifestFuzz"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "ChildProcessSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
-        .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator", hummingbird, logging], exclude: ["Golden"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "JSON", "YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "JobManifest", "JSON", "YAML", "APISimulator", hummingbird, nioLocks, logging], exclude: ["Golden"]),
         .testTarget(
             name: "SchedulingTests",
-            dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+            dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "JSON", "ModelAPI", "RunnerTestSupport", "YAML", nioLocks]
         ),
         .testTarget(name: "ProcessSignalsTests", dependencies: ["ProcessSignals"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
@@ -84,10 +97,10 @@ for target in package.targets where target.type != .system {
 /// SHOTRUNNER_SANITIZE_SUBSET set, the package holds only what that run tests, so neither build compiles the
 /// HTTP server, the CLI or (for `address`) the HTTP client again: CI stays well inside its time.
 let sanitizeSubsets: [String: Set<String>] = [
-    "address": ["CYAML", "YAML", "JobManifest", "ChildProcessSupport", "YAMLTests", "JobManifestTests"],
+    "address": ["CYAML", "YAML", "JSON", "JobManifest", "ChildProcessSupport", "YAMLTests", "JSONTests", "JobManifestTests"],
     "thread": [
         "CYAML", "YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
-        "SchedulingTests",
+        "SchedulingTests", "JSON", "AtomicFiles",
         // Not ProcessSignalsTests: on Linux, ThreadSanitizer does not see Synchronization.Mutex (a futex) as a lock
         // and reports every guarded access from two threads as a race (seen on SignalTally).
     ],

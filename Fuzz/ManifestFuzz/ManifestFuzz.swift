@@ -1,6 +1,7 @@
 import FuzzSupport
 import JobManifest
 import YAML
+import JSON
 
 /// One fuzz input read as a manifest, in both reading modes, which must agree. A manifest that reads must give
 /// jobs whose ids are unique ignoring case and safe as file names, and whose bodies write JSON that parses back

@@ -1,3 +1,4 @@
+import JSON
 /// Checks a submit's body against the model's input schema, written here from the seed (the API page) with this
 /// module's own code, so that it and the manifest module catch each other's mistakes.
 ///
@@ -11,15 +12,15 @@ enum InputValidator {
         var message: String
         var type: String
 
-        var json: SimJSON {
-            .object([("loc", .array((["body"] + location).map(SimJSON.string))), ("msg", .string(message)), ("type", .string(type))])
+        var json: JSONValue {
+            .object([("loc", .array((["body"] + location).map(JSONValue.string))), ("msg", .string(message)), ("type", .string(type))])
         }
     }
 
     static let fields: Set<String> = ["image", "prompt", "end_image", "duration", "sound", "shot_type", "multi_prompt"]
 
     /// Every problem with the body; empty when it is valid.
-    static func problems(in body: SimJSON) -> [Problem] {
+    static func problems(in body: JSONValue) -> [Problem] {
         guard case .object(let members) = body else {
             return [Problem(location: [], message: "the body must be a JSON object", type: "type_error.dict")]
         }
@@ -49,7 +50,7 @@ enum InputValidator {
         return problems
     }
 
-    private static func image(_ value: SimJSON?, _ name: String, required: Bool) -> [Problem] {
+    private static func image(_ value: JSONValue?, _ name: String, required: Bool) -> [Problem] {
         guard let value else {
             return required ? [Problem(location: [name], message: "field required", type: "value_error.missing")] : []
         }
@@ -70,7 +71,7 @@ enum InputValidator {
             || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=")
     }
 
-    private static func integer(_ value: SimJSON?, _ location: String..., default defaultValue: Int, into problems: inout [Problem]) -> Int? {
+    private static func integer(_ value: JSONValue?, _ location: String..., default defaultValue: Int, into problems: inout [Problem]) -> Int? {
         guard let value else { return defaultValue }
         guard case .int(let number) = value else {
             problems.append(Problem(location: location, message: "value is not a valid integer", type: "type_error.integer"))
@@ -83,7 +84,7 @@ enum InputValidator {
         return number
     }
 
-    private static func multiPrompt(_ value: SimJSON, duration: Int?) -> [Problem] {
+    private static func multiPrompt(_ value: JSONValue, duration: Int?) -> [Problem] {
         guard case .array(let items) = value else {
             return [Problem(location: ["multi_prompt"], message: "value is not a valid list", type: "type_error.list")]
         }

@@ -1,3 +1,4 @@
+import JSON
 /// What the HTTP layer should do for a call.
 struct SimulatedReply: Sendable {
     enum Delivery: Sendable, Equatable {
@@ -15,11 +16,11 @@ struct SimulatedReply: Sendable {
     var contentType = "application/json"
     var delivery = Delivery.now
 
-    static func json(_ status: Int, _ value: SimJSON, headers: [(String, String)] = []) -> SimulatedReply {
-        SimulatedReply(status: status, headers: headers, body: Array(value.text.utf8))
+    static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> SimulatedReply {
+        SimulatedReply(status: status, headers: headers, body: value.compactBytes)
     }
 
-    static func error(_ status: Int, code: Int, _ message: String, detail: SimJSON = .null, headers: [(String, String)] = []) -> SimulatedReply {
+    static func error(_ status: Int, code: Int, _ message: String, detail: JSONValue = .null, headers: [(String, String)] = []) -> SimulatedReply {
         json(status, .object([("error_code", .int(code)), ("error_message", .string(message)), ("detail", detail)]), headers: headers)
     }
 }

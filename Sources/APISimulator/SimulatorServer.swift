@@ -1,6 +1,7 @@
 import Hummingbird
 public import Logging
 import HTTPTypes
+import JSON
 import NIOCore
 
 /// The request context: Hummingbird's, plus the connection, so a fault can close it without answering.
@@ -35,7 +36,7 @@ public final class RunningSimulator: Sendable {
 
     /// The counters, as `GET /_sim/stats` shows them (JSON text).
     public func statsJSON() async -> String {
-        await state.stats().text
+        await state.stats().compact
     }
 
     /// Stops serving and waits until the server has closed.
@@ -139,7 +140,7 @@ public enum SimulatorServer {
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: await state.stats().text))
+                body: .init(byteBuffer: ByteBuffer(string: await state.stats().compact))
             )
         }
     }

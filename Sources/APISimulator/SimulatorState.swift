@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JSON
 
 /// The simulated service: accounts, jobs, faults and counters. An actor, so concurrent calls see one consistent
 /// state; the HTTP layer only translates requests and replies.
@@ -66,9 +67,9 @@ actor SimulatorState {
         guard modelID == Self.modelID else {
             return .error(400, code: 400001, "invalid model_id '\(modelID)'")
         }
-        let json: SimJSON
+        let json: JSONValue
         do {
-            json = try SimJSON.parse(body)
+            json = try JSONValue.parse(body)
         } catch {
             return .error(422, code: 422001, "the body is not valid JSON")
         }
@@ -84,7 +85,7 @@ actor SimulatorState {
             return .error(400, code: 400002, "insufficient balance: no remaining balance")
         }
         // Accepted and billed from here on.
-        let digest = SHA256.hash(data: body).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let digest = Hex.lowercase(SHA256.hash(data: body))
         let id = "req_" + String(nextID, radix: 16) + "_" + String(random.next() & 0xFFFF_FFFF, radix: 36)
         nextID += 1
         let queue = Double.random(in: options.queueSeconds, using: &random)
@@ -128,7 +129,7 @@ actor SimulatorState {
         if let fault = pollFault() { return fault }
         guard let job = jobs[id], let status = job.status(at: now) else { return notFound(id) }
         observeDone(id, status)
-        var fields: [(String, SimJSON)] = [
+        var fields: [(key: String, value: JSONValue)] = [
             ("request_id", .string(id)),
             ("status", .string(status)),
             ("status_url", .string("\(baseURL)/v1/requests/\(id)/status")),
@@ -149,7 +150,7 @@ actor SimulatorState {
         if let fault = pollFault() { return fault }
         guard let job = jobs[id], let status = job.status(at: now) else { return notFound(id) }
         observeDone(id, status)
-        var fields: [(String, SimJSON)] = [("request_id", .string(id)), ("status", .string(status))]
+        var fields: [(key: String, value: JSONValue)] = [("request_id", .string(id)), ("status", .string(status))]
         switch status {
         case "completed":
             let signature = options.urlLifetime.map { "?expires=\(String(format: "%.3f", now + $0))" } ?? ""
@@ -157,7 +158,7 @@ actor SimulatorState {
             fields.append(("created_at", .string(timestamp(job.submittedAt))))
             fields.append(("finished_at", .string(timestamp(job.endsAt))))
             let cost = Double(job.duration) * options.pricePerSecond * (job.sound ? 1.25 : 1)
-            fields.append(("cost", .double((cost * 10_000).rounded() / 10_000)))
+            fields.append(("cost", .number((cost * 10_000).rounded() / 10_000)))
         case "failed":
             fields.append(("error", .object([("code", .string("render_failed")), ("message", .string("the render failed on the provider's side"))])))
         default:
@@ -185,7 +186,7 @@ actor SimulatorState {
         return .json(200, .object([
             ("model_id", .string(modelID)),
             ("kind", .string("video")),
-            ("base_price_usd", .double(options.pricePerSecond)),
+            ("base_price_usd", .number(options.pricePerSecond)),
             ("price_unit", .string("second")),
         ]))
     }
@@ -221,7 +222,7 @@ actor SimulatorState {
     }
 
     /// How soon clients saw finished renders, and how many status and result calls each request took.
-    private func detection() -> SimJSON {
+    private func detection() -> JSONValue {
         let seen = order.compactMap { jobs[$0] }.filter { $0.firstSeenDoneAt != nil && $0.cancelledAt == nil }
         let delays = seen.map { $0.firstSeenDoneAt! - $0.endsAt }
         let shares = seen.map { ($0.firstSeenDoneAt! - $0.endsAt) / max($0.endsAt - $0.submittedAt, 1e-9) }
@@ -229,10 +230,10 @@ actor SimulatorState {
         func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
         return .object([
             ("requests_seen_done", .int(seen.count)),
-            ("mean_delay_seconds", .double(mean(delays))),
-            ("max_delay_seconds", .double(delays.max() ?? 0)),
-            ("mean_delay_share_of_render", .double(mean(shares))),
-            ("mean_polls_per_request", .double(mean(polls.map(Double.init)))),
+            ("mean_delay_seconds", .number(mean(delays))),
+            ("max_delay_seconds", .number(delays.max() ?? 0)),
+            ("mean_delay_share_of_render", .number(mean(shares))),
+            ("mean_polls_per_request", .number(mean(polls.map(Double.init)))),
         ])
     }
 
@@ -269,7 +270,7 @@ actor SimulatorState {
     }
 
     /// Everything counted, as `GET /_sim/stats` shows it.
-    func stats() -> SimJSON {
+    func stats() -> JSONValue {
         let current = now
         return .object([
             ("calls", .object(calls.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
@@ -283,12 +284,12 @@ actor SimulatorState {
                 return (id, .object([
                     ("body_sha256", .string(job.bodyDigest)),
                     ("outcome", .string(job.outcome.rawValue)),
-                    ("submit_fault", job.submitFault.map(SimJSON.string) ?? .null),
+                    ("submit_fault", job.submitFault.map(JSONValue.string) ?? .null),
                     ("expires", .bool(job.expires)),
                     ("status", .string(job.status(at: current) ?? "expired")),
                     ("polls", .int(job.polls)),
-                    ("ended_at", .double(job.endsAt)),
-                    ("first_seen_done_at", job.firstSeenDoneAt.map(SimJSON.double) ?? .null),
+                    ("ended_at", .number(job.endsAt)),
+                    ("first_seen_done_at", job.firstSeenDoneAt.map(JSONValue.number) ?? .null),
                 ]))
             })),
         ])

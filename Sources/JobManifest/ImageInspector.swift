@@ -1,3 +1,4 @@
+import JSON
 import Crypto
 
 #if canImport(Glibc)
@@ -38,7 +39,7 @@ struct ImageInspector {
         }
         guard let mediaType = mediaType(of: content) else { return .failure(.notAnImage) }
         let digest = SHA256.hash(data: content)
-        return .success(LocalImage(path: path, sha256: digest.hexString, byteCount: content.count, mediaType: mediaType))
+        return .success(LocalImage(path: path, sha256: Hex.lowercase(digest), byteCount: content.count, mediaType: mediaType))
     }
 
     /// A regular file's bytes, at most `maxBytes`. A FIFO or device is refused without blocking, and a file
@@ -77,7 +78,7 @@ extension LocalImage {
     /// file was edited, replaced, removed or made unreadable since the manifest was read.
     public func unchangedBytes() -> [UInt8]? {
         guard case .success(let bytes) = ImageInspector.readCapped(path), bytes.count == byteCount,
-              SHA256.hash(data: bytes).hexString == sha256 else { return nil }
+              Hex.lowercase(SHA256.hash(data: bytes)) == sha256 else { return nil }
         return Array(bytes)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import JSON
 
 /// A job's key: `v1:` and the SHA-256, in lowercase hex, of the UTF-8 text
 /// `<model id> "\n" <canonical body> "\n" <take number>`, where the canonical body is the request body as
@@ -45,17 +46,13 @@ public struct JobKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     private var hex: String {
-        // By table, not String(radix:): resume formats a key several times for each of 100,000 jobs.
-        var bytes = [UInt8](repeating: 0, count: 64)
-        for (position, word) in [words.0, words.1, words.2, words.3].enumerated() {
-            for nibble in 0..<16 {
-                bytes[position * 16 + nibble] = Self.hexDigits[Int((word >> UInt64(60 - 4 * nibble)) & 0xF)]
-            }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return Hex.lowercase(bytes)
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public var description: String {
         "v1:" + hex
@@ -64,16 +61,5 @@ public struct JobKey: Sendable, Hashable, CustomStringConvertible {
     /// The first 8 hex digits, for file names (`<job>.superseded-<key8>.mp4`).
     public var short: String {
         String(hex.prefix(8))
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lowercase hex.
-    var hexString: String {
-        var out = ""
-        for byte in self {
-            out += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 /// The canonical JSON of a body, written straight to bytes: the hot path of computing 100,000 keys. It must
 /// equal `json(images: .digest).compact` byte for byte (a test holds the two together).
 extension RequestBody {

@@ -1,3 +1,4 @@
+public import JSON
 /// A job's request body: every field of the model's schema with its resolved value (defaults filled in), so
 /// that writing a default out explicitly changes neither the body nor the key.
 public struct RequestBody: Sendable, Equatable {

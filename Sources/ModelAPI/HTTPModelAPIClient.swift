@@ -1,4 +1,5 @@
 import Crypto
+import AtomicFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -102,9 +103,9 @@ public struct HTTPModelAPIClient: ModelAPIClient {
         guard DownloadURLPolicy.allows(url) else {
             throw APIError(.rejected, code: "insecure_url", message: "the output URL is neither https nor on this machine: \(DownloadURLPolicy.redacted(url))")
         }
-        let file: TemporaryFile
+        let file: AtomicFile
         do {
-            file = try TemporaryFile(beside: path)
+            file = try AtomicFile(beside: path)
         } catch {
             throw Self.localError(error, path)
         }
@@ -134,7 +135,7 @@ public struct HTTPModelAPIClient: ModelAPIClient {
 
     /// A failure to write the video here: a full disk, a read-only or vanished folder (never worth a retry).
     static func localError(_ error: any Error, _ path: String) -> APIError {
-        guard let failure = error as? TemporaryFile.Failure else {
+        guard let failure = error as? AtomicFile.Failure else {
             return APIError(.localIO, code: "local_io", message: "writing \(path) failed: \(error)")
         }
         let code = switch failure.code {
@@ -198,12 +199,12 @@ public struct Token: Sendable, CustomStringConvertible, CustomDebugStringConvert
 
 /// Hashes what is written to a file, counting bytes.
 final class HashingSink: @unchecked Sendable {
-    private let file: TemporaryFile
+    private let file: AtomicFile
     private var hasher = SHA256()
     private var count = 0
     private let lock = NSLock()
 
-    init(file: TemporaryFile) {
+    init(file: AtomicFile) {
         self.file = file
     }
 

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Dispatch
 import JobManifest
 import NIOConcurrencyHelpers
@@ -252,15 +253,11 @@ public actor Ledger {
     }
 
     private static func replace(_ path: String, with bytes: [UInt8]) throws(LedgerError) {
-        let temporary = path + ".rewrite"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ioError("open", temporary) }
-        if let failure = writeDurably(fd, bytes, path: temporary) {
-            close(fd)
-            throw failure
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw .io(operation: error.operation, path: error.path, reason: error.reason, errno: error.code)
         }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw ioError("rename", temporary) }
     }
 }
 

@@ -1,4 +1,4 @@
-public import JobManifest
+public import JSON
 
 /// One line of `ledger.jsonl`: `{"v":1,"t":...,"event":...,"job":...,...}`. Events are appended, never changed.
 public struct LedgerEvent: Sendable, Equatable {
@@ -33,10 +33,17 @@ public struct LedgerEvent: Sendable, Equatable {
     /// The job id (empty for run-level events).
     public var job: String
     /// The other fields, in order.
-    public var fields: [(key: String, value: JSONValue)]
+    package var fields: [(key: String, value: JSONValue)]
 
-    /// Creates an event.
-    public init(_ kind: Kind, job: String = "", time: String, _ fields: [(key: String, value: JSONValue)] = []) {
+    /// Whether a `submit_error` line written before `may_have_started` existed (version 1 ledgers) may have
+    /// started a render, read from its class: only these four certainly did not.
+    static func mayHaveStarted(errorClass: String?) -> Bool {
+        !["not_sent", "throttled", "rejected", "fatal"].contains(errorClass ?? "")
+    }
+
+    /// Creates an event from its fields: for the constructors in `LedgerEvent+Kinds.swift`, and for tests that
+    /// write lines as earlier versions did.
+    package init(_ kind: Kind, job: String = "", time: String, _ fields: [(key: String, value: JSONValue)] = []) {
         self.kind = kind
         self.job = job
         self.time = time

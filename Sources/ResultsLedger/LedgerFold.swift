@@ -152,14 +152,13 @@ public struct LedgerFold: Sendable {
         case .submitError:
             record.errorCode = event.string("code")
             record.errorMessage = event.string("message")
-            switch event.string("class") {
-            case "not_sent", "throttled", "rejected", "fatal":
+            if event.bool("may_have_started") ?? LedgerEvent.mayHaveStarted(errorClass: event.string("class")) {
+                // It may have started: never pending again on its own, even if the unknown_outcome line is lost.
+                if record.state == .submitting { record.state = .unknownOutcome }
+            } else {
                 // It certainly did not start: it costs nothing and may go again (a rejected one's `failed` follows).
                 record.latestMayCost = false
                 if record.state == .submitting { record.state = .pending }
-            default:
-                // It may have started: never pending again on its own, even if the unknown_outcome line is lost.
-                if record.state == .submitting { record.state = .unknownOutcome }
             }
         case .notSent:
             // Withdrawn before its POST started: it costs nothing, and the job is pending again.

@@ -1,4 +1,5 @@
 import JobManifest
+import JSON
 
 /// One ledger line read in place: its members located in the file's bytes, each field read only when folding
 /// asks for it. Valid only while the bytes it was read from are.

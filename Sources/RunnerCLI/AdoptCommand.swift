@@ -43,7 +43,7 @@ struct AdoptCommand: AsyncParsableCommand {
             throw CLIError.usage("job '\(jobID)' is \(record.state.rawValue), not unknown_outcome or submitting: only a job whose submit's outcome is unknown can be adopted")
         }
         do {
-            try await ledger.append(LedgerEvent(.adopted, job: jobID, time: Timestamp.now(), [("key", .string(planned.key)), ("request_id", .string(requestID))]))
+            try await ledger.append(.adopted(job: jobID, key: planned.key, requestID: requestID, time: Timestamp.now()))
         } catch {
             throw CLIError.ledger(error)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import JobManifest
 import ResultsLedger
+import JSON
 
 /// One or more run folders (the shards of a batch) as one report: the terminal table, the JSON document that
 /// `report --json` prints and `summary.json` holds, and JUnit XML for CI.

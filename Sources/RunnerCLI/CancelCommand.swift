@@ -3,6 +3,7 @@ import Foundation
 import JobManifest
 import ModelAPI
 import ResultsLedger
+import JSON
 
 /// `shotrunner cancel RUN_DIR`
 struct CancelCommand: AsyncParsableCommand {
@@ -43,17 +44,16 @@ struct CancelCommand: AsyncParsableCommand {
         var notCancelled = 0
         for record in targets {
             guard let requestID = record.requestID else { continue }
-            let fields: [(key: String, value: JSONValue)] = [("key", .string(record.key)), ("request_id", .string(requestID))]
             do {
-                try await ledger.append(LedgerEvent(.cancelRequested, job: record.id, time: Timestamp.now(), fields))
+                try await ledger.append(.cancelRequested(job: record.id, key: record.key, requestID: requestID, time: Timestamp.now()))
                 let answer = try await client.cancel(requestID: requestID)
                 switch answer.outcome {
                 case .cancelled:
-                    try await ledger.append(LedgerEvent(.cancelled, job: record.id, time: Timestamp.now(), fields))
+                    try await ledger.append(.cancelled(job: record.id, key: record.key, requestID: requestID, time: Timestamp.now()))
                     console.out("\(record.id): cancelled")
                 case .notCancellable:
                     notCancelled += 1
-                    try await ledger.append(LedgerEvent(.notCancellable, job: record.id, time: Timestamp.now(), fields + [("status", .string(answer.state?.description ?? "unknown"))]))
+                    try await ledger.append(.notCancellable(job: record.id, key: record.key, requestID: requestID, status: answer.state?.description ?? "unknown", time: Timestamp.now()))
                     console.out("\(record.id): not cancellable (\(answer.state?.description ?? "already running")); it runs on and is billed")
                 }
             } catch let error as LedgerError {

@@ -2,6 +2,7 @@ import Foundation
 import JobManifest
 import ResultsLedger
 import Scheduling
+import JSON
 
 /// Remakes a run folder that was removed while a run was going. Its ledger went with it, and with the ledger the
 /// record of renders already paid for; the new ledger holds this run's `run_started` and, for each request id
@@ -16,10 +17,10 @@ enum FolderRecovery {
             let ledger = try Ledger(folder: folder)
             var events = [started]
             for (job, requestID) in requests {
-                let key: JSONValue = .string(runs[job]?.key ?? "")
+                let key = runs[job]?.key ?? ""
                 let estimate = PriceList.rounded(runs[job]?.estimatedCost ?? 0)
-                events.append(LedgerEvent(.submitIntent, job: job, time: Timestamp.now(), [("key", key), ("attempt", .int(1)), ("estimated_cost", .number(estimate))]))
-                events.append(LedgerEvent(.submitted, job: job, time: Timestamp.now(), [("key", key), ("request_id", .string(requestID))]))
+                events.append(.submitIntent(job: job, key: key, attempt: 1, estimate: estimate, time: Timestamp.now()))
+                events.append(.submitted(job: job, key: key, requestID: requestID, time: Timestamp.now()))
             }
             try await ledger.append(events)
             return true

@@ -4,6 +4,7 @@ import JobManifest
 import ModelAPI
 import ResultsLedger
 import Scheduling
+import JSON
 
 /// `shotrunner plan MANIFEST [--json]`
 struct PlanCommand: AsyncParsableCommand {

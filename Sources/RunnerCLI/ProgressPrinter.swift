@@ -2,6 +2,7 @@ import Foundation
 import JobManifest
 import ResultsLedger
 import Scheduling
+import JSON
 
 /// How progress is shown: `line` (one live status line, for a terminal), `plain` (a line per state change),
 /// `json` (an object per line on stdout).

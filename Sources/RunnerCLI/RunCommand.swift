@@ -9,6 +9,7 @@ import ProcessSignals
 import ResultsLedger
 import Scheduling
 import Synchronization
+import JSON
 
 /// `shotrunner run MANIFEST [options]`
 struct RunCommand: AsyncParsableCommand {
@@ -232,39 +233,39 @@ struct RunCommand: AsyncParsableCommand {
         // An intent with no answer from an earlier run: it may have been accepted. Say so in the ledger first.
         do {
             for (id, key) in plan.unanswered {
-                try await ledger.append(LedgerEvent(.unknownOutcome, job: id, time: Timestamp.now(), [
-                    ("key", .string(key)), ("code", .string("no_answer_recorded")),
-                    ("message", .string("a submit was sent and no answer recorded (the run stopped); check RunComfy's Generations page, then adopt or --resubmit-unknown")),
-                ]))
+                try await ledger.append(.unknownOutcome(
+                    job: id, key: key, code: "no_answer_recorded",
+                    message: "a submit was sent and no answer recorded (the run stopped); check RunComfy's Generations page, then adopt or --resubmit-unknown",
+                    time: Timestamp.now()
+                ))
             }
         } catch {
             throw CLIError.ledger(error)
         }
 
         // The run begins.
-        let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: manifest))).map { SHA256.hash(data: $0).map { String(format: "%02x", $0) }.joined() } ?? ""
+        let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: manifest))).map { Hex.lowercase(SHA256.hash(data: $0)) } ?? ""
         // Made again only if the folder has to be rebuilt: at 100,000 jobs the event is tens of MB as a tree.
         let startedAt = Timestamp.now()
         let baseForLedger = simulate ? (fold.baseURL ?? effectiveBase) : base
         func runStarted() -> LedgerEvent {
-            let jobList: [JSONValue] = shardJobs.map { job in
-                .object([
-                    ("id", .string(job.id)), ("key", .string(job.key.description)), ("duration", .int(job.body.duration)),
-                    ("sound", .bool(job.body.sound)), ("estimated_cost", .number(PriceList.rounded(prices.cost(of: job.body)))),
-                ])
+            let jobList = shardJobs.map { job in
+                LedgerEvent.ListedJob(
+                    id: job.id, key: job.key.description, duration: job.body.duration, sound: job.body.sound,
+                    estimatedCost: PriceList.rounded(prices.cost(of: job.body))
+                )
             }
-            return LedgerEvent(.runStarted, time: startedAt, [
-                ("base_url", .string(baseForLedger)),
-                ("manifest", .string(RunFolderPaths.absolute(manifest))), ("manifest_sha256", .string(manifestSHA)), ("jobs", .array(jobList)),
-            ])
+            return .runStarted(
+                baseURL: baseForLedger, manifest: RunFolderPaths.absolute(manifest), manifestSHA256: manifestSHA, jobs: jobList, time: startedAt
+            )
         }
         do {
             var opening = [runStarted()]
             if !plan.runs.isEmpty {
-                opening.append(LedgerEvent(.price, time: startedAt, [
-                    ("model", .string(modelID)), ("base_price_usd", .number(prices.perSecond)), ("price_unit", .string("second")),
-                    ("sound_factor", .number(prices.soundFactor)), ("source", .string(prices.source.rawValue)),
-                ]))
+                opening.append(.price(
+                    model: modelID, basePriceUSD: prices.perSecond, unit: "second", soundFactor: prices.soundFactor,
+                    source: prices.source.rawValue, time: startedAt
+                ))
             }
             try await ledger.append(opening)
         } catch {

@@ -35,9 +35,7 @@ final class RunEnding: Sendable {
 
     private func record(status: Int32) async -> RunSummary {
         let summary = RunSummary(fold: await ledger.fold, jobs: jobs, folder: folder)
-        _ = try? await ledger.append(LedgerEvent(.runFinished, time: Timestamp.now(), [
-            ("counts", summary.countsJSON), ("exit_code", .int(Int(status))),
-        ]))
+        _ = try? await ledger.append(.runFinished(counts: summary.counts, exitCode: Int(status), time: Timestamp.now()))
         SummaryFile.write(BatchReport(folders: [(folder, await ledger.fold)]), exitCode: status, to: folder + "/summary.json")
         return summary
     }

@@ -1,6 +1,7 @@
 import Foundation
 import JobManifest
 import ResultsLedger
+import JSON
 
 /// The state of a run folder's jobs, from the ledger alone: `status`, `summary.json` and the end-of-run summary.
 struct RunSummary {

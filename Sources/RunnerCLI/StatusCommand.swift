@@ -1,6 +1,7 @@
 import ArgumentParser
 import JobManifest
 import ResultsLedger
+import JSON
 
 /// `shotrunner status RUN_DIR [--json]`
 struct StatusCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import JobManifest
 import Synchronization
 public import ModelAPI
 public import ResultsLedger
+import JSON
 
 /// Runs a batch: at most `concurrency` jobs at once, topped up the moment one finishes; each job driven by its
 /// `JobLifecycle`, every step written to the ledger (and durable) before it is acted on. Shared concerns live
@@ -13,29 +14,24 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     private let folder: String
     private let modelID: String
     private let options: BatchOptions
-    private let clock: C
+    let clock: C
     private let now: @Sendable () -> String
-    private let events: AsyncStream<SchedulerEvent>.Continuation?
+    let events: AsyncStream<SchedulerEvent>.Continuation?
 
-    private var random: SplitMix
-    private var schedule: PollSchedule
-    private var submitsStopped = false
-    /// Submits stopped by something other than the cap (a signal, a fatal answer, the disk, the ledger): an intent
-    /// being written is withdrawn. The cap's own stop is not one: the intents it let through were counted within it.
-    private var hardStopped = false
-    /// Why submits stopped (the first reason).
-    private var stopReason: String?
+    var random: SplitMix
+    var schedule: PollSchedule
+    /// Where the batch is: submitting (perhaps paused by a 429), submits stopped, or everything stopping. Every
+    /// step that awaited looks at it again before acting.
+    var state = BatchState<C.Instant>.running(pausedUntil: nil)
     /// When calls began failing to connect (nil while the API answers).
     private var unreachableSince: C.Instant?
-    private var everythingStopped = false
-    private var pausedUntil: C.Instant?
-    private var stopWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    private var nextWaiter = 0
+    var stopWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var nextWaiter = 0
     /// Tokens of sleepers waiting to submit: they wake when submits stop.
-    private var submitWaiters: Set<Int> = []
+    var submitWaiters: Set<Int> = []
     /// Poll sleeps guessed before any render time was known (woken when the first is learnt).
-    private var learningWaiters: Set<Int> = []
-    private var result = BatchResult()
+    var learningWaiters: Set<Int> = []
+    var result = BatchResult()
     /// Ids that arrived and are not yet on disk (for an abrupt exit to print).
     public nonisolated let arrived = ArrivedRequests()
     /// Set at once by a signal handler (before the actor hears of it): an intent that becomes durable after it
@@ -71,7 +67,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             var pending = runs.makeIterator()
             var running = 0
             func startNext() -> Bool {
-                guard !everythingStopped, let next = pending.next() else { return false }
+                guard !state.everythingStopped, let next = pending.next() else { return false }
                 let label = next.body == nil ? next.id + " (superseded)" : next.id
                 group.addTask { (label, await self.drive(next)) }
                 return true
@@ -94,9 +90,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// The first SIGINT or SIGTERM: no new submits, no more polls; submits on the wire finish and are recorded.
     public func interrupt() {
         result.interrupted = true
-        stopSubmits(reason: "interrupted")
-        everythingStopped = true
-        wakeSleepers()
+        stopEverything(reason: "interrupted")
     }
 
     // MARK: - One job
@@ -120,7 +114,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 do {
                     bytes = try Self.wireBody(body)
                 } catch {
-                    _ = await record(.failed, run, [("code", .string("image_changed")), ("message", .string("\(error)"))])
+                    _ = await record(.failed(job: run.id, key: run.key, code: "image_changed", message: "\(error)", time: now()))
                     emit(run.id, .failed, "\(error)")
                     return .failed(code: "image_changed", message: "\(error)")
                 }
@@ -132,7 +126,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 }
                 // Counted from this moment (before the intent is written) until the ledger's own fold holds it.
                 ledger.reserve(estimate)
-                guard await record(.submitIntent, run, [("attempt", .int(attempt)), ("estimated_cost", .number(estimate))], releasing: estimate) else {
+                guard await record(.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: estimate, time: now()), releasing: estimate) else {
                     // The intent may be on disk though nothing was sent: say so, or the next run calls it unknown.
                     result.unrecordedWithdrawals.append(run.id)
                     return .leftPending(reason: "ledger")
@@ -145,13 +139,14 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     result.costCapReached = true
                     stopSubmits(reason: "--max-cost \(options.maxCost ?? 0) reached", hard: false)
                 }
-                if hardStopped || overCap || interruptRequested.load(ordering: .sequentiallyConsistent) {
-                    if !(await record(.notSent, run, [("attempt", .int(attempt)), ("reason", .string(stopReason ?? "submits stopped"))])) {
+                if state.hardStopped || overCap || interruptRequested.load(ordering: .sequentiallyConsistent) {
+                    let reason = state.stopReason ?? "submits stopped"
+                    if !(await record(.notSent(job: run.id, key: run.key, attempt: attempt, reason: reason, time: now()))) {
                         result.unrecordedWithdrawals.append(run.id)
                     }
                     emitSpent()
-                    emit(run.id, .pending, stopReason)
-                    return .leftPending(reason: stopReason ?? "submits stopped")
+                    emit(run.id, .pending, reason)
+                    return .leftPending(reason: reason)
                 }
                 emitSpent()
                 emit(run.id, .submitting, nil)
@@ -162,7 +157,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     requestID = submission.requestID
                     submittedAt = clock.now
                     reachable()
-                    guard await record(.submitted, run, [("request_id", .string(submission.requestID))]) else {
+                    guard await record(.submitted(job: run.id, key: run.key, requestID: submission.requestID, time: now())) else {
                         // Paid for, and the ledger cannot say so: the id must not be lost.
                         result.unrecordedRequestIDs.append((run.id, submission.requestID))
                         return .leftRunning
@@ -174,8 +169,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     noteConnectivity(error)
                     if error.kind == .throttled { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
                     // The fold decides from the class what the submit may cost (nothing, if it certainly did not start).
-                    guard await record(.submitError, run, Self.errorFields(error) + [("class", .string(error.kind.rawValue))]) else {
-                        if [.notSent, .throttled, .rejected, .fatal].contains(error.kind) { result.unrecordedWithdrawals.append(run.id) }
+                    guard await record(JobLifecycle.submitErrorLine(error, line(run))) else {
+                        if !error.submitMayHaveStarted { result.unrecordedWithdrawals.append(run.id) }
                         return .leftPending(reason: "ledger")
                     }
                     emitSpent()
@@ -184,7 +179,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
             case .poll(let wait):
                 guard let id = requestID else { return .leftPending(reason: "no request id") }
-                guard await pollSleep(wait, submittedAt: submittedAt), !everythingStopped else { return .leftRunning }
+                guard await pollSleep(wait, submittedAt: submittedAt), !state.everythingStopped else { return .leftRunning }
                 if clock.now > startedAt.advanced(by: options.jobTimeout) {
                     action = machine.handle(.timedOut, schedule: schedule, using: &random)
                     continue
@@ -196,15 +191,13 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     let status = report.state.description
                     if status != lastStatus, report.state != .completed {
                         lastStatus = status
-                        guard await record(.status, run, [("status", .string(status))]) else { return .leftRunning }
+                        guard await record(.status(job: run.id, key: run.key, status: status, time: now())) else { return .leftRunning }
                         emit(run.id, report.state == .inQueue ? .queued : .running, status)
                     }
                     if report.state == .completed, !report.outputs.isEmpty {
-                        var fields: [(key: String, value: JSONValue)] = [("outputs", .array(report.outputs.map(JSONValue.string)))]
-                        if let cost = report.cost { fields.append(("cost", .number(cost))) }
                         // Learnt before the line is written: the jobs it wakes need not wait for an fsync.
                         if let submittedAt { learn(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt) }
-                        guard await record(.rendered, run, fields) else { return .leftRunning }
+                        guard await record(.rendered(job: run.id, key: run.key, outputs: report.outputs, cost: report.cost, time: now())) else { return .leftRunning }
                         if report.cost != nil { emitSpent() }
                         emit(run.id, .rendered, nil)
                     } else if report.state == .failed, let submittedAt {
@@ -232,9 +225,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     reachable()
                     if report.state == .completed, !report.outputs.isEmpty, report.outputs != machine.outputs {
                         // Fresh URLs on record first: a run that stops now fetches from these next time.
-                        var fields: [(key: String, value: JSONValue)] = [("outputs", .array(report.outputs.map(JSONValue.string)))]
-                        if let cost = report.cost { fields.append(("cost", .number(cost))) }
-                        guard await record(.rendered, run, fields) else { return .rendered }
+                        guard await record(.rendered(job: run.id, key: run.key, outputs: report.outputs, cost: report.cost, time: now())) else { return .rendered }
                     }
                     action = machine.handle(.refreshed(outputs: report.state == .completed ? report.outputs : []), schedule: schedule, using: &random)
                 } catch {
@@ -243,20 +234,18 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     action = machine.handle(.refreshFailed(error), schedule: schedule, using: &random)
                 }
                 // The refresh ended it (no URL any more, the request gone, every attempt used): that is on record too.
-                if case .finish(.downloadFailed(let code, let message)) = action {
-                    guard await record(.downloadError, run, [("code", .string(code)), ("message", .string(String(message.prefix(500)))), ("final", .bool(true))]) else {
-                        return .rendered
-                    }
+                if let end = JobLifecycle.refreshEndLine(after: action, line(run)) {
+                    guard await record(end) else { return .rendered }
                 }
 
             case .download(let url, let attempt, let wait):
-                guard attempt == 1 ? !everythingStopped : await sleep(wait) else { return .rendered }
+                guard attempt == 1 ? !state.everythingStopped : await sleep(wait) else { return .rendered }
                 let target = folder + "/" + run.fileName
                 do {
                     let download = try await client.download(from: url, to: target, maxBytes: options.maxDownloadBytes)
-                    guard await record(.downloaded, run, [
-                        ("path", .string(run.fileName)), ("bytes", .int(download.bytes)), ("sha256", .string(download.sha256)),
-                    ]) else { return .rendered }
+                    guard await record(.downloaded(job: run.id, key: run.key, path: run.fileName, bytes: download.bytes, sha256: download.sha256, time: now())) else {
+                        return .rendered
+                    }
                     emit(run.id, .completed, run.fileName)
                     action = machine.handle(.downloaded, schedule: schedule, using: &random)
                 } catch {
@@ -267,10 +256,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                         stopSubmits(reason: "\(error.code): \(error.message)")
                     }
                     let next = machine.handle(.downloadFailed(error), schedule: schedule, using: &random)
-                    let final: Bool = if case .finish = next { true } else { false }
-                    guard await record(.downloadError, run, Self.errorFields(error) + [("attempt", .int(attempt)), ("final", .bool(final))]) else {
-                        return .rendered
-                    }
+                    guard await record(JobLifecycle.downloadErrorLine(error, attempt: attempt, next: next, line(run))) else { return .rendered }
                     action = next
                 }
 
@@ -281,24 +267,21 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         }
     }
 
-    /// Writes the terminal line an outcome needs and reports it.
+    /// Writes the terminal line an outcome needs (the lifecycle says which) and reports it.
     private func finish(_ run: PlannedRun, _ outcome: JobLifecycle.Outcome) async {
+        if let line = JobLifecycle.terminalLine(for: outcome, line(run)) { _ = await record(line) }
         switch outcome {
         case .completed, .leftRunning:
             break
         case .rendered:
             emit(run.id, .rendered, nil)
-        case .failed(let code, let message):
-            _ = await record(.failed, run, [("code", .string(code)), ("message", .string(message))])
+        case .failed(_, let message):
             emit(run.id, .failed, message)
         case .expired(let message):
-            _ = await record(.expired, run, [("message", .string(message))])
             emit(run.id, .expired, message)
         case .cancelled:
-            _ = await record(.cancelled, run, [])
             emit(run.id, .cancelled, nil)
-        case .unknownOutcome(let code, let message):
-            _ = await record(.unknownOutcome, run, [("code", .string(code)), ("message", .string(message))])
+        case .unknownOutcome(_, let message):
             emit(run.id, .unknownOutcome, message)
         case .downloadFailed(let code, let message):
             emit(run.id, .downloadFailed, "\(code): \(message)")
@@ -310,42 +293,26 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             emit(run.id, .pending, error.message)
         case .stopRun(let error):
             if result.fatal == nil { result.fatal = error }
-            stopSubmits(reason: "\(error.code): \(error.message)")
-            everythingStopped = true
-            wakeSleepers()
+            stopEverything(reason: "\(error.code): \(error.message)")
         }
     }
 
-    /// Sleeps before a poll. A wait that was guessed before any render time was known (the cold start grows
-    /// 1.5x a poll) ends early once one is learnt, and the poll is placed by what was learnt instead: with every
-    /// render of a wave taking the same time, a job whose guessed poll came just before the end would otherwise
-    /// sleep most of another render, and its slot with it.
-    private func pollSleep(_ wait: Duration, submittedAt: C.Instant?) async -> Bool {
-        guard schedule.medianRenderTime == nil, let submittedAt else { return await sleep(wait) }
-        let due = clock.now.advanced(by: wait)
-        guard await sleep(wait, wakeOnLearning: true) else { return false }
-        guard clock.now < due, let learnt = schedule.medianRenderTime else { return true }
-        // Past the render time just learnt: it is likely done too, so look at once (after the shortest wait).
-        let elapsed = submittedAt.duration(to: clock.now)
-        let placed = elapsed >= learnt ? schedule.minimum : schedule.delay(beforePoll: 1, elapsed: elapsed, using: &random)
-        return await sleep(min(placed, clock.now.duration(to: due)))
+    /// The context a job's lines are written in (its id, key, and the time now).
+    private func line(_ run: PlannedRun) -> JobLifecycle.LineContext {
+        JobLifecycle.LineContext(job: run.id, key: run.key, time: now())
     }
 
-    /// Records a render time the schedule learns from; the first one wakes the polls still sleeping on a guess.
-    private func learn(doneAt: Duration, lastPendingAt: Duration?) {
-        let first = schedule.medianRenderTime == nil
-        schedule.observe(doneAt: doneAt, lastPendingAt: lastPendingAt)
-        guard first else { return }
-        for token in learningWaiters { stopWaiters.removeValue(forKey: token)?.resume() }
-        learningWaiters = []
+    /// Appends a job's line; on a ledger failure, stops everything (nothing may be acted on unrecorded).
+    private func record(_ event: LedgerEvent, releasing reservation: Double = 0) async -> Bool {
+        do {
+            try await ledger.append([event], releasing: reservation)
+            return true
+        } catch {
+            if result.ledgerFailure == nil { result.ledgerFailure = error }
+            stopEverything(reason: "the ledger cannot be written: \(error)")
+            return false
+        }
     }
-
-    /// Time since a submit of this run, zero when the job was submitted by an earlier run.
-    private func elapsed(since submittedAt: C.Instant?) -> Duration {
-        submittedAt.map { $0.duration(to: clock.now) } ?? .zero
-    }
-
-    // MARK: - Shared state
 
     /// The folder's spend as the one definition gives it (`LedgerFold.spent` over the durable lines), plus the
     /// estimates of intents still being written: what `--max-cost` compares and the live line shows.
@@ -369,113 +336,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         events?.yield(.connectivity(reachable: true, detail: nil))
     }
 
-    private func stopSubmits(reason: String, hard: Bool = true) {
-        if hard { hardStopped = true }
-        guard !submitsStopped else { return }
-        submitsStopped = true
-        stopReason = reason
-        events?.yield(.submitsStopped(reason: reason))
-        wakeSleepers()
-    }
-
-    private func pauseSubmits(for duration: Duration) {
-        let until = clock.now.advanced(by: duration)
-        if pausedUntil.map({ until > $0 }) ?? true {
-            pausedUntil = until
-            events?.yield(.paused(duration))
-        }
-    }
-
-    /// Waits out a submit pause; `false` once submits have stopped.
-    private func submitWindow() async -> Bool {
-        while !submitsStopped, let until = pausedUntil, clock.now < until {
-            guard await sleep(clock.now.duration(to: until), beforeSubmit: true) else { return false }
-        }
-        return !submitsStopped
-    }
-
-    /// Sleeps on the clock; wakes early (returning `false`) when the batch is stopping, or, for a sleep before a
-    /// submit, when submits have stopped. With `wakeOnLearning`, it also wakes early (returning `true`) when the
-    /// poll schedule learns its first render time.
-    private func sleep(_ duration: Duration, beforeSubmit: Bool = false, wakeOnLearning: Bool = false) async -> Bool {
-        func stopped() -> Bool { everythingStopped || (beforeSubmit && submitsStopped) }
-        guard duration > .zero else { return !stopped() }
-        if stopped() { return false }
-        let clock = self.clock
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await clock.sleep(for: duration) }
-            group.addTask { await self.waitForStop(beforeSubmit: beforeSubmit, wakeOnLearning: wakeOnLearning) }
-            await group.next()
-            group.cancelAll()
-        }
-        return !stopped()
-    }
-
-    private func waitForStop(beforeSubmit: Bool, wakeOnLearning: Bool) async {
-        func done() -> Bool {
-            everythingStopped || (beforeSubmit && submitsStopped) || (wakeOnLearning && schedule.medianRenderTime != nil) || Task.isCancelled
-        }
-        if done() { return }
-        nextWaiter += 1
-        let token = nextWaiter
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                if done() {
-                    continuation.resume()
-                } else {
-                    stopWaiters[token] = continuation
-                    if beforeSubmit { submitWaiters.insert(token) }
-                    if wakeOnLearning { learningWaiters.insert(token) }
-                }
-            }
-        } onCancel: {
-            Task { await self.wake(token) }
-        }
-    }
-
-    /// Ends one sleeper's wait (its sleep finished first, so its stop-waiter was cancelled).
-    private func wake(_ token: Int) {
-        submitWaiters.remove(token)
-        learningWaiters.remove(token)
-        stopWaiters.removeValue(forKey: token)?.resume()
-    }
-
-    /// Ends every wait: the batch is stopping.
-    private func wakeSleepers() {
-        if everythingStopped {
-            let waiters = stopWaiters
-            stopWaiters = [:]
-            submitWaiters = []
-            learningWaiters = []
-            for waiter in waiters.values { waiter.resume() }
-        } else if submitsStopped {
-            for token in submitWaiters { stopWaiters.removeValue(forKey: token)?.resume() }
-            submitWaiters = []
-        }
-    }
-
-    /// Appends a job's line; on a ledger failure, stops everything (nothing may be acted on unrecorded).
-    private func record(_ kind: LedgerEvent.Kind, _ run: PlannedRun, _ fields: [(key: String, value: JSONValue)], releasing reservation: Double = 0) async -> Bool {
-        do {
-            try await ledger.append([LedgerEvent(kind, job: run.id, time: now(), [("key", .string(run.key))] + fields)], releasing: reservation)
-            return true
-        } catch {
-            if result.ledgerFailure == nil { result.ledgerFailure = error }
-            stopSubmits(reason: "the ledger cannot be written: \(error)")
-            everythingStopped = true
-            wakeSleepers()
-            return false
-        }
-    }
-
-    private func emit(_ job: String, _ state: JobState, _ detail: String?) {
+    func emit(_ job: String, _ state: JobState, _ detail: String?) {
         events?.yield(.state(job: job, state: state, detail: detail))
-    }
-
-    private static func errorFields(_ error: APIError) -> [(key: String, value: JSONValue)] {
-        var fields: [(key: String, value: JSONValue)] = [("code", .string(error.code)), ("message", .string(String(error.message.prefix(500))))]
-        if let status = error.httpStatus { fields.append(("http_status", .int(status))) }
-        return fields
     }
 
     /// The body as sent: local images as data URIs of their bytes, checked against the digest the key was made

@@ -2,6 +2,7 @@ import Foundation
 import JobManifest
 import Testing
 import YAML
+import JSON
 
 /// The key test vectors in `docs/manifest.md`, read from the document itself so docs and code cannot drift.
 @Suite("Job key test vectors (docs/manifest.md)")

@@ -3,6 +3,7 @@ import JobManifest
 import ModelAPI
 import Testing
 import YAML
+import JSON
 
 /// Every request and response shape, pinned to golden JSON written by hand from the seed and runcomfy-api.md
 /// (`Golden/README.md` says where each comes from).

@@ -6,6 +6,7 @@ import RunnerTestSupport
 import Scheduling
 import Testing
 import YAML
+import JSON
 
 /// The scheduler with a scripted client on a manual clock: the money rules end to end, in milliseconds.
 @Suite("Batch scheduler")

@@ -2,6 +2,7 @@ import Foundation
 import JobManifest
 import ResultsLedger
 import Testing
+import JSON
 
 @Suite("Ledger file")
 struct LedgerTests {

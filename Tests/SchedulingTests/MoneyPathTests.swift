@@ -7,6 +7,7 @@ import Scheduling
 import NIOConcurrencyHelpers
 import Testing
 import YAML
+import JSON
 
 /// The money path's second pass (issue 13), each rule on the manual clock: a stop withdraws an intent still
 /// waiting on its fsync, poll 429s pause submits, a download retry asks for a fresh URL, spend has one definition.

@@ -3,6 +3,7 @@ import ResultsLedger
 import Scheduling
 import Testing
 import YAML
+import JSON
 
 @Suite("Resume planning from the ledger")
 struct ResumePlannerTests {

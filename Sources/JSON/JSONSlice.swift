@@ -3,12 +3,12 @@
 /// few fields of a ledger line costs a few small allocations instead of a whole `JSONValue` tree.
 ///
 /// The bytes are checked once, when the root is made; a slice is valid only while the buffer it was made from is.
-public struct JSONSlice {
+package struct JSONSlice {
     private let bytes: UnsafeBufferPointer<UInt8>
     private let range: Range<Int>
 
     /// Checks that `bytes` hold one JSON value (surrounding whitespace allowed) and locates it.
-    public init(root bytes: UnsafeBufferPointer<UInt8>) throws(JSONValue.SyntaxError) {
+    package init(root bytes: UnsafeBufferPointer<UInt8>) throws(JSONValue.SyntaxError) {
         var parser = JSONValue.Parser(bytes: bytes)
         parser.skipSpace()
         let start = parser.index
@@ -21,7 +21,7 @@ public struct JSONSlice {
 
     /// Checks that `bytes` hold one JSON object and returns its members, in one pass over the bytes (what a ledger
     /// line is read with).
-    public static func rootMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONValue.SyntaxError) -> [(key: String, value: JSONSlice)] {
+    package static func rootMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONValue.SyntaxError) -> [(key: String, value: JSONSlice)] {
         var parser = JSONValue.Parser(bytes: bytes)
         var result: [(key: String, value: JSONSlice)] = []
         result.reserveCapacity(8)
@@ -56,7 +56,7 @@ public struct JSONSlice {
 
     /// An object's members in order (nil if this is not an object). The bytes were checked at the root, so
     /// reading them again cannot fail.
-    public var members: [(key: String, value: JSONSlice)]? {
+    package var members: [(key: String, value: JSONSlice)]? {
         guard first == UInt8(ascii: "{") else { return nil }
         var parser = parser()
         parser.index += 1
@@ -73,7 +73,7 @@ public struct JSONSlice {
     }
 
     /// An array's elements in order (nil if this is not an array).
-    public var elements: [JSONSlice]? {
+    package var elements: [JSONSlice]? {
         guard first == UInt8(ascii: "[") else { return nil }
         var parser = parser()
         parser.index += 1
@@ -89,26 +89,26 @@ public struct JSONSlice {
     }
 
     /// The string, if this is one.
-    public var string: String? {
+    package var string: String? {
         guard first == UInt8(ascii: "\"") else { return nil }
         var parser = parser()
         return try? parser.string()
     }
 
     /// The value as a `JSONValue` (built in full).
-    public var value: JSONValue {
+    package var value: JSONValue {
         // Checked at the root: parsing the same bytes again cannot fail.
         (try? JSONValue.parse(utf8: UnsafeBufferPointer(rebasing: bytes[range]))) ?? .null
     }
 
     /// The integer, if this is a number that is one.
-    public var int: Int? {
+    package var int: Int? {
         if case .int(let value) = number { return value }
         return nil
     }
 
     /// The number, if this is one (`.int` or `.number`).
-    public var number: JSONValue? {
+    package var number: JSONValue? {
         switch first {
         case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"):
             var parser = parser()
@@ -119,7 +119,7 @@ public struct JSONSlice {
     }
 
     /// The boolean, if this is one.
-    public var bool: Bool? {
+    package var bool: Bool? {
         switch first {
         case UInt8(ascii: "t"): true
         case UInt8(ascii: "f"): false

@@ -1,4 +1,4 @@
-import JobManifest
+import JSON
 import Testing
 
 @Suite("JSON writer and reader")

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file written beside its final path, then fsync'd and renamed into place (and its folder fsync'd), so the
+/// final path holds either nothing or a whole file, whatever happens in between. The package's one way to
+/// replace a file: downloads, `summary.json`, a rewritten ledger, the catalogue cache.
+///
+/// Not safe to share between threads (one writer owns it); `@unchecked Sendable` so a download can hand it
+/// to the task that streams into it.
+package final class AtomicFile: @unchecked Sendable {
+    /// A system call that failed, with its errno.
+    package struct Failure: Error, CustomStringConvertible {
+        package let operation: String
+        package let path: String
+        package let code: Int32
+        package var reason: String { String(cString: strerror(code)) }
+        package var description: String { "\(operation) \(path): \(reason)" }
+    }
+
+    /// The temporary file's path.
+    package let path: String
+    private var fd: Int32
+
+    /// Writes `bytes` as the whole of `finalPath`, atomically and durably.
+    package static func write(_ bytes: [UInt8], to finalPath: String) throws(Failure) {
+        let file = try AtomicFile(beside: finalPath)
+        try file.write(bytes)
+        try file.commit(to: finalPath)
+    }
+
+    /// Creates `<path>.partial-<random>` (its folder is created if missing, but not the folder above it: a run
+    /// folder removed mid-run is an error here, not silently made again).
+    package init(beside finalPath: String) throws(Failure) {
+        let folder = Self.folder(of: finalPath)
+        try Self.makeFolders(folder)
+        path = finalPath + ".partial-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(operation: "create", path: path, code: errno) }
+    }
+
+    deinit {
+        if fd >= 0 {
+            close(fd)
+            unlink(path)
+        }
+    }
+
+    /// Appends bytes (retrying short writes and EINTR).
+    package func write(_ bytes: [UInt8]) throws(Failure) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure(operation: "write", path: path, code: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// fsync, rename over `finalPath`, fsync the folder.
+    package func commit(to finalPath: String) throws(Failure) {
+        guard fsync(fd) == 0 else {
+            let code = errno
+            discard()
+            throw Failure(operation: "fsync", path: path, code: code)
+        }
+        close(fd)
+        fd = -1
+        guard rename(path, finalPath) == 0 else {
+            let code = errno
+            unlink(path)
+            throw Failure(operation: "rename", path: finalPath, code: code)
+        }
+        let folder = Self.folder(of: finalPath)
+        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderFD >= 0 {
+            _ = fsync(folderFD)
+            close(folderFD)
+        }
+    }
+
+    /// Removes the partial file.
+    package func discard() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+        unlink(path)
+    }
+
+    /// Creates `folder` when missing (not the folders above it).
+    package static func makeFolders(_ folder: String) throws(Failure) {
+        guard !folder.isEmpty, folder != "/" else { return }
+        var info = stat()
+        if stat(folder, &info) == 0 { return }
+        if mkdir(folder, 0o755) != 0, errno != EEXIST { throw Failure(operation: "mkdir", path: folder, code: errno) }
+    }
+
+    private static func folder(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    }
+}

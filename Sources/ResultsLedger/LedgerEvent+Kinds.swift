@@ -1,0 +1,147 @@
+public import JSON
+
+/// The events this version writes, one constructor per kind: the only place outside the fold where a ledger
+/// field or event name is spelled. `time` is the line's UTC time (ISO 8601 with milliseconds).
+extension LedgerEvent {
+    /// A job as `run_started` lists it (so `status` works without the manifest).
+    public struct ListedJob: Sendable, Equatable {
+        public var id: String
+        public var key: String
+        public var duration: Int
+        public var sound: Bool
+        public var estimatedCost: Double
+
+        public init(id: String, key: String, duration: Int, sound: Bool, estimatedCost: Double) {
+            self.id = id
+            self.key = key
+            self.duration = duration
+            self.sound = sound
+            self.estimatedCost = estimatedCost
+        }
+    }
+
+    /// A run begins: the base URL, the manifest and its SHA-256, and the jobs it covers.
+    public static func runStarted(baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], time: String) -> LedgerEvent {
+        let list: [JSONValue] = jobs.map { job in
+            .object([
+                ("id", .string(job.id)), ("key", .string(job.key)), ("duration", .int(job.duration)),
+                ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
+            ])
+        }
+        return LedgerEvent(.runStarted, time: time, [
+            ("base_url", .string(baseURL)), ("manifest", .string(manifest)), ("manifest_sha256", .string(manifestSHA256)),
+            ("jobs", .array(list)),
+        ])
+    }
+
+    /// A model's price as the run uses it.
+    public static func price(model: String, basePriceUSD: Double, unit: String, soundFactor: Double, source: String, time: String) -> LedgerEvent {
+        LedgerEvent(.price, time: time, [
+            ("model", .string(model)), ("base_price_usd", .number(basePriceUSD)), ("price_unit", .string(unit)),
+            ("sound_factor", .number(soundFactor)), ("source", .string(source)),
+        ])
+    }
+
+    /// Written (and durable) before a submit's POST: from here the job may cost its estimate.
+    public static func submitIntent(job: String, key: String, attempt: Int, estimate: Double, time: String) -> LedgerEvent {
+        LedgerEvent(.submitIntent, job: job, time: time, [("key", .string(key)), ("attempt", .int(attempt)), ("estimated_cost", .number(estimate))])
+    }
+
+    /// The API accepted a submit.
+    public static func submitted(job: String, key: String, requestID: String, time: String) -> LedgerEvent {
+        LedgerEvent(.submitted, job: job, time: time, [("key", .string(key)), ("request_id", .string(requestID))])
+    }
+
+    /// A submit without a request id. `mayHaveStarted` says whether the render may be running (and billed):
+    /// false only when the request certainly did not start. `errorClass` is the client's name for the failure.
+    public static func submitError(
+        job: String, key: String, code: String, message: String, httpStatus: Int?, errorClass: String, mayHaveStarted: Bool, time: String
+    ) -> LedgerEvent {
+        LedgerEvent(.submitError, job: job, time: time, [("key", .string(key))] + errorFields(code, message, httpStatus) + [
+            ("class", .string(errorClass)), ("may_have_started", .bool(mayHaveStarted)),
+        ])
+    }
+
+    /// An intent withdrawn before its POST started: a stop came first.
+    public static func notSent(job: String, key: String, attempt: Int, reason: String, time: String) -> LedgerEvent {
+        LedgerEvent(.notSent, job: job, time: time, [("key", .string(key)), ("attempt", .int(attempt)), ("reason", .string(reason))])
+    }
+
+    /// A submit that may have been accepted, with no request id on record.
+    public static func unknownOutcome(job: String, key: String, code: String, message: String, time: String) -> LedgerEvent {
+        LedgerEvent(.unknownOutcome, job: job, time: time, [("key", .string(key)), ("code", .string(code)), ("message", .string(message))])
+    }
+
+    /// The API's status changed.
+    public static func status(job: String, key: String, status: String, time: String) -> LedgerEvent {
+        LedgerEvent(.status, job: job, time: time, [("key", .string(key)), ("status", .string(status))])
+    }
+
+    /// The render is done: its output URLs and, when the API gave it, its cost.
+    public static func rendered(job: String, key: String, outputs: [String], cost: Double?, time: String) -> LedgerEvent {
+        var fields: [(key: String, value: JSONValue)] = [("key", .string(key)), ("outputs", .array(outputs.map(JSONValue.string)))]
+        if let cost { fields.append(("cost", .number(cost))) }
+        return LedgerEvent(.rendered, job: job, time: time, fields)
+    }
+
+    /// An output is on disk (`path` relative to the run folder).
+    public static func downloaded(job: String, key: String, path: String, bytes: Int, sha256: String, time: String) -> LedgerEvent {
+        LedgerEvent(.downloaded, job: job, time: time, [
+            ("key", .string(key)), ("path", .string(path)), ("bytes", .int(bytes)), ("sha256", .string(sha256)),
+        ])
+    }
+
+    /// A download failed; `final` when no retry follows in this run (the job is then `download_failed`).
+    public static func downloadError(
+        job: String, key: String, code: String, message: String, httpStatus: Int? = nil, attempt: Int? = nil, final: Bool, time: String
+    ) -> LedgerEvent {
+        var fields: [(key: String, value: JSONValue)] = [("key", .string(key))] + errorFields(code, message, httpStatus)
+        if let attempt { fields.append(("attempt", .int(attempt))) }
+        fields.append(("final", .bool(final)))
+        return LedgerEvent(.downloadError, job: job, time: time, fields)
+    }
+
+    /// The job failed (the API said so, or its input was refused).
+    public static func failed(job: String, key: String, code: String, message: String, time: String) -> LedgerEvent {
+        LedgerEvent(.failed, job: job, time: time, [("key", .string(key)), ("code", .string(code)), ("message", .string(message))])
+    }
+
+    /// The request id is no longer known to the API.
+    public static func expired(job: String, key: String, message: String, time: String) -> LedgerEvent {
+        LedgerEvent(.expired, job: job, time: time, [("key", .string(key)), ("message", .string(message))])
+    }
+
+    /// A cancel was asked for.
+    public static func cancelRequested(job: String, key: String, requestID: String, time: String) -> LedgerEvent {
+        LedgerEvent(.cancelRequested, job: job, time: time, [("key", .string(key)), ("request_id", .string(requestID))])
+    }
+
+    /// The request was cancelled (`requestID` when the cancel named it).
+    public static func cancelled(job: String, key: String, requestID: String? = nil, time: String) -> LedgerEvent {
+        var fields: [(key: String, value: JSONValue)] = [("key", .string(key))]
+        if let requestID { fields.append(("request_id", .string(requestID))) }
+        return LedgerEvent(.cancelled, job: job, time: time, fields)
+    }
+
+    /// The request could not be cancelled: it runs on and is billed.
+    public static func notCancellable(job: String, key: String, requestID: String, status: String, time: String) -> LedgerEvent {
+        LedgerEvent(.notCancellable, job: job, time: time, [("key", .string(key)), ("request_id", .string(requestID)), ("status", .string(status))])
+    }
+
+    /// A request id found elsewhere (the web UI) attached to an `unknown_outcome` job.
+    public static func adopted(job: String, key: String, requestID: String, time: String) -> LedgerEvent {
+        LedgerEvent(.adopted, job: job, time: time, [("key", .string(key)), ("request_id", .string(requestID))])
+    }
+
+    /// A run's end: jobs per state (states with none left out) and the exit code.
+    public static func runFinished(counts: [JobState: Int], exitCode: Int, time: String) -> LedgerEvent {
+        let members: [(key: String, value: JSONValue)] = JobState.allCases.compactMap { state in counts[state].map { (state.rawValue, .int($0)) } }
+        return LedgerEvent(.runFinished, time: time, [("counts", .object(members)), ("exit_code", .int(exitCode))])
+    }
+
+    private static func errorFields(_ code: String, _ message: String, _ httpStatus: Int?) -> [(key: String, value: JSONValue)] {
+        var fields: [(key: String, value: JSONValue)] = [("code", .string(code)), ("message", .string(message))]
+        if let httpStatus { fields.append(("http_status", .int(httpStatus))) }
+        return fields
+    }
+}
