@@ -61,3 +61,13 @@ public final class RunFolder: Sendable {
         if mkdir(path, 0o755) != 0, errno != EEXIST { throw Ledger.ioError("mkdir", path) }
     }
 }
+
+extension RunFolder {
+    /// Takes the folder's lock (creating the folder if needed), runs `body`, and lets the lock go when it returns
+    /// or throws: the lock lives exactly as long as the scope that writes the ledger.
+    public static func withLock<T>(path: String, _ body: (RunFolder) async throws -> T) async throws -> T {
+        let folder = try RunFolder(path: path)
+        defer { withExtendedLifetime(folder) {} }
+        return try await body(folder)
+    }
+}

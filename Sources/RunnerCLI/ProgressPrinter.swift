@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import JobManifest
 import ResultsLedger
@@ -6,7 +7,7 @@ import JSON
 
 /// How progress is shown: `line` (one live status line, for a terminal), `plain` (a line per state change),
 /// `json` (an object per line on stdout).
-enum ProgressMode: String, CaseIterable {
+enum ProgressMode: String, CaseIterable, ExpressibleByArgument {
     case auto, line, plain, json
 }
 

@@ -1,0 +1,155 @@
+import APISimulator
+import Crypto
+import Foundation
+import JSON
+import JobManifest
+import ModelAPI
+import ProcessSignals
+import ResultsLedger
+import Scheduling
+
+extension BatchRun {
+    /// Where the run renders: the API, or the simulator started in-process.
+    struct Target {
+        var simulator: RunningSimulator?
+        var token: Token
+        /// The base URL the folder records (the simulator's first one, for a simulated folder).
+        var base: String
+        /// The base URL calls go to.
+        var effectiveBase: String
+    }
+
+    /// Everything `confirm` and `execute` need, made before anything is spent.
+    struct Prepared {
+        let scope: Scope
+        let target: Target
+        var plan: ResumePlanner.Plan
+        let prices: PriceList
+        let interruption: Interruption
+        let signals: SignalWatcher
+        /// The opening line, made again only if the folder has to be rebuilt (at 100,000 jobs it is tens of MB).
+        let runStarted: @Sendable () -> LedgerEvent
+    }
+
+    /// Prepare: the target, what is left to do, signals, the price; then on record: the intents that had no
+    /// answer, `run_started` and `price`.
+    func prepare(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Prepared {
+        let fold = ledger.initialFold
+        let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
+        var plan = planner.plan(scope.jobs, fold: fold, prices: .estimate) { file in FileManager.default.fileExists(atPath: scope.folderPath + "/" + file) }
+        if plan.submits > 0, !request.simulate, !request.yes, !console.isTerminal {
+            throw CLIError.usage("this run would submit \(plan.submits) jobs; with no terminal to ask, pass --yes")
+        }
+        // Signals from here on: before the scheduler exists (the price call, the prompt) one ends the run on record.
+        let interruption = Interruption()
+        let signals = RunSignals.watch(interruption: interruption, ending: ending, folderPath: scope.folderPath, console: console)
+
+        // The price, asked of the API before anything is spent: it feeds the prompt, the estimates and the cap.
+        let modelID = scope.manifest.schema.modelID
+        var prices = PriceList.estimate
+        if !plan.runs.isEmpty {
+            prices = try await livePrice(modelID: modelID, token: target.token, base: target.effectiveBase, needed: plan.submits > 0)
+            plan.runs = plan.runs.map { run in
+                var run = run
+                if let body = run.body { run.estimatedCost = prices.cost(of: body) }
+                return run
+            }
+        }
+
+        // An intent with no answer from an earlier run: it may have been accepted. Say so in the ledger first.
+        let startedAt = Timestamp.now()
+        let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: request.manifest))).map { Hex.lowercase(SHA256.hash(data: $0)) } ?? ""
+        let baseForLedger = request.simulate ? (fold.baseURL ?? target.effectiveBase) : target.base
+        let manifestPath = RunFolderPaths.absolute(request.manifest)
+        let listed = scope.shardJobs.map { job in
+            LedgerEvent.ListedJob(
+                id: job.id, key: job.key.description, duration: job.body.duration, sound: job.body.sound,
+                estimatedCost: PriceList.rounded(prices.cost(of: job.body))
+            )
+        }
+        let runStarted: @Sendable () -> LedgerEvent = {
+            .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, time: startedAt)
+        }
+        do {
+            for (id, key) in plan.unanswered {
+                try await ledger.append(.unknownOutcome(
+                    job: id, key: key, code: "no_answer_recorded",
+                    message: "a submit was sent and no answer recorded (the run stopped); check RunComfy's Generations page, then adopt or --resubmit-unknown",
+                    time: Timestamp.now()
+                ))
+            }
+            var opening = [runStarted()]
+            if !plan.runs.isEmpty {
+                opening.append(.price(
+                    model: modelID, basePriceUSD: prices.perSecond, unit: "second", soundFactor: prices.soundFactor,
+                    source: prices.source.rawValue, time: startedAt
+                ))
+            }
+            try await ledger.append(opening)
+        } catch {
+            throw CLIError.ledger(error)
+        }
+        return Prepared(scope: scope, target: target, plan: plan, prices: prices, interruption: interruption, signals: signals, runStarted: runStarted)
+    }
+
+    /// Confirm: on a terminal, what the run will spend, and the user's yes (not asked with `--yes` or `--simulate`).
+    func confirm(_ prepared: Prepared) -> Bool {
+        let plan = prepared.plan
+        guard plan.submits > 0, !request.simulate, !request.yes else { return true }
+        let submitCost = plan.runs.filter { if case .submit = $0.start { true } else { false } }.reduce(0) { $0 + $1.estimatedCost }
+        let source = switch prepared.prices.source {
+        case .api: "live price"
+        case .snapshot: "published price"
+        case .estimate: "built-in estimate"
+        }
+        console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost)) (\(source))? [y/N] ")
+        guard let answer = console.readLine()?.lowercased() else { return false }
+        return answer == "y" || answer == "yes"
+    }
+
+    /// The simulator or the API, and the folder's base URL checked against the one it was made with.
+    func target(fold: LedgerFold, folderPath: String) async throws -> Target {
+        if request.simulate {
+            if let recorded = fold.baseURL, !recorded.hasPrefix("http://127.0.0.1") {
+                throw CLIError.usage("the run folder \(folderPath) was made against \(recorded), not the simulator; use another --out")
+            }
+            var options = SimulatorOptions()
+            options.clockScale = 0.002
+            options.renderSeconds = 20...90
+            let simulator: RunningSimulator
+            do {
+                simulator = try await SimulatorServer.start(options)
+            } catch {
+                throw CLIError.setup("--simulate: the simulator cannot listen on loopback: \(error)")
+            }
+            return Target(simulator: simulator, token: Token("simulated"), base: fold.baseURL ?? simulator.baseURL, effectiveBase: simulator.baseURL)
+        }
+        guard let token = try Credentials.token(file: request.tokenFile, environment: environment) else {
+            throw CLIError.setup("no API token: set RUNCOMFY_API_TOKEN (or use --token-file FILE, or --simulate to try without an account)")
+        }
+        let base = Credentials.baseURL(option: request.baseURL, environment: environment)
+        if let recorded = fold.baseURL, recorded != base {
+            throw CLIError.usage("the run folder \(folderPath) was made against \(recorded), not \(base); use another --out")
+        }
+        return Target(simulator: nil, token: token, base: base, effectiveBase: base)
+    }
+
+    /// The model's price for this run. Under `--max-cost` only a published price will do; a token the API
+    /// refuses, or an API that cannot be reached after a short retry, stops the run before anything is spent.
+    private func livePrice(modelID: String, token: Token, base: String, needed: Bool) async throws -> PriceList {
+        switch await LivePrice.fetch(modelID: modelID, token: token, baseURL: base, tries: 2) {
+        case .live(let prices):
+            return prices
+        case .refused(let error):
+            throw CLIError.setup("the API refused the account (\(error.code): \(error.message)); check the token and the balance")
+        case .unreachable(let url, let reason):
+            throw CLIError.setup("the API cannot be reached at \(url) (\(reason)); check --base-url, RUNCOMFY_BASE_URL and any proxy; nothing was submitted")
+        case .unavailable(let reason):
+            if request.maxCost != nil, needed {
+                throw CLIError.setup("--max-cost needs the model's price from the API, which is unavailable (\(reason)); a cap computed from the built-in estimate is not a cap")
+            }
+            console.err("note: the live price is unavailable (\(reason)); using the built-in estimate (USD \(PriceList.estimate.perSecond) per second)")
+            return .estimate
+        }
+    }
+}

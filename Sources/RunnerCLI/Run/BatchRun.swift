@@ -1,0 +1,95 @@
+import APISimulator
+import Crypto
+import Foundation
+import JSON
+import JobManifest
+import ModelAPI
+import ProcessSignals
+import ResultsLedger
+import Scheduling
+
+/// `run` itself, in four steps: **prepare** (where to render, what is left to do, the price), **confirm** (the
+/// spend prompt), **execute** (the scheduler), **finish** (the exit status, a pure function of the outcome, and
+/// what the user must be told). The run folder's lock is held for exactly the scope that writes its ledger; from
+/// the moment the folder is open, every end of the run is on record (`run_finished` and `summary.json`).
+struct BatchRun {
+    let request: RunRequest
+    let console: Console
+    let environment: [String: String]
+
+    /// Renders the manifest; returns the exit status (errors that end the run early are thrown as `CLIError`).
+    func perform() async throws -> Int32 {
+        let manifest: Manifest
+        do {
+            manifest = try ManifestReader().read(path: request.manifest)
+        } catch {
+            console.err(DiagnosticRenderer.render(error.diagnostics, path: request.manifest))
+            throw CLIError.invalidManifests(count: 1)
+        }
+        if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: request.manifest)) }
+        let shardJobs = manifest.jobs.filter { request.shard?.contains($0.id) ?? true }
+        let jobs = shardJobs.filter { job in request.only.map { Glob.matches($0, job.id) } ?? true }
+
+        var defaultFolder = RunFolderPaths.defaultFolder(manifest: request.manifest, simulated: request.simulate)
+        if let shard = request.shard { defaultFolder += "/" + shard.folderName }
+        let folderPath = RunFolderPaths.absolute(request.out ?? defaultFolder)
+        if request.fresh, !RunFolder.isNewOrEmpty(folderPath) {
+            throw CLIError.usage("--fresh: the run folder \(folderPath) is not empty (choose another --out, or drop --fresh to resume)")
+        }
+        let scope = Scope(manifest: manifest, jobs: jobs, shardJobs: shardJobs, folderPath: folderPath)
+        do {
+            return try await RunFolder.withLock(path: folderPath) { _ in
+                let ledger: Ledger
+                do {
+                    ledger = try Ledger(folder: folderPath, repair: request.repairLedger, afterDurable: Self.faultHook(environment, folder: folderPath))
+                } catch let error as LedgerError {
+                    throw CLIError.ledger(error)
+                }
+                for note in ledger.repairs { console.err("note: \(note)") }
+                let ending = RunEnding(ledger: ledger, folder: folderPath, jobs: shardJobs.map { ($0.id, $0.key.description) })
+                do {
+                    return try await render(scope, ledger: ledger, ending: ending)
+                } catch {
+                    // A usage error (another base URL, no --yes without a terminal) leaves a folder it did not run in as it was.
+                    let status = Entry.status(for: error)
+                    if status != ExitStatus.invalidInput { await ending.write(status: status) }
+                    throw error
+                }
+            }
+        } catch let error as LedgerError {
+            throw CLIError.ledger(error)
+        }
+    }
+
+    /// What the manifest gives this run: the jobs asked for (`--only`), those of the shard (the summary's), and
+    /// the folder.
+    struct Scope {
+        let manifest: Manifest
+        let jobs: [Job]
+        let shardJobs: [Job]
+        let folderPath: String
+    }
+
+    /// The run, once its folder is open: prepare, confirm, execute, finish.
+    private func render(_ scope: Scope, ledger: Ledger, ending: RunEnding) async throws -> Int32 {
+        let target = try await target(fold: ledger.initialFold, folderPath: scope.folderPath)
+        defer { if let simulator = target.simulator { Task { await simulator.stop() } } }
+        let prepared = try await prepare(scope, target: target, ledger: ledger, ending: ending)
+        guard confirm(prepared) else {
+            console.err("nothing submitted")
+            await ending.write(status: ExitStatus.jobsUnfinished)
+            return ExitStatus.jobsUnfinished
+        }
+        let result = await execute(prepared, ledger: ledger)
+        return await finish(prepared, result: result, ledger: ledger, ending: ending)
+    }
+
+    /// The fault-injection hook of crash tests (debug builds only: a release binary holds no trace of it).
+    private static func faultHook(_ environment: [String: String], folder: String) -> (@Sendable (Int) -> Void)? {
+        #if DEBUG
+        FaultHook.fromEnvironment(environment, folder: folder)
+        #else
+        nil
+        #endif
+    }
+}

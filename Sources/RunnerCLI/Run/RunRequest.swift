@@ -1,0 +1,25 @@
+import JobManifest
+
+/// What `run` was asked to do, as values: the command's options once parsed and checked. `BatchRun` reads
+/// nothing else from the command line.
+struct RunRequest: Sendable {
+    var manifest: String
+    var out: String?
+    var concurrency = 4
+    var baseURL: String?
+    var tokenFile: String?
+    var simulate = false
+    var retryFailed = false
+    var resubmitUnknown = false
+    var maxCost: Double?
+    var downloads = true
+    var only: String?
+    var shard: Shard?
+    var jobTimeout: Duration = .seconds(3_600)
+    var yes = false
+    var fresh = false
+    var repairLedger = false
+    var progress = ProgressMode.auto
+    var verbose = false
+    var pollMinimum: Duration = .milliseconds(50)
+}
