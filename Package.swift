@@ -39,7 +39,7 @@ var package = Package(
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "JobManifest", dependencies: ["YAML", crypto]),
-        .target(name: "ModelAPI", dependencies: ["JobManifest", asyncHTTPClient, crypto, logging]),
+        .target(name: "ModelAPI", dependencies: ["JobManifest", asyncHTTPClient, .product(name: "HTTPTypes", package: "swift-http-types"), crypto, logging]),
         .target(name: "ResultsLedger", dependencies: ["JobManifest", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "ModelAPI", "ResultsLedger", logging]),
         .target(name: "ChildProcessSupport"),
@@ -66,7 +66,14 @@ var package = Package(
         .executableTarget(name: "manifest-fuzz", dependencies: ["JobManifest", "YAML", "FuzzSupport"], path: "Fuzz/ManifestFuzz"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "ChildProcessSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "YAML"], exclude: ["Fixtures"]),
-        .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "APISimulator", hummingbird, logging], exclude: ["Golden"]),
+        .testTarget(
+            name: "ModelAPITests",
+            dependencies: [
+                "ModelAPI", "APISimulator", "JobManifest", hummingbird, asyncHTTPClient, .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), logging,
+            ],
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "SchedulingTests",
             dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "ModelAPI", "RunnerTestSupport", "YAML", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
