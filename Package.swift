@@ -48,7 +48,7 @@ var package = Package(
         // Files written whole or not at all: write, fsync, rename, fsync the folder.
         .target(name: "AtomicFiles"),
         .target(name: "JobManifest", dependencies: ["YAML", "JSON", crypto]),
-        .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, nioCore, nioHTTP1, nioLocks, crypto]),
+        .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger"]),
         .target(name: "ChildProcessSupport"),
@@ -79,7 +79,11 @@ var package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "ChildProcessSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "JSON", "YAML"], exclude: ["Fixtures"]),
-        .testTarget(name: "ModelAPITests", dependencies: ["ModelAPI", "JobManifest", "JSON", "YAML", "APISimulator", hummingbird, nioLocks, logging], exclude: ["Golden"]),
+        .testTarget(
+            name: "ModelAPITests",
+            dependencies: ["ModelAPI", "JobManifest", "JSON", "YAML", "APISimulator", hummingbird, asyncHTTPClient, httpTypes, nioCore, nioLocks, logging],
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "SchedulingTests",
             dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "JSON", "ModelAPI", "RunnerTestSupport", "YAML", nioLocks]

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -49,17 +50,12 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for client in clients { try? await client.shutdown() }
     }
 
-    public func send(_ spec: HTTPRequestSpec, readTimeout: Duration) async throws(TransportFailure) -> HTTPReply {
+    public func send(_ spec: TransportRequest, readTimeout: Duration) async throws(TransportFailure) -> HTTPReply {
         let request: HTTPClient.Request
         do {
-            var headers = HTTPHeaders()
-            for (name, value) in spec.headers { headers.add(name: name, value: value) }
-            request = try HTTPClient.Request(
-                url: spec.url,
-                method: HTTPMethod(rawValue: spec.method),
-                headers: headers,
-                body: spec.body.map { .bytes($0) }
-            )
+            request = try HTTPClient.Request(spec)
+        } catch let failure as TransportFailure {
+            throw failure
         } catch {
             throw .notSent("invalid request: \(error)")
         }
@@ -91,7 +87,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var current = url
         for hop in 0...Self.maxRedirects {
             let reply = try await streamOnce(current, readTimeout: readTimeout, maxBytes: maxBytes, chunk: chunk)
-            guard (300..<400).contains(reply.status), let location = reply.header("Location") else { return reply }
+            guard reply.status.kind == .redirection, let location = reply.firstValue(.location) else { return reply }
             guard hop < Self.maxRedirects else { throw TransportFailure.redirectRefused("more than \(Self.maxRedirects) redirects") }
             guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString,
                   DownloadURLPolicy.allowsRedirect(from: current, to: next) else {
@@ -145,88 +141,6 @@ public final class AsyncHTTPTransport: HTTPTransport {
             if let local = delegate.chunkError { throw local }
             throw delegate.failure(for: error)
         }
-    }
-}
-
-/// Collects (or streams) a response and remembers whether the request head went out.
-private final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = HTTPReply
-
-    private struct State {
-        var headSent = false
-        var status = 0
-        var headers: [HTTPHeaderField] = []
-        var body: [UInt8] = []
-        var received = 0
-        var chunkError: (any Error)?
-        var tooLarge = false
-    }
-
-    private let state = NIOLockedValueBox(State())
-    private let maxBytes: Int
-    private let chunk: (@Sendable ([UInt8]) throws -> Void)?
-
-    init(maxBytes: Int, chunk: (@Sendable ([UInt8]) throws -> Void)? = nil) {
-        self.maxBytes = maxBytes
-        self.chunk = chunk
-    }
-
-    var chunkError: (any Error)? { state.withLockedValue { $0.chunkError } }
-
-    func didSendRequestHead(task: HTTPClient.Task<HTTPReply>, _ head: HTTPRequestHead) {
-        state.withLockedValue { $0.headSent = true }
-    }
-
-    func didReceiveHead(task: HTTPClient.Task<HTTPReply>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        state.withLockedValue {
-            $0.status = Int(head.status.code)
-            $0.headers = head.headers.map { HTTPHeaderField($0.name, $0.value) }
-        }
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didReceiveBodyPart(task: HTTPClient.Task<HTTPReply>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        let bytes = Array(buffer.readableBytesView)
-        let failure: (any Error)? = state.withLockedValue { state in
-            state.received += bytes.count
-            if state.received > maxBytes {
-                state.tooLarge = true
-                return TransportFailure.tooLarge(maxBytes)
-            }
-            if let chunk, (200..<300).contains(state.status) {
-                do {
-                    try chunk(bytes)
-                } catch {
-                    state.chunkError = error
-                    return error
-                }
-            } else {
-                state.body += bytes
-            }
-            return nil
-        }
-        if let failure { return task.eventLoop.makeFailedFuture(failure) }
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didFinishRequest(task: HTTPClient.Task<HTTPReply>) throws -> HTTPReply {
-        state.withLockedValue { HTTPReply(status: $0.status, headers: $0.headers, body: $0.body) }
-    }
-
-    /// What a failed exchange means: nothing sent, or sent without a (complete) answer.
-    func failure(for error: any Error) -> TransportFailure {
-        if let failure = error as? TransportFailure { return failure }
-        let (sent, tooLarge) = state.withLockedValue { ($0.headSent, $0.tooLarge) }
-        if tooLarge { return .tooLarge(maxBytes) }
-        let reason = String(describing: error)
-        guard sent else { return .notSent(reason) }
-        let timedOut: Bool
-        if let client = error as? HTTPClientError {
-            timedOut = client == .readTimeout || client == .writeTimeout || client == .deadlineExceeded
-        } else {
-            timedOut = reason.lowercased().contains("timeout") || reason.lowercased().contains("deadline")
-        }
-        return .noAnswer(reason, timedOut: timedOut)
     }
 }
 

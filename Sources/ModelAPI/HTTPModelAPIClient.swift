@@ -1,6 +1,9 @@
 import Crypto
 import AtomicFiles
 import Foundation
+import HTTPTypes
+import JobManifest
+import JSON
 
 #if canImport(Glibc)
 import Glibc
@@ -42,34 +45,31 @@ public struct HTTPModelAPIClient: ModelAPIClient {
         self.transport = transport
     }
 
-    private var apiHeaders: [(String, String)] {
-        [("Authorization", "Bearer " + token.value), ("Accept", "application/json"), ("User-Agent", "shotrunner")]
+    private var apiHeaders: HTTPFields {
+        [.authorization: "Bearer " + token.value, .accept: "application/json", .userAgent: "shotrunner"]
     }
 
     public func submit(modelID: String, body: [UInt8]) async throws(APIError) -> Submission {
         // The model id goes into the path unescaped: its slashes are path segments.
-        let request = HTTPRequestSpec(
-            method: "POST",
-            url: "\(configuration.baseURL)/v1/models/\(modelID)",
-            headers: apiHeaders + [("Content-Type", "application/json"), ("Connection", "close")],
-            body: body,
-            freshConnection: true
-        )
+        var headers = apiHeaders
+        headers[.contentType] = "application/json"
+        headers[.connection] = "close"
+        let request = TransportRequest(configuration.request(.post, "/v1/models/\(modelID)", headers), body: body, freshConnection: true)
         let json = try await call(request, .submit, readTimeout: configuration.submitReadTimeout)
-        guard let id = json["request_id"] as? String, Submission.isValidRequestID(id) else {
+        guard let id = json.string("request_id"), Submission.isValidRequestID(id) else {
             throw APIError(.ambiguous, code: "no_request_id", httpStatus: 200, message: "the submit was answered without a usable request_id")
         }
         return Submission(
             requestID: id,
-            statusURL: json["status_url"] as? String,
-            resultURL: json["result_url"] as? String,
-            cancelURL: json["cancel_url"] as? String
+            statusURL: json.string("status_url"),
+            resultURL: json.string("result_url"),
+            cancelURL: json.string("cancel_url")
         )
     }
 
     public func status(requestID: String) async throws(APIError) -> StatusReport {
         let json = try await call(get(requestPath(requestID, "status")), .poll, readTimeout: configuration.pollReadTimeout)
-        guard let value = json["status"] as? String else {
+        guard let value = json.string("status") else {
             throw APIError(.transient, code: "bad_response", httpStatus: 200, message: "the status answer has no status")
         }
         return StatusReport(state: RequestState(value), queuePosition: ResponseParser.integer(json["queue_position"]))
@@ -78,25 +78,24 @@ public struct HTTPModelAPIClient: ModelAPIClient {
     public func result(requestID: String) async throws(APIError) -> ResultReport {
         let json = try await call(get(requestPath(requestID, "result") + "?include_cost=true"), .poll, readTimeout: configuration.pollReadTimeout)
         let outputs = ResponseParser.outputs(json)
-        var state = (json["status"] as? String).map(RequestState.init) ?? .unknown("")
+        var state = json.string("status").map(RequestState.init) ?? .unknown("")
         // A result that carries an output counts as completed, whatever its status says.
         if !outputs.isEmpty { state = .completed }
-        let error = json["error"].flatMap { $0 is NSNull ? nil : ResponseParser.text(of: $0) }
+        let error = json.present("error").map(ResponseParser.text(of:))
         return ResultReport(state: state, outputs: outputs, cost: ResponseParser.number(json["cost"]), error: error)
     }
 
     public func cancel(requestID: String) async throws(APIError) -> CancelReport {
-        var request = get(requestPath(requestID, "cancel"))
-        request.method = "POST"
+        let request = TransportRequest(configuration.request(.post, requestPath(requestID, "cancel"), apiHeaders))
         let json = try await call(request, .poll, readTimeout: configuration.pollReadTimeout)
-        let state = (json["status"] as? String).map(RequestState.init)
-        let cancelled = (json["outcome"] as? String) == "cancelled" || state == .cancelled
+        let state = json.string("status").map(RequestState.init)
+        let cancelled = json.string("outcome") == "cancelled" || state == .cancelled
         return CancelReport(outcome: cancelled ? .cancelled : .notCancellable, state: state)
     }
 
     public func modelInfo(modelID: String) async throws(APIError) -> ModelInfo {
         let json = try await call(get("/v1/models/\(modelID)"), .modelInfo, readTimeout: configuration.pollReadTimeout)
-        return ModelInfo(basePriceUSD: ResponseParser.number(json["base_price_usd"]), priceUnit: json["price_unit"] as? String)
+        return ModelInfo(basePriceUSD: ResponseParser.number(json["base_price_usd"]), priceUnit: json.string("price_unit"))
     }
 
     public func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download {
@@ -114,9 +113,9 @@ public struct HTTPModelAPIClient: ModelAPIClient {
             let reply = try await transport.stream(url, readTimeout: configuration.downloadReadTimeout, maxBytes: maxBytes) { chunk in
                 try hasher.write(chunk)
             }
-            guard (200..<300).contains(reply.status) else {
+            guard reply.status.kind == .successful else {
                 file.discard()
-                throw ErrorClassifier.classify(status: reply.status, body: ErrorBody(), retryAfter: nil, call: .download)
+                throw ErrorClassifier.classify(status: reply.status.code, body: ErrorBody(), retryAfter: nil, call: .download)
             }
             let (bytes, digest) = hasher.finish()
             try file.commit(to: path)
@@ -155,13 +154,13 @@ public struct HTTPModelAPIClient: ModelAPIClient {
         return "/v1/requests/\(safe)/\(action)"
     }
 
-    private func get(_ path: String) -> HTTPRequestSpec {
-        HTTPRequestSpec(method: "GET", url: configuration.baseURL + path, headers: apiHeaders)
+    private func get(_ path: String) -> TransportRequest {
+        TransportRequest(configuration.request(.get, path, apiHeaders))
     }
 
     /// Sends, then sorts the answer: a JSON object on success; an `APIError` for every other outcome, including a
     /// 2xx body carrying `error_code`.
-    private func call(_ request: HTTPRequestSpec, _ kind: CallKind, readTimeout: Duration) async throws(APIError) -> [String: Any] {
+    private func call(_ request: TransportRequest, _ kind: CallKind, readTimeout: Duration) async throws(APIError) -> ReplyObject {
         let reply: HTTPReply
         do {
             reply = try await transport.send(request, readTimeout: readTimeout)
@@ -169,15 +168,16 @@ public struct HTTPModelAPIClient: ModelAPIClient {
             throw ErrorClassifier.classify(error, call: kind)
         }
         let json = ResponseParser.object(reply.body)
-        let retryAfter = ErrorClassifier.retryAfter(reply.header("Retry-After"))
-        guard (200..<300).contains(reply.status) else {
-            throw ErrorClassifier.classify(status: reply.status, body: ResponseParser.errorBody(json), retryAfter: retryAfter, call: kind)
+        let retryAfter = ErrorClassifier.retryAfter(reply.firstValue(.retryAfter))
+        let status = reply.status.code
+        guard reply.status.kind == .successful else {
+            throw ErrorClassifier.classify(status: status, body: ResponseParser.errorBody(json), retryAfter: retryAfter, call: kind)
         }
         guard let json else {
-            throw APIError(ErrorClassifier.afterSend(kind), code: "bad_response", httpStatus: reply.status, message: "the answer is not a JSON object")
+            throw APIError(ErrorClassifier.afterSend(kind), code: "bad_response", httpStatus: status, message: "the answer is not a JSON object")
         }
-        if json["error_code"] != nil, !(json["error_code"] is NSNull) {
-            throw ErrorClassifier.classify(status: reply.status, body: ResponseParser.errorBody(json), retryAfter: retryAfter, call: kind)
+        if json.present("error_code") != nil {
+            throw ErrorClassifier.classify(status: status, body: ResponseParser.errorBody(json), retryAfter: retryAfter, call: kind)
         }
         return json
     }
@@ -219,7 +219,7 @@ final class HashingSink: @unchecked Sendable {
     func finish() -> (Int, String) {
         lock.lock()
         defer { lock.unlock() }
-        let digest = hasher.finalize().map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        let digest = Hex.lowercase(hasher.finalize())
         return (count, digest)
     }
 }

@@ -1,12 +1,13 @@
+import HTTPTypes
 import ModelAPI
 import NIOConcurrencyHelpers
 
 /// A transport that answers from a script and records what it was asked.
 final class StubTransport: HTTPTransport {
     struct Recorded: Sendable {
-        let method: String
+        let method: HTTPRequest.Method
         let url: String
-        let headers: [String: String]
+        let headers: HTTPFields
         let body: [UInt8]?
         let fresh: Bool
     }
@@ -18,25 +19,25 @@ final class StubTransport: HTTPTransport {
         self.replies = NIOLockedValueBox(replies)
     }
 
-    convenience init(status: Int, body: String, headers: [HTTPHeaderField] = []) {
-        self.init([.success(HTTPReply(status: status, headers: headers, body: Array(body.utf8)))])
+    convenience init(status: Int, body: String, headers: HTTPFields = [:]) {
+        self.init([.success(HTTPReply(status: .init(code: status), headerFields: headers, body: Array(body.utf8)))])
     }
 
     var requests: [Recorded] { recorded.withLockedValue { $0 } }
 
-    func send(_ request: HTTPRequestSpec, readTimeout: Duration) async throws(TransportFailure) -> HTTPReply {
+    func send(_ request: TransportRequest, readTimeout: Duration) async throws(TransportFailure) -> HTTPReply {
         recorded.withLockedValue {
-            $0.append(Recorded(method: request.method, url: request.url, headers: Dictionary(request.headers, uniquingKeysWith: { a, _ in a }), body: request.body, fresh: request.freshConnection))
+            $0.append(Recorded(method: request.head.method, url: request.url ?? "", headers: request.head.headerFields, body: request.body, fresh: request.freshConnection))
         }
         let next = replies.withLockedValue { $0.isEmpty ? .failure(.notSent("no scripted reply")) : $0.removeFirst() }
         return try next.get()
     }
 
     func stream(_ url: String, readTimeout: Duration, maxBytes: Int, chunk: @escaping @Sendable ([UInt8]) throws -> Void) async throws -> HTTPReply {
-        recorded.withLockedValue { $0.append(Recorded(method: "GET", url: url, headers: [:], body: nil, fresh: false)) }
+        recorded.withLockedValue { $0.append(Recorded(method: .get, url: url, headers: [:], body: nil, fresh: false)) }
         let next = replies.withLockedValue { $0.isEmpty ? .failure(.notSent("no scripted reply")) : $0.removeFirst() }
         let reply = try next.get()
-        if (200..<300).contains(reply.status) { try chunk(reply.body) }
-        return HTTPReply(status: reply.status, headers: reply.headers)
+        if reply.status.kind == .successful { try chunk(reply.body) }
+        return HTTPReply(reply.response)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import JobManifest
 import ModelAPI
 import Testing
@@ -61,10 +62,10 @@ struct WireContractTests {
         #expect(submission.requestID == "req_2c0f9a6e4b7d4e1a")
         #expect(submission.statusURL == "https://model-api.runcomfy.net/v1/requests/req_2c0f9a6e4b7d4e1a/status")
         let request = try #require(transport.requests.first)
-        #expect(request.method == "POST")
+        #expect(request.method == .post)
         #expect(request.url == "https://model-api.runcomfy.net/v1/models/kling/kling-video-o3/pro/image-to-video")
-        #expect(request.headers["Authorization"] == "Bearer secret-token")
-        #expect(request.headers["Content-Type"] == "application/json")
+        #expect(request.headers[.authorization] == "Bearer secret-token")
+        #expect(request.headers[.contentType] == "application/json")
         #expect(request.fresh)
     }
 
