@@ -67,7 +67,7 @@ var package = Package(
             name: "RunnerCLI",
             dependencies: [
                 "YAML", "JSON", "AtomicFiles", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals",
-                argumentParser, logging, crypto,
+                argumentParser, logging, crypto, httpTypes,
             ]
         ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),

@@ -49,6 +49,17 @@ public enum Entry {
         String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 
+    /// An error in one line, for a notification (`nil` where the exit code says it all).
+    static func briefly(_ error: any Error) -> String? {
+        switch error {
+        case CLIError.invalidManifests(let count): "\(count) invalid manifest\(count == 1 ? "" : "s")"
+        case CLIError.setup(let message), CLIError.usage(let message): message
+        case CLIError.ledger(let error): "\(error)"
+        case CLIError.exit: nil
+        default: status(for: error) == ExitStatus.internalError ? "internal error (a bug in shotrunner)" : nil
+        }
+    }
+
     /// Prints what the user needs to know of an error and returns the exit status for it.
     static func report(_ error: any Error, console: Console) -> Int32 {
         switch error {

@@ -64,6 +64,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Progress display: auto, line (one live line), plain (a line per change) or json (one object per line).")
     var progress = ProgressMode.auto
 
+    @Option(name: .customLong("notify"), help: ArgumentHelp(
+        "POST the run's end to this URL (repeatable; also SHOTRUNNER_NOTIFY_URL): a Slack, Discord or Mattermost incoming webhook takes it as it is. https, or http to this machine.",
+        valueName: "url"
+    ))
+    var notify: [String] = []
+
     @Flag(help: "Log every API call (the token redacted).")
     var verbose = false
 
@@ -86,7 +92,25 @@ struct RunCommand: AsyncParsableCommand {
             yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose,
             pollMinimum: DurationParser.parse(pollMinimum) ?? .milliseconds(50)
         )
-        let status = try await BatchRun(request: request, console: Console(), environment: environment).perform()
+        let console = Console()
+        let targets: NotifyTargets
+        do {
+            targets = try NotifyTargets(options: notify, environment: environment)
+        } catch {
+            throw CLIError.usage("\(error)")
+        }
+        let notifier = Notifier(targets: targets, console: console)
+        let status: Int32
+        do {
+            status = try await BatchRun(request: request, console: console, environment: environment, notifier: notifier).perform()
+        } catch {
+            // An end before the folder was open (an invalid manifest, a locked folder, a refused option) is told too.
+            await notifier.send(RunNotification(
+                name: RunNotification.name(of: manifest), manifest: RunFolderPaths.absolute(manifest), exitCode: Entry.status(for: error),
+                folder: nil, fold: nil, spent: nil, reason: Entry.briefly(error)
+            ))
+            throw error
+        }
         if status != ExitStatus.success { throw CLIError.exit(status) }
     }
 }

@@ -42,7 +42,9 @@ extension BatchRun {
         }
         // Signals from here on: before the scheduler exists (the price call, the prompt) one ends the run on record.
         let interruption = Interruption()
-        let signals = RunSignals.watch(interruption: interruption, ending: ending, folderPath: scope.folderPath, console: console)
+        let signals = RunSignals.watch(
+            interruption: interruption, ending: ending, folderPath: scope.folderPath, console: console, notifying: !(notifier?.targets.urls.isEmpty ?? true)
+        )
 
         // The price, asked of the API before anything is spent: it feeds the prompt, the estimates and the cap.
         let modelID = scope.manifest.schema.modelID

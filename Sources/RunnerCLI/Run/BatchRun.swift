@@ -16,6 +16,8 @@ struct BatchRun {
     let request: RunRequest
     let console: Console
     let environment: [String: String]
+    /// Who hears of the run's end (`--notify`).
+    var notifier: Notifier?
 
     /// Renders the manifest; returns the exit status (errors that end the run early are thrown as `CLIError`).
     func perform() async throws -> Int32 {
@@ -46,13 +48,16 @@ struct BatchRun {
                     throw CLIError.ledger(error)
                 }
                 for note in ledger.repairs { console.err("note: \(note)") }
-                let ending = RunEnding(ledger: ledger, folder: folderPath, jobs: shardJobs.map { ($0.id, $0.key.description) })
+                let ending = RunEnding(
+                    ledger: ledger, folder: folderPath, jobs: shardJobs.map { ($0.id, $0.key.description) }, notifier: notifier,
+                    manifest: RunFolderPaths.absolute(request.manifest)
+                )
                 do {
                     return try await render(scope, ledger: ledger, ending: ending)
                 } catch {
                     // A usage error (another base URL, no --yes without a terminal) leaves a folder it did not run in as it was.
                     let status = Entry.status(for: error)
-                    if status != ExitStatus.invalidInput { await ending.write(status: status) }
+                    if status != ExitStatus.invalidInput { await ending.write(status: status, reason: Entry.briefly(error)) }
                     throw error
                 }
             }

@@ -14,29 +14,42 @@ final class RunEnding: Sendable {
     /// The one writing of the end: whoever comes second (the second Ctrl-C racing the run's own end) waits for it.
     private let writing = Mutex<Task<RunSummary, Never>?>(nil)
 
-    init(ledger: Ledger, folder: String, jobs: [(id: String, key: String)]) {
+    /// Who hears of the end (`--notify`), and how the run is named to them.
+    private let notifier: Notifier?
+    private let manifest: String
+
+    init(ledger: Ledger, folder: String, jobs: [(id: String, key: String)], notifier: Notifier? = nil, manifest: String = "") {
         self.ledger = ledger
         self.folder = folder
         self.jobs = jobs
+        self.notifier = notifier
+        self.manifest = manifest
     }
 
     /// Appends `run_finished` (after every line handed to the ledger before it: the group commit in flight is
     /// flushed first) and writes `summary.json`, once; a later call waits for the first and returns its summary.
     @discardableResult
-    func write(status: Int32) async -> RunSummary {
+    func write(status: Int32, reason: String? = nil) async -> RunSummary {
         let task = writing.withLock { task in
             if let task { return task }
-            let made = Task { await self.record(status: status) }
+            let made = Task { await self.record(status: status, reason: reason) }
             task = made
             return made
         }
         return await task.value
     }
 
-    private func record(status: Int32) async -> RunSummary {
+    private func record(status: Int32, reason: String?) async -> RunSummary {
         let summary = RunSummary(fold: await ledger.fold, jobs: jobs, folder: folder)
         _ = try? await ledger.append(.runFinished(counts: summary.counts, exitCode: Int(status), time: Timestamp.now()))
-        SummaryFile.write(BatchReport(folders: [(folder, await ledger.fold)]), exitCode: status, to: folder + "/summary.json")
+        let fold = await ledger.fold
+        SummaryFile.write(BatchReport(folders: [(folder, fold)]), exitCode: status, to: folder + "/summary.json")
+        if let notifier {
+            let spent = ledger.spent.folder
+            await notifier.send(RunNotification(
+                name: RunNotification.name(of: manifest), manifest: manifest, exitCode: status, folder: folder, fold: fold, spent: spent, reason: reason
+            ))
+        }
         return summary
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// run on record at once; after, the first stops new submits and lets those on the wire finish, and a second
 /// abandons them (they become `unknown_outcome`) and ends the run on record.
 enum RunSignals {
-    static func watch(interruption: Interruption, ending: RunEnding, folderPath: String, console: Console) -> SignalWatcher {
+    static func watch(interruption: Interruption, ending: RunEnding, folderPath: String, console: Console, notifying: Bool) -> SignalWatcher {
         SignalWatcher { signal, count in
             let status = signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
             guard let scheduler = interruption.scheduler, count < 2 else {
@@ -21,10 +21,11 @@ enum RunSignals {
                 for (job, requestID) in interruption.scheduler?.arrived.unrecorded ?? [] {
                     console.err("IMPORTANT: \(job) was accepted as \(requestID) just now; run 'shotrunner adopt \(folderPath) \(job) \(requestID)'")
                 }
-                // The end on record first (the pending group commit flushed before it), unless the disk hangs.
-                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { Foundation.exit(status) }
+                // The end on record first (the pending group commit flushed before it) and notified, unless the disk
+                // hangs (or the notification's 15 s run out).
+                DispatchQueue.global().asyncAfter(deadline: .now() + (notifying ? 20 : 5)) { Foundation.exit(status) }
                 Task {
-                    await ending.write(status: status)
+                    await ending.write(status: status, reason: count >= 2 ? "interrupted twice" : "interrupted")
                     Foundation.exit(status)
                 }
                 return

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// Unattended runs (issue 20): one notification per end with the counts `status --json` gives, a sink that fails
+/// or hangs costing at most 15 s and never the exit code, and `doctor`'s checks.
+@Suite("notify and doctor", .serialized)
+struct UnattendedTests {
+    private static let storyboard = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+    private static let minimal = CLIProcess.fixture("valid/01-minimal.yaml")
+
+    private func folder() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-unattended-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    @Test("a run's end is notified once, with status --json's counts, its exit code, spend and failures")
+    func notifiesOnce() async throws {
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.0001", "--fault-failed", "0.3", "--seed", "7"])
+        let sink = try await HTTPSink(mode: "ok")
+        let out = try folder() + "/run"
+        let run = try await CLIProcess.run(
+            ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--poll-min", "10ms", "--notify", sink.url],
+            environment: ["RUNCOMFY_API_TOKEN": "t"]
+        )
+        let bodies = try sink.bodies()
+        try #require(bodies.count == 1, "\(bodies)")
+        let body = bodies[0]
+        #expect(body["exit_code"] as? Int == Int(run.status))
+        #expect(body["run_dir"] as? String == out)
+        let status = try await CLIProcess.run(["status", out, "--json"])
+        let statusJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let counts = try #require(body["counts"] as? [String: Int])
+        #expect(counts == statusJSON["counts"] as? [String: Int])
+        let failed = try #require(body["failed"] as? [[String: Any]])
+        #expect(failed.count == counts["failed", default: 0])
+        #expect(counts["failed", default: 0] > 0, "the seed should fail some renders: \(counts)")
+        for entry in failed {
+            let error = try #require(entry["error"] as? [String: Any])
+            #expect(error["code"] is String)
+        }
+        let text = try #require(body["text"] as? String)
+        #expect(text.hasPrefix("storyboard: "))
+        #expect(text.contains("exit \(run.status)"))
+        #expect(text.contains("spent"))
+        #expect(!(try String(contentsOfFile: sink.record, encoding: .utf8)).contains("Bearer"), "the token must never reach a notification")
+    }
+
+    @Test("a sink that fails or hangs: a warning, at most 15 s, the exit code unchanged")
+    func failingSink() async throws {
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.0001"])
+        for mode in ["fail", "hang"] {
+            let sink = try await HTTPSink(mode: mode)
+            let out = try folder() + "/run"
+            let started = Date()
+            let run = try await CLIProcess.run(
+                ["run", Self.minimal, "--out", out, "--base-url", simulator.baseURL, "--yes", "--poll-min", "10ms", "--notify", sink.url],
+                environment: ["RUNCOMFY_API_TOKEN": "t"]
+            )
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(run.status == 0, "\(mode): \(run.stderr)")
+            #expect(run.stderr.contains("warning: the notification"), "\(mode): \(run.stderr)")
+            #expect(elapsed < 25, "\(mode): the run took \(elapsed) s")
+            let tries = try sink.bodies().count
+            #expect(mode == "fail" ? tries == 3 : tries >= 1, "\(mode): \(tries) tries")
+        }
+    }
+
+    @Test("ends before a folder is open are told too; a notify URL that is neither https nor loopback is refused before spending")
+    func earlyEnds() async throws {
+        let sink = try await HTTPSink(mode: "ok")
+        let broken = try folder() + "/broken.yaml"
+        try "shots:\n  - prompt: 12\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let invalid = try await CLIProcess.run(["run", broken, "--yes", "--notify", sink.url], environment: ["RUNCOMFY_API_TOKEN": "t"])
+        #expect(invalid.status == 2)
+        let bodies = try sink.bodies()
+        #expect(bodies.count == 1)
+        #expect(bodies.first?["exit_code"] as? Int == 2)
+
+        let out = try folder() + "/run"
+        let refused = try await CLIProcess.run(
+            ["run", Self.minimal, "--out", out, "--yes", "--notify", "http://example.com/hook"], environment: ["RUNCOMFY_API_TOKEN": "t"]
+        )
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("plain http is allowed only to this machine"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/ledger.jsonl"))
+    }
+
+    @Test("doctor against the simulator passes; a refused token or a locked folder fails its check with exit 3")
+    func doctor() async throws {
+        let simulator = try await SimulatorProcess(["--token", "right"])
+        let ok = try await CLIProcess.run(["doctor", "--base-url", simulator.baseURL, "--json"], environment: ["RUNCOMFY_API_TOKEN": "right"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
+        #expect(report["ok"] as? Bool == true)
+        let checks = try #require(report["checks"] as? [[String: Any]])
+        #expect(checks.map { $0["name"] as? String } == ["base URL", "token", "price", "catalogue", "ffmpeg", "disk", "lock"])
+        #expect(checks.first { $0["name"] as? String == "lock" }?["status"] as? String == "skip")
+
+        let refused = try await CLIProcess.run(["doctor", "--base-url", simulator.baseURL], environment: ["RUNCOMFY_API_TOKEN": "wrong"])
+        #expect(refused.status == 3)
+        #expect(refused.stdout.split(separator: "\n").contains { $0.hasPrefix("fail") && $0.contains("token") && $0.contains("401") }, "\(refused.stdout)")
+        #expect(refused.stdout.split(separator: "\n").contains { $0.hasPrefix("pass") && $0.contains("base URL") })
+
+        // ffmpeg missing is a warning (only frames and assemble need it): the machine is still ready.
+        let noFFmpeg = try await CLIProcess.run(
+            ["doctor", "--base-url", simulator.baseURL], environment: ["RUNCOMFY_API_TOKEN": "right", "PATH": "/nonexistent"]
+        )
+        #expect(noFFmpeg.status == 0, "\(noFFmpeg.stdout)")
+        #expect(noFFmpeg.stdout.split(separator: "\n").contains { $0.hasPrefix("warn") && $0.contains("ffmpeg") })
+
+        let locked = try folder()
+        let fd = open(locked + "/.lock", O_RDWR | O_CREAT, 0o644)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        _ = "4242\n".withCString { write(fd, $0, 5) }
+        let busy = try await CLIProcess.run(["doctor", "--base-url", simulator.baseURL, "--out", locked], environment: ["RUNCOMFY_API_TOKEN": "right"])
+        #expect(busy.status == 3)
+        #expect(busy.stdout.split(separator: "\n").contains { $0.hasPrefix("fail") && $0.contains("lock") && $0.contains("4242") }, "\(busy.stdout)")
+    }
+}
