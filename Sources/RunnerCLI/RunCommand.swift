@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Scheduling
 
 /// `shotrunner run MANIFEST [options]`
 struct RunCommand: AsyncParsableCommand {
@@ -64,6 +65,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Progress display: auto, line (one live line), plain (a line per change) or json (one object per line).")
     var progress = ProgressMode.auto
 
+    @Option(help: ArgumentHelp(
+        "Stop new submits once N jobs of this run have failed (fail=N), or P% of those it finished, once 10 have (fail=P%); jobs in flight finish; exit 1.",
+        valueName: "fail=N|fail=P%"
+    ))
+    var halt: String?
+
     @Option(name: .customLong("notify"), help: ArgumentHelp(
         "POST the run's end to this URL (repeatable; also SHOTRUNNER_NOTIFY_URL): a Slack, Discord or Mattermost incoming webhook takes it as it is. https, or http to this machine.",
         valueName: "url"
@@ -81,6 +88,9 @@ struct RunCommand: AsyncParsableCommand {
         guard DurationParser.parse(jobTimeout) != nil else { throw ValidationError("--job-timeout takes a duration like 90s, 45m or 2h.") }
         guard DurationParser.parse(pollMinimum) != nil else { throw ValidationError("--poll-min takes a duration like 2s or 50ms.") }
         if let maxCost, maxCost < 0 { throw ValidationError("--max-cost cannot be negative.") }
+        if let halt, HaltRule(parsing: halt) == nil {
+            throw ValidationError("--halt takes fail=N (N at least 1) or fail=P% (P from 0 to 100), e.g. --halt fail=3 or --halt fail=20%.")
+        }
     }
 
     func run() async throws {
@@ -89,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
             manifest: manifest, out: out, concurrency: concurrency, baseURL: baseURL, tokenFile: tokenFile, simulate: simulate,
             retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, maxCost: maxCost, downloads: !noDownload, only: only,
             shard: try sharding.resolve(environment: environment), jobTimeout: DurationParser.parse(jobTimeout) ?? .seconds(3_600),
-            yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose,
+            yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt.flatMap(HaltRule.init(parsing:)),
             pollMinimum: DurationParser.parse(pollMinimum) ?? .milliseconds(50)
         )
         let console = Console()

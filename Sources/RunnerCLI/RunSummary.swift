@@ -49,7 +49,7 @@ struct RunSummary {
     }
 
     /// The closing summary for people.
-    func text(fatal: (any Error)?, ledgerFailure: (any Error)?, capReached: Bool) -> String {
+    func text(fatal: (any Error)?, ledgerFailure: (any Error)?, capReached: Bool, halted: String? = nil) -> String {
         var lines = ["\(records.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ")]
         for record in records where [.failed, .expired, .unknownOutcome, .downloadFailed, .cancelled].contains(record.state) {
             lines.append("  \(record.id): \(record.state.rawValue)" + (record.errorMessage.map { " (\($0))" } ?? ""))
@@ -57,6 +57,7 @@ struct RunSummary {
         if let fatal { lines.append("stopped: \(fatal)") }
         if let ledgerFailure { lines.append("stopped: \(ledgerFailure); free space or fix the folder, then run again") }
         if capReached { lines.append("stopped: --max-cost reached; raise it to submit the rest") }
+        if let halted { lines.append("halted: \(halted); new submits stopped, jobs in flight finished; run again to go on") }
         lines.append("run folder: \(folder)")
         return lines.joined(separator: "\n")
     }

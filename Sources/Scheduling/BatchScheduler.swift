@@ -25,6 +25,9 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     var state = BatchState<C.Instant>.running(pausedUntil: nil)
     /// When calls began failing to connect (nil while the API answers).
     private var unreachableSince: C.Instant?
+    /// Jobs of this run that ended, and those that ended `failed` (`--halt`).
+    private var finishedThisRun = 0
+    private var failedThisRun = 0
     var stopWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     var nextWaiter = 0
     /// Tokens of sleepers waiting to submit: they wake when submits stop.
@@ -75,10 +78,24 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             while running < max(1, options.concurrency), startNext() { running += 1 }
             while let (id, outcome) = await group.next() {
                 result.outcomes[id] = outcome
+                countForHalt(outcome)
                 if !startNext() { running -= 1 }
             }
         }
         return result
+    }
+
+    /// `--halt`: counts a job's end in this run and stops new submits once the rule trips.
+    private func countForHalt(_ outcome: JobLifecycle.Outcome) {
+        switch outcome {
+        case .failed: failedThisRun += 1; finishedThisRun += 1
+        case .completed, .rendered, .expired, .cancelled, .unknownOutcome, .downloadFailed: finishedThisRun += 1
+        case .leftPending, .leftRunning, .stopBatch, .stopRun: return
+        }
+        guard result.halted == nil, let rule = options.halt, rule.trips(failed: failedThisRun, finished: finishedThisRun) else { return }
+        let reason = "\(rule): \(failedThisRun) of the \(finishedThisRun) jobs this run finished failed"
+        result.halted = reason
+        stopSubmits(reason: reason)
     }
 
     /// Called from a signal handler: withdraws from this instant every intent not yet sent, then interrupts.

@@ -21,6 +21,8 @@ public struct BatchOptions: Sendable {
     public var policy = RetryPolicy()
     /// Seeds jitter (tests); `nil` seeds from the system.
     public var seed: UInt64?
+    /// `--halt`: stop new submits once this run's failures say the batch is going wrong.
+    public var halt: HaltRule?
 
     public init() {}
 }
@@ -78,6 +80,8 @@ public struct BatchResult: Sendable {
     public var fatal: APIError?
     /// Stopped by a signal.
     public var interrupted = false
+    /// `--halt` tripped: why, in words (`--halt fail=3: 3 jobs failed`).
+    public var halted: String?
     /// The ledger could not be written.
     public var ledgerFailure: LedgerError?
     /// A video could not be written here (a full disk, a read-only or vanished folder): new submits stopped,

@@ -119,3 +119,28 @@ struct UnattendedTests {
         #expect(busy.stdout.split(separator: "\n").contains { $0.hasPrefix("fail") && $0.contains("lock") && $0.contains("4242") }, "\(busy.stdout)")
     }
 }
+
+extension UnattendedTests {
+    @Test("--halt fail=3 against a simulator failing every render: 3 failures plus those in flight, the rest never submitted, exit 1, named")
+    func halts() async throws {
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.0001", "--fault-failed", "1"])
+        let sink = try await HTTPSink(mode: "ok")
+        let out = try folder() + "/run"
+        let run = try await CLIProcess.run(
+            ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--poll-min", "10ms", "--concurrency", "2",
+             "--halt", "fail=3", "--notify", sink.url],
+            environment: ["RUNCOMFY_API_TOKEN": "t"]
+        )
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("halted: --halt fail=3"), "\(run.stderr)")
+        let status = try await CLIProcess.run(["status", out, "--json"])
+        let counts = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["counts"] as? [String: Int])
+        let failed = counts["failed", default: 0]
+        #expect(failed >= 3 && failed <= 3 + 2, "\(counts)")
+        #expect(counts["pending", default: 0] == 13 - failed, "\(counts)")
+        let note = try #require(try sink.bodies().first)
+        #expect((note["text"] as? String)?.contains("halted: --halt fail=3") == true, "\(note)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any])
+        #expect((summary["stopped_by"] as? String)?.hasPrefix("halted: --halt fail=3") == true)
+    }
+}

@@ -13,6 +13,7 @@ extension BatchRun {
         options.maxCost = request.maxCost
         options.jobTimeout = request.jobTimeout
         options.downloads = request.downloads
+        options.halt = request.halt
         options.pollMinimum = request.pollMinimum
         options.pollMaximum = max(options.pollMinimum, .seconds(30))
         if request.simulate {
@@ -66,12 +67,15 @@ extension BatchRun {
             costCapReached: result.costCapReached,
             fatal: result.fatal != nil,
             localFailure: result.ledgerFailure != nil || result.localFailure != nil,
-            interruptedBy: result.interrupted ? (prepared.signals.lastSignal == SIGTERM ? SIGTERM : SIGINT) : nil
+            interruptedBy: result.interrupted ? (prepared.signals.lastSignal == SIGTERM ? SIGTERM : SIGINT) : nil,
+            halted: result.halted != nil
         )
         let status = outcome.exitStatus
-        await ending.write(status: status)
+        let reason = result.halted.map { "halted: \($0)" } ?? result.fatal.map { "stopped: \($0.code): \($0.message)" }
+            ?? (result.costCapReached ? "stopped: --max-cost reached" : nil)
+        await ending.write(status: status, reason: reason)
         let spend = ledger.spent
-        console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached))
+        console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached, halted: result.halted))
         console.err("spent: \(PlanReport.usd(spend.folder)) for the folder, \(PlanReport.usd(spend.latestRun)) of it in this run")
         if let advice = LocalFailureAdvice(result: result, summary: summary).text { console.err(advice) }
         if result.ledgerFailure?.isGone == true {

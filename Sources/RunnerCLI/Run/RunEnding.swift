@@ -43,7 +43,7 @@ final class RunEnding: Sendable {
         let summary = RunSummary(fold: await ledger.fold, jobs: jobs, folder: folder)
         _ = try? await ledger.append(.runFinished(counts: summary.counts, exitCode: Int(status), time: Timestamp.now()))
         let fold = await ledger.fold
-        SummaryFile.write(BatchReport(folders: [(folder, fold)]), exitCode: status, to: folder + "/summary.json")
+        SummaryFile.write(BatchReport(folders: [(folder, fold)]), exitCode: status, reason: reason, to: folder + "/summary.json")
         if let notifier {
             let spent = ledger.spent.folder
             await notifier.send(RunNotification(

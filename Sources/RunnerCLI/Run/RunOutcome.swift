@@ -16,10 +16,12 @@ struct RunOutcome: Sendable, Equatable {
     var localFailure = false
     /// The signal that stopped the run, if one did (SIGINT or SIGTERM).
     var interruptedBy: Int32?
+    /// `--halt` tripped.
+    var halted = false
 
     /// The exit status the design gives this outcome (`docs/commands.md`): the later rules win, a signal last.
     var exitStatus: Int32 {
-        var status = allCompleted ? ExitStatus.success : ExitStatus.jobsUnfinished
+        var status = allCompleted && !halted ? ExitStatus.success : ExitStatus.jobsUnfinished
         if costCapReached, pendingLeft > 0 { status = ExitStatus.costCapReached }
         if fatal { status = ExitStatus.fatalSetup }
         if localFailure { status = ExitStatus.localIO }

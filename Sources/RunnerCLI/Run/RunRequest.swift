@@ -1,4 +1,5 @@
 import JobManifest
+import Scheduling
 
 /// What `run` was asked to do, as values: the command's options once parsed and checked. `BatchRun` reads
 /// nothing else from the command line.
@@ -21,5 +22,6 @@ struct RunRequest: Sendable {
     var repairLedger = false
     var progress = ProgressMode.auto
     var verbose = false
+    var halt: HaltRule?
     var pollMinimum: Duration = .milliseconds(50)
 }
