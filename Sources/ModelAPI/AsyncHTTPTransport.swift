@@ -10,19 +10,29 @@ import NIOHTTP1
 /// its pool). A delegate notes whether the request head was written, which is what tells a request that
 /// certainly did not start from one that may have.
 public final class AsyncHTTPTransport: HTTPTransport {
-    private let pooled: HTTPClient
-    /// Clients for submits, one per read timeout asked for (AsyncHTTPClient sets its idle timeouts per client).
-    private let fresh = NIOLockedValueBox<[Duration: HTTPClient]>([:])
+    /// A client's kind: pooled, or fresh with its read timeout; and the proxy it goes through.
+    private struct ClientKey: Hashable {
+        var freshReadTimeout: Duration?
+        var proxy: ProxySettings.Proxy?
+    }
+
+    /// Clients made so far: the pooled one and, for submits, one per read timeout asked for (AsyncHTTPClient sets
+    /// its idle timeouts per client); each of them per proxy (AsyncHTTPClient sets the proxy per client).
+    private let clients = NIOLockedValueBox<[ClientKey: HTTPClient]>([:])
+    private let pooledConfiguration: HTTPClient.Configuration
     private let freshConfiguration: HTTPClient.Configuration
     private let connectTimeout: Duration
+    /// The proxies calls and downloads go through (the environment's, as curl reads it).
+    public let proxies: ProxySettings
 
     /// Creates the transport; call `shutdown()` before it goes away.
     ///
     /// A submit (a fresh connection) has no deadline of its own: its upload is bounded by progress (no byte written
     /// for `connectTimeout` fails it), and its read timeout runs from the end of the upload, so a large data-URI
     /// body goes at a slow link's pace while a server that takes it and stays silent still times out.
-    public init(connectTimeout: Duration = .seconds(10)) {
+    public init(connectTimeout: Duration = .seconds(10), proxies: ProxySettings = ProxySettings.from().settings) {
         self.connectTimeout = connectTimeout
+        self.proxies = proxies
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: connectTimeout.timeAmount)
         // Redirects are followed by hand (downloads only), each checked against DownloadURLPolicy: AsyncHTTPClient
@@ -33,7 +43,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         // would mean nothing. Enough connections that submits do not queue behind each other.
         configuration.httpVersion = .http1Only
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        pooled = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        pooledConfiguration = configuration
         var freshConfiguration = configuration
         freshConfiguration.redirectConfiguration = .disallow
         freshConfiguration.connectionPool = .init(idleTimeout: .milliseconds(1), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
@@ -42,12 +52,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Closes both clients' connections.
     public func shutdown() async {
-        try? await pooled.shutdown()
-        let clients = fresh.withLockedValue { clients in
+        let made = clients.withLockedValue { clients in
             defer { clients = [:] }
             return Array(clients.values)
         }
-        for client in clients { try? await client.shutdown() }
+        for client in made { try? await client.shutdown() }
     }
 
     public func send(_ spec: TransportRequest, readTimeout: Duration) async throws(TransportFailure) -> HTTPReply {
@@ -60,7 +69,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
             throw .notSent("invalid request: \(error)")
         }
         let delegate = CollectingDelegate(maxBytes: spec.maxResponseBytes)
-        let client = spec.freshConnection ? freshClient(readTimeout: readTimeout) : pooled
+        let proxy = spec.url.flatMap(proxies.proxy(for:))
+        let client = spec.freshConnection ? client(ClientKey(freshReadTimeout: readTimeout, proxy: proxy)) : client(ClientKey(proxy: proxy))
         // Pooled calls are small: one deadline. A fresh one (a submit) is bounded by its idle timeouts, and by a
         // ceiling that only a stalled trickle reaches: its body at 16 KiB/s, plus connect and read, twice over.
         let upload = Duration.seconds((spec.body?.count ?? 0) / 16_384 + 1)
@@ -100,16 +110,30 @@ public final class AsyncHTTPTransport: HTTPTransport {
         throw TransportFailure.redirectRefused("more than \(Self.maxRedirects) redirects")
     }
 
-    /// The submit client whose read timeout (from the end of the upload) is `readTimeout`; its idle write timeout
-    /// is the connect timeout.
-    private func freshClient(readTimeout: Duration) -> HTTPClient {
-        fresh.withLockedValue { clients in
-            if let client = clients[readTimeout] { return client }
-            var configuration = freshConfiguration
-            configuration.timeout = .init(connect: connectTimeout.timeAmount, read: readTimeout.timeAmount, write: connectTimeout.timeAmount)
+    /// The client of a kind, made the first time it is asked for: a submit client's read timeout (from the end of
+    /// the upload) is its own, its idle write timeout the connect timeout.
+    private func client(_ key: ClientKey) -> HTTPClient {
+        clients.withLockedValue { clients in
+            if let client = clients[key] { return client }
+            var configuration = pooledConfiguration
+            if let readTimeout = key.freshReadTimeout {
+                configuration = freshConfiguration
+                configuration.timeout = .init(connect: connectTimeout.timeAmount, read: readTimeout.timeAmount, write: connectTimeout.timeAmount)
+            }
+            configuration.proxy = key.proxy.map(Self.configuration(of:))
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            clients[readTimeout] = client
+            clients[key] = client
             return client
+        }
+    }
+
+    private static func configuration(of proxy: ProxySettings.Proxy) -> HTTPClient.Configuration.Proxy {
+        switch proxy.kind {
+        case .socks5:
+            return .socksServer(host: proxy.host, port: proxy.port)
+        case .http:
+            let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            return .server(host: proxy.host, port: proxy.port, authorization: authorization)
         }
     }
 
@@ -130,7 +154,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         let delegate = CollectingDelegate(maxBytes: maxBytes, chunk: chunk)
         let deadline = NIODeadline.now() + (connectTimeout + readTimeout * 10).timeAmount
-        let task = pooled.execute(request: request, delegate: delegate, deadline: deadline)
+        let task = client(ClientKey(proxy: proxies.proxy(for: url))).execute(request: request, delegate: delegate, deadline: deadline)
         do {
             return try await withTaskCancellationHandler {
                 try await task.futureResult.get()

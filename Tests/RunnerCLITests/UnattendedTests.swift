@@ -144,3 +144,35 @@ extension UnattendedTests {
         #expect((summary["stopped_by"] as? String)?.hasPrefix("halted: --halt fail=3") == true)
     }
 }
+
+extension UnattendedTests {
+    @Test("HTTP_PROXY carries a run to a base URL only the proxy can reach, credentials hidden; NO_PROXY goes direct")
+    func proxies() async throws {
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.0001"])
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString).log").path
+        let proxy = try await HelperProcess(script: "http_proxy.py", [log])
+        let port = try #require(URL(string: simulator.baseURL)?.port)
+        let hidden = "http://api.shotrunner.invalid:\(port)"
+        let proxyURL = "http://render:s3cret@127.0.0.1:\(proxy.port)"
+        let out = try folder()
+        let through = try await CLIProcess.run(
+            ["run", Self.minimal, "--out", out + "/a", "--base-url", hidden, "--yes", "--poll-min", "10ms", "--verbose"],
+            environment: ["RUNCOMFY_API_TOKEN": "t", "HTTP_PROXY": proxyURL]
+        )
+        #expect(through.status == 0, "\(through.stderr)")
+        #expect(through.stderr.contains("proxy: http via http://***@127.0.0.1:\(proxy.port)"), "\(through.stderr)")
+        #expect(!through.stderr.contains("s3cret") && !through.stdout.contains("s3cret"))
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.contains { $0.contains("api.shotrunner.invalid") && $0.hasPrefix("POST") || $0.hasPrefix("CONNECT api.shotrunner.invalid") }, "\(lines)")
+        #expect(lines.allSatisfy { $0.contains("auth=Basic ") }, "every request through the proxy carries its credentials: \(lines)")
+        #expect(FileManager.default.fileExists(atPath: out + "/a/opening.mp4"))
+
+        let before = lines.count
+        let direct = try await CLIProcess.run(
+            ["run", Self.minimal, "--out", out + "/b", "--base-url", simulator.baseURL, "--yes", "--poll-min", "10ms"],
+            environment: ["RUNCOMFY_API_TOKEN": "t", "HTTP_PROXY": proxyURL, "NO_PROXY": "localhost,127.0.0.1"]
+        )
+        #expect(direct.status == 0, "\(direct.stderr)")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == before, "NO_PROXY hosts go direct")
+    }
+}

@@ -21,7 +21,10 @@ extension BatchRun {
             options.pollMaximum = .milliseconds(200)
             options.policy.backoff = Backoff(base: .milliseconds(50), cap: .seconds(1))
         }
-        let transport = AsyncHTTPTransport()
+        let (proxies, problems) = ProxySettings.from(environment: environment)
+        for problem in problems { console.err("warning: \(problem)") }
+        if request.verbose { console.err("proxy: \(proxies)") }
+        let transport = AsyncHTTPTransport(proxies: proxies)
         let httpClient = HTTPModelAPIClient(configuration: .init(baseURL: prepared.target.effectiveBase), token: prepared.target.token, transport: transport)
         let client: any ModelAPIClient = request.verbose ? LoggingAPIClient(base: httpClient, logger: LoggingAPIClient.standardError()) : httpClient
         let plan = prepared.plan
