@@ -51,6 +51,8 @@ var package = Package(
         .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger"]),
+        // The cut as an editor's timeline, and its exports (OTIO, CMX 3600 EDL, Final Cut 7 XML, FCPXML).
+        .target(name: "Timeline"),
         .target(name: "ChildProcessSupport"),
         // SIGINT and SIGTERM as a run sees them.
         .target(name: "ProcessSignals"),
@@ -67,7 +69,7 @@ var package = Package(
             name: "RunnerCLI",
             dependencies: [
                 "YAML", "JSON", "AtomicFiles", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals",
-                argumentParser, logging, crypto, httpTypes,
+                "Timeline", argumentParser, logging, crypto, httpTypes,
             ]
         ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
@@ -89,6 +91,7 @@ var package = Package(
             dependencies: ["Scheduling", "ResultsLedger", "JobManifest", "JSON", "ModelAPI", "RunnerTestSupport", "YAML", nioLocks]
         ),
         .testTarget(name: "ProcessSignalsTests", dependencies: ["ProcessSignals"]),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ChildProcessSupport"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
     ]
 )
