@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libyaml-dev pkg-config curl
+APT_PACKAGES := libyaml-dev pkg-config curl ffmpeg
 TEST_PACKAGES := chromium
 BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000

@@ -51,6 +51,8 @@ var package = Package(
         .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger"]),
+        // ffmpeg and ffprobe as child processes (the animatic, slates, the simulator's timed clips).
+        .target(name: "MediaTools"),
         // The cut as an editor's timeline, and its exports (OTIO, CMX 3600 EDL, Final Cut 7 XML, FCPXML).
         .target(name: "Timeline"),
         .target(name: "ChildProcessSupport"),
@@ -62,14 +64,14 @@ var package = Package(
         ),
         .target(
             name: "APISimulator",
-            dependencies: ["JSON", hummingbird, httpTypes, nioCore, nioLocks, crypto, logging],
+            dependencies: ["JSON", "MediaTools", hummingbird, httpTypes, nioCore, nioLocks, crypto, logging],
             exclude: ["Resources"]
         ),
         .target(
             name: "RunnerCLI",
             dependencies: [
                 "YAML", "JSON", "AtomicFiles", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals",
-                "Timeline", argumentParser, logging, crypto, httpTypes,
+                "Timeline", "MediaTools", argumentParser, logging, crypto, httpTypes,
             ]
         ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),

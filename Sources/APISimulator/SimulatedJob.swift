@@ -16,6 +16,8 @@ struct SimulatedJob: Sendable {
     let outcome: Outcome
     /// Its id expires once it has rendered.
     let expires: Bool
+    /// The timed clip its output is, when it has one.
+    var timedClip: ClipRequest?
     /// What the submit's answer was made to suffer (`error_after_accept`, `lost_response`, `slow_response`).
     var submitFault: String?
     var cancelledAt: Double?

@@ -54,6 +54,11 @@ public struct SimulatorOptions: Sendable {
     /// The size of every output video in bytes; `nil` serves the 4,840-byte sample clip as it is. A larger clip is
     /// the sample padded with an MP4 `free` box, so it stays a playable file.
     public var clipBytes: Int?
+    /// With ffmpeg on PATH, a video job whose start frame came as a data URI gets a clip of its duration made from
+    /// its frames (cached in `timedClipFolder`), not the sample clip: a simulated animatic with the real timing.
+    public var timedClips = false
+    /// Where timed clips are kept (default: `shotrunner-simulator-clips` in the temporary folder).
+    public var timedClipFolder: String?
     /// How long an output URL works, in simulated seconds (nil: for ever). Each result call hands out a fresh one,
     /// signed with its expiry, as providers' pre-signed URLs are; an expired one is answered 403.
     public var urlLifetime: Double?

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JSON
+import MediaTools
 
 /// The simulated service: accounts, jobs, faults and counters. An actor, so concurrent calls see one consistent
 /// state; the HTTP layer only translates requests and replies.
@@ -119,6 +120,10 @@ actor SimulatorState {
             job.submitFault = "slow_response"
             reply.delivery = .after(faults.slowDelay)
         }
+        if let timedClips, let request = TimedClips.key(of: json) {
+            job.timedClip = request
+            Task { await timedClips.prepare(request) }
+        }
         jobs[id] = job
         order.append(id)
         return reply
@@ -191,7 +196,7 @@ actor SimulatorState {
         ]))
     }
 
-    func file(_ name: String, expires: Double? = nil) -> SimulatedReply {
+    func file(_ name: String, expires: Double? = nil) async -> SimulatedReply {
         if random.chance(options.faults.downloadError) {
             return SimulatedReply(status: 500, body: Array("internal error".utf8), contentType: "text/plain")
         }
@@ -203,8 +208,18 @@ actor SimulatorState {
         guard let job = jobs[id], job.status(at: now) == "completed" || (job.expires && now >= job.endsAt) else {
             return SimulatedReply(status: 404, body: Array("not found".utf8), contentType: "text/plain")
         }
+        if let request = job.timedClip, let timedClips, let made = await timedClips.clip(request) {
+            return SimulatedReply(status: 200, body: made, contentType: "video/mp4")
+        }
         return SimulatedReply(status: 200, body: clip, contentType: "video/mp4")
     }
+
+    /// The maker of timed clips, when asked for and ffmpeg is on PATH.
+    private lazy var timedClips: TimedClips? = {
+        guard options.timedClips, let ffmpeg = FFmpeg.locate() else { return nil }
+        let folder = options.timedClipFolder ?? FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-simulator-clips").path
+        return TimedClips(ffmpeg: ffmpeg, folder: folder)
+    }()
 
     /// The output video: the sample clip, padded to `clipBytes` when asked.
     private lazy var clip: [UInt8] = SampleClip.padded(to: options.clipBytes)

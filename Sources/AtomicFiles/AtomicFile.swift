@@ -103,3 +103,30 @@ package final class AtomicFile: @unchecked Sendable {
         path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
     }
 }
+
+extension AtomicFile {
+    /// Puts a file another program wrote whole (ffmpeg's output) in place the same way: fsync it, rename it over
+    /// `finalPath`, fsync the folder. The temporary is removed when anything fails.
+    package static func publish(_ temporary: String, as finalPath: String) throws(Failure) {
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(operation: "open", path: temporary, code: errno) }
+        let synced = fsync(fd) == 0
+        let code = errno
+        close(fd)
+        guard synced else {
+            unlink(temporary)
+            throw Failure(operation: "fsync", path: temporary, code: code)
+        }
+        guard rename(temporary, finalPath) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw Failure(operation: "rename", path: finalPath, code: code)
+        }
+        let folder = finalPath.lastIndex(of: "/").map { String(finalPath[..<$0]) } ?? "."
+        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderFD >= 0 {
+            _ = fsync(folderFD)
+            close(folderFD)
+        }
+    }
+}

@@ -1,8 +1,8 @@
 /// Suggests the closest known word for a misspelt one.
-enum DidYouMean {
+public enum DidYouMean {
     /// The candidate within a small edit distance of `word` (1 for words of up to 3 characters, else 2 or a
     /// quarter of its length), if any.
-    static func suggest(_ word: String, among candidates: [String]) -> String? {
+    public static func suggest(_ word: String, among candidates: [String]) -> String? {
         let limit = word.count <= 3 ? 1 : max(2, word.count / 4)
         var best: (String, Int)?
         for candidate in candidates {

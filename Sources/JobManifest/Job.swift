@@ -57,3 +57,18 @@ public struct ManifestError: Error, Sendable {
     /// The diagnostics.
     public let diagnostics: [Diagnostic]
 }
+
+/// Reading a job id's parts (`scene/shot~2`: shot `scene/shot`, take 2). A shot id never holds `~`.
+public enum JobID {
+    /// The shot a job id belongs to: the id without its `~N` take suffix.
+    public static func shot(of id: String) -> String {
+        guard let tilde = id.lastIndex(of: "~"), Int(id[id.index(after: tilde)...]) != nil else { return id }
+        return String(id[..<tilde])
+    }
+
+    /// The take number of a job id, or nil for a shot rendered once (no `~N`).
+    public static func take(of id: String) -> Int? {
+        guard let tilde = id.lastIndex(of: "~") else { return nil }
+        return Int(id[id.index(after: tilde)...])
+    }
+}

@@ -6,13 +6,16 @@ extension LedgerEvent {
     /// A job as `run_started` lists it (so `status` works without the manifest).
     public struct ListedJob: Sendable, Equatable {
         public var id: String
+        /// Its place in the manifest (0-based, over the whole manifest: the folders of a sharded batch interleave).
+        public var index: Int
         public var key: String
         public var duration: Int
         public var sound: Bool
         public var estimatedCost: Double
 
-        public init(id: String, key: String, duration: Int, sound: Bool, estimatedCost: Double) {
+        public init(id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double) {
             self.id = id
+            self.index = index
             self.key = key
             self.duration = duration
             self.sound = sound
@@ -24,7 +27,7 @@ extension LedgerEvent {
     public static func runStarted(baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], time: String) -> LedgerEvent {
         let list: [JSONValue] = jobs.map { job in
             .object([
-                ("id", .string(job.id)), ("key", .string(job.key)), ("duration", .int(job.duration)),
+                ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
                 ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
             ])
         }
@@ -131,6 +134,16 @@ extension LedgerEvent {
     /// A request id found elsewhere (the web UI) attached to an `unknown_outcome` job.
     public static func adopted(job: String, key: String, requestID: String, time: String) -> LedgerEvent {
         LedgerEvent(.adopted, job: job, time: time, [("key", .string(key)), ("request_id", .string(requestID))])
+    }
+
+    /// A take chosen for its shot in the cut.
+    public static func picked(job: String, shot: String, time: String) -> LedgerEvent {
+        LedgerEvent(.picked, job: job, time: time, [("shot", .string(shot))])
+    }
+
+    /// A shot's choice removed (`job`: the take that was picked).
+    public static func unpicked(job: String, shot: String, time: String) -> LedgerEvent {
+        LedgerEvent(.unpicked, job: job, time: time, [("shot", .string(shot))])
     }
 
     /// A run's end: jobs per state (states with none left out) and the exit code.

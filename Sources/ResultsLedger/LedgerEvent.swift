@@ -24,6 +24,10 @@ public struct LedgerEvent: Sendable, Equatable {
         case price
         /// A submit intent withdrawn before its POST started (a stop came while the intent was being written).
         case notSent = "not_sent"
+        /// A take chosen as its shot's clip in the cut (`job` the take's id, `shot` its shot's id).
+        case picked
+        /// A shot's choice removed (`job` the take that was picked, `shot` its shot's id).
+        case unpicked
     }
 
     /// The kind.

@@ -6,6 +6,8 @@ public struct LedgerFold: Sendable {
     /// A job as the latest `run_started` listed it.
     public struct PlannedJob: Sendable, Equatable {
         public var id: String
+        /// Its place in the manifest (ledgers before it was recorded: its place in the list).
+        public var index: Int
         public var key: String
         public var duration: Int
         public var sound: Bool
@@ -61,6 +63,8 @@ public struct LedgerFold: Sendable {
     public private(set) var spentBeforeLatestRun = 0.0
     /// What the folder's spend changed by since its latest run started: that run's part.
     public var spentInLatestRun: Double { spent - spentBeforeLatestRun }
+    /// Each shot's picked take (shot id: job id), as `pick` recorded it.
+    public private(set) var picks: [String: String] = [:]
     /// The latest price line per model (model id: base price, unit, source).
     public private(set) var prices: [String: RecordedPrice] = [:]
 
@@ -97,14 +101,20 @@ public struct LedgerFold: Sendable {
             if firstStartedAt == nil { firstStartedAt = time }
             manifestPath = event.string("manifest") ?? manifestPath
             if let jobs = event.objects("jobs") {
-                planned = jobs.compactMap { job in
+                planned = jobs.enumerated().compactMap { position, job in
                     guard let id = job.string("id"), let key = job.string("key") else { return nil }
                     return PlannedJob(
-                        id: id, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
+                        id: id, index: job.int("index") ?? position, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
                         estimatedCost: job.number("estimated_cost") ?? 0
                     )
                 }
             }
+            return
+        case .picked:
+            if let shot = event.string("shot"), !event.job.isEmpty { picks[shot] = event.job }
+            return
+        case .unpicked:
+            if let shot = event.string("shot") { picks[shot] = nil }
             return
         case .runFinished:
             return
@@ -199,7 +209,7 @@ public struct LedgerFold: Sendable {
             record.state = .cancelled
         case .cancelRequested, .notCancellable:
             break
-        case .runStarted, .runFinished, .price:
+        case .runStarted, .runFinished, .price, .picked, .unpicked:
             break
         }
     }

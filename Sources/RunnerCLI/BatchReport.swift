@@ -10,6 +10,10 @@ struct BatchReport {
         var folder: String
         var record: JobRecord
         var duration: Int
+        /// The take `pick` chose for its shot.
+        var picked = false
+        /// The take the cut uses (the pick, else the shot's lowest completed take).
+        var inCut = false
     }
 
     var folders: [String]
@@ -28,8 +32,13 @@ struct BatchReport {
         spentLatestRun = folders.reduce(0) { $0 + $1.fold.spentInLatestRun }
         baseURLs = Array(Set(folders.compactMap(\.fold.baseURL))).sorted()
         entries = folders.flatMap { folder in
-            folder.fold.planned.map { job in
-                Entry(folder: folder.path, record: folder.fold.record(job.id, key: job.key), duration: job.duration)
+            let records = folder.fold.planned.map { folder.fold.record($0.id, key: $0.key) }
+            let inCut = CutChoice.chosen(records: records, picks: folder.fold.picks)
+            return zip(folder.fold.planned, records).map { job, record in
+                Entry(
+                    folder: folder.path, record: record, duration: job.duration,
+                    picked: folder.fold.picks[JobID.shot(of: job.id)] == job.id, inCut: inCut.contains(job.id)
+                )
             }
         }
         let starts = folders.compactMap { $0.fold.firstStartedAt.flatMap(Self.date) }

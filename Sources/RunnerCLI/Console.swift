@@ -17,9 +17,9 @@ struct Console: Sendable {
         write("\n", to: 1)
     }
 
-    /// Writes a line (or lines) to standard error.
-    func err(_ text: String) {
-        write(text + "\n", to: 2)
+    /// Writes a line (or lines) to standard error; `terminator: ""` for a line redrawn in place.
+    func err(_ text: String, terminator: String = "\n") {
+        write(text + terminator, to: 2)
     }
 
     /// Writes text to standard output as it is (no newline).

@@ -34,6 +34,8 @@ enum ContactSheet {
             .frames{display:flex;gap:6px;margin:8px 0}.frames img{width:48%;border-radius:4px;background:#ddd}
             video{width:100%;border-radius:4px;background:#000;margin:6px 0}
             .prompt{font-size:13px;margin:6px 0}.segments{font-size:12px;color:#444;margin:0;padding-left:18px}
+            .pick{font-size:11px;font-weight:700;color:#fff;background:#1565c0;border-radius:3px;padding:1px 5px;margin-left:6px}
+            .pick.lowest{background:#90a4ae}.card.in-cut{box-shadow:0 0 0 2px #1565c0}
             .meta{font-size:12px;color:#555}.reason{font-size:13px;color:#b71c1c;font-weight:600;margin-top:6px}
             </style></head><body>
             <h1>\(escape(title))</h1>
@@ -50,8 +52,10 @@ enum ContactSheet {
         for entry in ordered {
             let record = entry.record
             let shot = shots[record.id]
-            page += "<div class=\"card \(record.state.rawValue)\" data-job=\"\(escape(record.id))\" data-state=\"\(record.state.rawValue)\">\n"
-            page += "<div><span class=\"id\">\(escape(record.id))</span><span class=\"state\">\(record.state.rawValue.replacingOccurrences(of: "_", with: " "))</span></div>\n"
+            let cutClass = entry.inCut && JobID.take(of: record.id) != nil ? " in-cut" : ""
+            page += "<div class=\"card \(record.state.rawValue)\(cutClass)\" data-job=\"\(escape(record.id))\" data-state=\"\(record.state.rawValue)\" data-picked=\"\(entry.picked)\" data-in-cut=\"\(entry.inCut)\">\n"
+            let badge = !cutClass.isEmpty ? (entry.picked ? "<span class=\"pick\">picked: in the cut</span>" : "<span class=\"pick lowest\">in the cut (lowest take)</span>") : ""
+            page += "<div><span class=\"id\">\(escape(record.id))</span>\(badge)<span class=\"state\">\(record.state.rawValue.replacingOccurrences(of: "_", with: " "))</span></div>\n"
             let frames = [shot?.image, shot?.endImage].compactMap { $0 }
             if !frames.isEmpty {
                 page += "<div class=\"frames\">" + frames.map { "<img src=\"\(escape(link($0, from: pageFolder)))\" alt=\"frame\">" }.joined() + "</div>\n"

@@ -9,6 +9,8 @@ struct RunSummary {
     let counts: [JobState: Int]
     let baseURL: String?
     let folder: String
+    /// Each shot's picked take (shot id: job id).
+    let picks: [String: String]
 
     /// The jobs listed (id, key), each with what the ledger says of it under that key.
     init(fold: LedgerFold, jobs: [(id: String, key: String)], folder: String) {
@@ -18,6 +20,12 @@ struct RunSummary {
         self.counts = counts
         baseURL = fold.baseURL
         self.folder = folder
+        picks = fold.picks
+    }
+
+    /// Whether a job is its shot's picked take.
+    func isPicked(_ record: JobRecord) -> Bool {
+        picks[JobID.shot(of: record.id)] == record.id
     }
 
     /// The jobs of the folder's latest run, as its `run_started` listed them.
@@ -45,6 +53,7 @@ struct RunSummary {
                 ("file", record.file.map(JSONValue.string) ?? .null),
                 ("cost", record.cost.map { .number($0) } ?? .null),
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
+                ("picked", .bool(isPicked(record))),
             ])
     }
 

@@ -33,6 +33,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("clip-bytes"), help: "Size of every output video in bytes (the sample clip padded; default: 4840).")
     var clipBytes: Int?
 
+    @Flag(name: .customLong("timed-clips"), help: "With ffmpeg on PATH, answer a job whose start frame is a data URI with a clip of its duration made from its frames (as run --simulate does).")
+    var timedClips = false
+
     @Option(name: .customLong("url-lifetime"), help: "Seconds (simulated) an output URL works; each result call hands out a fresh one (default: for ever).")
     var urlLifetime: Double?
 
@@ -107,6 +110,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.token = token
         options.clockScale = clockScale
         options.clipBytes = clipBytes
+        options.timedClips = timedClips
         options.urlLifetime = urlLifetime
         options.renderSeconds = (try? Self.range(renderSeconds, "")) ?? 30...90
         options.queueSeconds = (try? Self.range(queueSeconds, "")) ?? 0...5

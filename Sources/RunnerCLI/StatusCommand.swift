@@ -46,10 +46,11 @@ struct StatusCommand: ParsableCommand {
         let width = max(3, summary.records.map(\.id.count).max() ?? 0)
         var lines = ["JOB" + String(repeating: " ", count: width - 3) + "  STATE            REQUEST"]
         for record in summary.records {
-            let state = record.state.rawValue
+            let state = record.state.rawValue + (summary.isPicked(record) ? " *" : "")
             lines.append(record.id + String(repeating: " ", count: width - record.id.count) + "  " + state + String(repeating: " ", count: max(1, 17 - state.count)) + (record.requestID ?? "-"))
         }
         lines.append("")
+        if !summary.picks.isEmpty { lines.append("* the take picked for its shot's cut (shotrunner pick)") }
         lines.append(summary.text(fatal: nil, ledgerFailure: nil, capReached: false))
         console.out(lines.joined(separator: "\n"))
     }

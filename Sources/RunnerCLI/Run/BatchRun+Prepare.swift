@@ -63,9 +63,10 @@ extension BatchRun {
         let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: request.manifest))).map { Hex.lowercase(SHA256.hash(data: $0)) } ?? ""
         let baseForLedger = request.simulate ? (fold.baseURL ?? target.effectiveBase) : target.base
         let manifestPath = RunFolderPaths.absolute(request.manifest)
+        let manifestIndex = Dictionary(scope.manifest.jobs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let listed = scope.shardJobs.map { job in
             LedgerEvent.ListedJob(
-                id: job.id, key: job.key.description, duration: job.body.duration, sound: job.body.sound,
+                id: job.id, index: manifestIndex[job.id] ?? 0, key: job.key.description, duration: job.body.duration, sound: job.body.sound,
                 estimatedCost: PriceList.rounded(prices.cost(of: job.body))
             )
         }
@@ -118,6 +119,8 @@ extension BatchRun {
             var options = SimulatorOptions()
             options.clockScale = 0.002
             options.renderSeconds = 20...90
+            // With ffmpeg, clips of each shot's length from its own frames: `assemble` then gives a timed animatic.
+            options.timedClips = true
             let simulator: RunningSimulator
             do {
                 simulator = try await SimulatorServer.start(options)
