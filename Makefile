@@ -68,7 +68,8 @@ demo: build
 	@out=renders/demo-$$(date +%Y%m%d-%H%M%S); \
 	$(SWIFT) run --skip-build shotrunner run manifests/storyboard.yaml --simulate --fresh --out $$out --progress plain && \
 	$(SWIFT) run --skip-build shotrunner report $$out --html $$out/contact-sheet.html > /dev/null && \
-	echo "videos, ledger.jsonl, summary.json and contact-sheet.html are in $$out; try: .build/debug/shotrunner status $$out"
+	$(SWIFT) run --skip-build shotrunner assemble $$out --otio $$out/cut.otio --edl $$out/cut.edl > /dev/null && \
+	echo "videos, ledger.jsonl, summary.json, contact-sheet.html and animatic.mp4 (the storyboard's cut, with its timing; cut.otio and cut.edl for an editor) are in $$out; try: .build/debug/shotrunner status $$out"
 
 ## install: the release binary, Swift runtime linked in statically, into $(PREFIX)/bin (needs libyaml-0-2 at run time)
 PREFIX ?= /usr/local
