@@ -114,6 +114,8 @@ struct BatchReport {
                 ("cost", record.cost.map { .number($0) } ?? .null),
                 ("render_seconds", Self.renderSeconds(record).map { .number(($0 * 10).rounded() / 10) } ?? .null),
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
+                ("picked", .bool(entry.picked)),
+                ("in_cut", .bool(entry.inCut)),
             ])
         }
     }
@@ -131,13 +133,14 @@ struct BatchReport {
         for entry in entries {
             let record = entry.record
             lines.append(
-                pad(record.id, idWidth) + "  " + pad(record.state.rawValue, 15) + pad(String(entry.duration), 8, right: true)
+                pad(record.id, idWidth) + "  " + pad(record.state.rawValue + (entry.picked ? " *" : ""), 15) + pad(String(entry.duration), 8, right: true)
                     + pad(String(record.attempts), 6, right: true) + pad(record.cost.map(PlanReport.usd) ?? "-", 10, right: true)
                     + pad(Self.renderSeconds(record).map { String(format: "%.0fs", $0) } ?? "-", 8, right: true) + "  " + (record.file ?? "-")
             )
         }
         lines.append("")
         let counts = self.counts
+        if entries.contains(where: \.picked) { lines.append("* the take picked for its shot's cut (shotrunner pick)") }
         lines.append("\(entries.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", "))
         lines.append("\(secondsRendered) s rendered, \(PlanReport.usd(spent)) spent (\(PlanReport.usd(spentLatestRun)) in the latest run), \(String(format: "%.0f", wallSeconds)) s wall time")
         let troubled = entries.filter { [.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].contains($0.record.state) }

@@ -83,6 +83,9 @@ struct CutTests {
         let status = try await CLIProcess.run(["status", first, "--json"])
         let jobs = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["jobs"] as? [[String: Any]])
         #expect(jobs.filter { $0["picked"] as? Bool == true }.compactMap { $0["id"] as? String } == ["dusk/lamp~2"])
+        let report = try await CLIProcess.run(["report", first, second, "--json"])
+        let entries = try #require((try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["jobs"] as? [[String: Any]])
+        #expect(Set(entries.filter { $0["in_cut"] as? Bool == true }.compactMap { $0["id"] as? String }) == ["opening", "wide", "dusk/lamp~2"])
 
         let cut = try await CLIProcess.run(["assemble", first, second, "--out", out])
         #expect(cut.status == 1, "\(cut.stderr)")
