@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ResultsLedger
 import Scheduling
 
 /// `shotrunner run MANIFEST [options]`
@@ -89,19 +90,12 @@ struct RunCommand: AsyncParsableCommand {
         guard DurationParser.parse(pollMinimum) != nil else { throw ValidationError("--poll-min takes a duration like 2s or 50ms.") }
         if let maxCost, maxCost < 0 { throw ValidationError("--max-cost cannot be negative.") }
         if let halt, HaltRule(parsing: halt) == nil {
-            throw ValidationError("--halt takes fail=N (N at least 1) or fail=P% (P from 0 to 100), e.g. --halt fail=3 or --halt fail=20%.")
+            throw ValidationError("--halt takes fail=N (N at least 1) or fail=P% (P above 0, at most 100), e.g. --halt fail=3 or --halt fail=20%.")
         }
     }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let request = RunRequest(
-            manifest: manifest, out: out, concurrency: concurrency, baseURL: baseURL, tokenFile: tokenFile, simulate: simulate,
-            retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, maxCost: maxCost, downloads: !noDownload, only: only,
-            shard: try sharding.resolve(environment: environment), jobTimeout: DurationParser.parse(jobTimeout) ?? .seconds(3_600),
-            yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt.flatMap(HaltRule.init(parsing:)),
-            pollMinimum: DurationParser.parse(pollMinimum) ?? .milliseconds(50)
-        )
         let console = Console()
         let targets: NotifyTargets
         do {
@@ -112,12 +106,22 @@ struct RunCommand: AsyncParsableCommand {
         let notifier = Notifier(targets: targets, console: console)
         let status: Int32
         do {
+            let request = RunRequest(
+                manifest: manifest, out: out, concurrency: concurrency, baseURL: baseURL, tokenFile: tokenFile, simulate: simulate,
+                retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, maxCost: maxCost, downloads: !noDownload, only: only,
+                shard: try sharding.resolve(environment: environment), jobTimeout: DurationParser.parse(jobTimeout) ?? .seconds(3_600),
+                yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt.flatMap(HaltRule.init(parsing:)),
+                pollMinimum: DurationParser.parse(pollMinimum) ?? .milliseconds(50)
+            )
             status = try await BatchRun(request: request, console: console, environment: environment, notifier: notifier).perform()
         } catch {
-            // An end before the folder was open (an invalid manifest, a locked folder, a refused option) is told too.
+            // An end that wrote no run_finished (an invalid manifest, a locked folder, a refused option) is told too,
+            // with the folder's counts when there is one.
+            let folder = notifier.folder
+            let fold = folder.flatMap { try? Ledger.fold(folder: $0) }
             await notifier.send(RunNotification(
                 name: RunNotification.name(of: manifest), manifest: RunFolderPaths.absolute(manifest), exitCode: Entry.status(for: error),
-                folder: nil, fold: nil, spent: nil, reason: Entry.briefly(error)
+                folder: folder, fold: fold, spent: nil, reason: Entry.briefly(error)
             ))
             throw error
         }

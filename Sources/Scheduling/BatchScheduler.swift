@@ -78,7 +78,6 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             while running < max(1, options.concurrency), startNext() { running += 1 }
             while let (id, outcome) = await group.next() {
                 result.outcomes[id] = outcome
-                countForHalt(outcome)
                 if !startNext() { running -= 1 }
             }
         }
@@ -286,6 +285,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     /// Writes the terminal line an outcome needs (the lifecycle says which) and reports it.
     private func finish(_ run: PlannedRun, _ outcome: JobLifecycle.Outcome) async {
+        // Counted before the line's await: a job whose intent becomes durable meanwhile sees the halt.
+        countForHalt(outcome)
         if let line = JobLifecycle.terminalLine(for: outcome, line(run)) { _ = await record(line) }
         switch outcome {
         case .completed, .leftRunning:

@@ -16,5 +16,7 @@ struct RunOutcomeTests {
         #expect(RunOutcome(allCompleted: false, pendingLeft: 2, fatal: true, localFailure: true).exitStatus == 6)
         #expect(RunOutcome(allCompleted: false, pendingLeft: 2, localFailure: true, interruptedBy: SIGINT).exitStatus == 130)
         #expect(RunOutcome(allCompleted: true, pendingLeft: 0, interruptedBy: SIGTERM).exitStatus == 143)
+        #expect(RunOutcome(allCompleted: true, pendingLeft: 0, halted: true).exitStatus == 1, "a halt is exit 1 even if what ran completed")
+        #expect(RunOutcome(allCompleted: false, pendingLeft: 3, costCapReached: true, halted: true).exitStatus == 5)
     }
 }

@@ -17,6 +17,21 @@ struct TypedLinesTests {
         #expect(rendered.line == #"{"v":1,"t":"t","event":"rendered","job":"j","key":"k","outputs":["https://o/1.mp4"]}"#)
         let finished = LedgerEvent.runFinished(counts: [.failed: 1, .completed: 3], exitCode: 1, time: "t")
         #expect(finished.line == #"{"v":1,"t":"t","event":"run_finished","job":"","counts":{"completed":3,"failed":1},"exit_code":1}"#)
+        let submitError = LedgerEvent.submitError(
+            job: "j", key: "k", code: "http_503", message: "busy", httpStatus: 503, errorClass: "throttled", mayHaveStarted: false, time: "t"
+        )
+        #expect(submitError.line == #"{"v":1,"t":"t","event":"submit_error","job":"j","key":"k","code":"http_503","message":"busy","http_status":503,"class":"throttled","may_have_started":false}"#)
+        let notSent = LedgerEvent.notSent(job: "j", key: "k", attempt: 1, reason: "interrupted", time: "t")
+        #expect(notSent.line == #"{"v":1,"t":"t","event":"not_sent","job":"j","key":"k","attempt":1,"reason":"interrupted"}"#)
+        let started = LedgerEvent.runStarted(
+            baseURL: "https://b", manifest: "/m.yaml", manifestSHA256: "ab",
+            jobs: [.init(id: "a~2", index: 3, key: "v1:k", duration: 5, sound: true, estimatedCost: 0.7)], time: "t"
+        )
+        #expect(started.line == #"{"v":1,"t":"t","event":"run_started","job":"","base_url":"https://b","manifest":"/m.yaml","manifest_sha256":"ab","jobs":[{"id":"a~2","index":3,"key":"v1:k","duration":5,"sound":true,"estimated_cost":0.7}]}"#)
+        let fold = LedgerFold([started, .picked(job: "a~2", shot: "a", time: "t")])
+        #expect(fold.planned.first?.index == 3)
+        #expect(fold.picks == ["a": "a~2"])
+        #expect(LedgerFold([started, .picked(job: "a~2", shot: "a", time: "t"), .unpicked(job: "a~2", shot: "a", time: "t")]).picks.isEmpty)
         let error = LedgerEvent.downloadError(job: "j", key: "k", code: "http_403", message: "gone", httpStatus: 403, attempt: 1, final: false, time: "t")
         #expect(error.line == #"{"v":1,"t":"t","event":"download_error","job":"j","key":"k","code":"http_403","message":"gone","http_status":403,"attempt":1,"final":false}"#)
     }

@@ -11,6 +11,7 @@ final class Notifier: Sendable {
     let targets: NotifyTargets
     private let console: Console
     private let sent = Mutex(false)
+    private let knownFolder = Mutex<String?>(nil)
     /// The whole budget for one end, every URL included.
     let budget: Duration
     private let tries: Int
@@ -22,6 +23,12 @@ final class Notifier: Sendable {
         self.tries = tries
     }
 
+    /// The run folder, once the run knows it (for an end that comes before the folder's own end is written).
+    var folder: String? {
+        get { knownFolder.withLock { $0 } }
+        set { knownFolder.withLock { $0 = newValue } }
+    }
+
     /// Whether an end was sent already (or is being sent).
     var hasSent: Bool { sent.withLock { $0 } }
 
@@ -29,7 +36,7 @@ final class Notifier: Sendable {
     func send(_ notification: @autoclosure () -> RunNotification) async {
         guard !targets.urls.isEmpty, sent.withLock({ done in defer { done = true }; return !done }) else { return }
         let body = notification().json.compactBytes
-        let transport = AsyncHTTPTransport(connectTimeout: .seconds(3))
+        let transport = AsyncHTTPTransport(connectTimeout: Self.connectTimeout)
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: budget)
         await withTaskGroup(of: Void.self) { group in
@@ -44,11 +51,11 @@ final class Notifier: Sendable {
         guard let head = Self.request(url) else { return }
         var lastProblem = "not tried"
         for attempt in 1...tries {
-            let left = clock.now.duration(to: deadline)
-            guard left > .milliseconds(200) else { break }
+            // Each try takes at most a third of the budget, connecting included, and never runs past its end.
+            let slot = min(clock.now.duration(to: deadline), budget / tries)
+            guard slot > Self.connectTimeout + .milliseconds(200) else { break }
             do {
-                // Each try waits at most a third of the budget, and never past the end of it.
-                let reply = try await transport.send(TransportRequest(head, body: body), readTimeout: min(left, budget / tries))
+                let reply = try await transport.send(TransportRequest(head, body: body), readTimeout: slot - Self.connectTimeout)
                 let status = reply.response.status.code
                 if (200..<300).contains(status) { return }
                 lastProblem = "HTTP \(status)"
@@ -65,6 +72,9 @@ final class Notifier: Sendable {
         console.err("warning: the notification to \(Self.shown(url)) was not delivered (\(lastProblem)); the run's result is unchanged")
     }
 
+    /// A try's connect timeout (its deadline is this plus its read timeout).
+    static let connectTimeout: Duration = .seconds(2)
+
     static func request(_ url: URL) -> HTTPRequest? {
         guard let scheme = url.scheme, let host = url.host, let parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return nil }
         let authority = (host.contains(":") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")
@@ -76,9 +86,9 @@ final class Notifier: Sendable {
         return HTTPRequest(method: .post, scheme: scheme, authority: authority, path: path, headerFields: fields)
     }
 
-    /// Scheme, host and path only: a webhook's query often holds its secret.
+    /// Scheme and host only: a webhook's path or query holds its secret (Slack, Discord).
     static func shown(_ url: URL) -> String {
-        "\(url.scheme ?? "")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")\(url.path)"
+        "\(url.scheme ?? "")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")/..."
     }
 
     private static func describe(_ error: any Error) -> String {

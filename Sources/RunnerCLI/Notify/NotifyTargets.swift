@@ -10,7 +10,13 @@ struct NotifyTargets: Sendable, Equatable {
     struct Refused: Error, CustomStringConvertible {
         let url: String
         let reason: String
-        var description: String { "--notify \(url): \(reason)" }
+        var description: String { "--notify \(NotifyTargets.shown(url)): \(reason)" }
+    }
+
+    /// A URL as messages show it: scheme and host, never the path or query a webhook's secret is in.
+    static func shown(_ text: String) -> String {
+        guard let url = URL(string: text), let scheme = url.scheme, let host = url.host else { return "(not a URL)" }
+        return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")/..."
     }
 
     /// From the options, then the environment variable (whitespace or commas between several).
@@ -30,7 +36,7 @@ struct NotifyTargets: Sendable, Equatable {
             throw Refused(url: text, reason: "not an absolute URL")
         }
         if url.user != nil || url.password != nil {
-            throw Refused(url: redacted(text), reason: "credentials belong in the webhook's path or query, not before the host")
+            throw Refused(url: text, reason: "credentials belong in the webhook's path or query, not before the host")
         }
         switch scheme {
         case "https":
@@ -44,14 +50,12 @@ struct NotifyTargets: Sendable, Equatable {
         }
     }
 
+    /// `localhost`, `::1`, or a numeric IPv4 address in 127.0.0.0/8 (a name such as `127.example.com` is not).
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
-    }
-
-    /// The URL with anything before `@` in its authority hidden.
-    static func redacted(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].firstIndex(of: "@") else { return text }
-        return String(text[..<schemeEnd.upperBound]) + "***" + String(text[at...])
+        if bare == "localhost" || bare == "::1" { return true }
+        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil }) else { return false }
+        return parts[0] == "127"
     }
 }

@@ -32,7 +32,8 @@ struct RunNotification: Sendable {
             switch record.state {
             case .failed:
                 failed.append((record.id, record.errorCode ?? "failed", record.errorMessage ?? ""))
-            case .unknownOutcome:
+            case .unknownOutcome, .submitting:
+                // A submit with no answer on record (a run abandoned mid-submit): it may be rendering, paid for.
                 unknown.append(record.id)
             default:
                 break
@@ -64,6 +65,8 @@ struct RunNotification: Sendable {
     var json: JSONValue {
         .object([
             ("text", .string(text)),
+            // Discord's incoming webhooks read `content` where Slack's and Mattermost's read `text`.
+            ("content", .string(text)),
             ("run_dir", runDir.map(JSONValue.string) ?? .null),
             ("manifest", .string(manifest)),
             ("exit_code", .int(Int(exitCode))),

@@ -21,10 +21,7 @@ extension BatchRun {
             options.pollMaximum = .milliseconds(200)
             options.policy.backoff = Backoff(base: .milliseconds(50), cap: .seconds(1))
         }
-        let (proxies, problems) = ProxySettings.from(environment: environment)
-        for problem in problems { console.err("warning: \(problem)") }
-        if request.verbose { console.err("proxy: \(proxies)") }
-        let transport = AsyncHTTPTransport(proxies: proxies)
+        let transport = AsyncHTTPTransport(proxies: prepared.target.proxies)
         let httpClient = HTTPModelAPIClient(configuration: .init(baseURL: prepared.target.effectiveBase), token: prepared.target.token, transport: transport)
         let client: any ModelAPIClient = request.verbose ? LoggingAPIClient(base: httpClient, logger: LoggingAPIClient.standardError()) : httpClient
         let plan = prepared.plan
@@ -34,7 +31,7 @@ extension BatchRun {
             client: client, ledger: ledger, folder: prepared.scope.folderPath, modelID: prepared.scope.manifest.schema.modelID, options: options,
             clock: ContinuousClock(), now: Timestamp.now, events: continuation
         )
-        prepared.interruption.scheduler = scheduler
+        prepared.interruption.scheduler = scheduler  // interrupted at once if a signal came before
         let runs = plan.runs
         let result = await withTaskGroup(of: BatchResult?.self) { group in
             group.addTask {
@@ -75,7 +72,7 @@ extension BatchRun {
         )
         let status = outcome.exitStatus
         let reason = result.halted.map { "halted: \($0)" } ?? result.fatal.map { "stopped: \($0.code): \($0.message)" }
-            ?? (result.costCapReached ? "stopped: --max-cost reached" : nil)
+            ?? (result.costCapReached ? "stopped: --max-cost reached" : nil) ?? (result.interrupted ? "interrupted" : nil)
         await ending.write(status: status, reason: reason)
         let spend = ledger.spent
         console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached, halted: result.halted))

@@ -17,6 +17,8 @@ extension BatchRun {
         var base: String
         /// The base URL calls go to.
         var effectiveBase: String
+        /// The proxies calls go through (none for the simulator, which is on this machine).
+        var proxies: ProxySettings
     }
 
     /// Everything `confirm` and `execute` need, made before anything is spent.
@@ -50,7 +52,7 @@ extension BatchRun {
         let modelID = scope.manifest.schema.modelID
         var prices = PriceList.estimate
         if !plan.runs.isEmpty {
-            prices = try await livePrice(modelID: modelID, token: target.token, base: target.effectiveBase, needed: plan.submits > 0)
+            prices = try await livePrice(modelID: modelID, target: target, needed: plan.submits > 0)
             plan.runs = plan.runs.map { run in
                 var run = run
                 if let body = run.body { run.estimatedCost = prices.cost(of: body) }
@@ -127,7 +129,9 @@ extension BatchRun {
             } catch {
                 throw CLIError.setup("--simulate: the simulator cannot listen on loopback: \(error)")
             }
-            return Target(simulator: simulator, token: Token("simulated"), base: fold.baseURL ?? simulator.baseURL, effectiveBase: simulator.baseURL)
+            return Target(
+                simulator: simulator, token: Token("simulated"), base: fold.baseURL ?? simulator.baseURL, effectiveBase: simulator.baseURL, proxies: .direct
+            )
         }
         guard let token = try Credentials.token(file: request.tokenFile, environment: environment) else {
             throw CLIError.setup("no API token: set RUNCOMFY_API_TOKEN (or use --token-file FILE, or --simulate to try without an account)")
@@ -136,13 +140,16 @@ extension BatchRun {
         if let recorded = fold.baseURL, recorded != base {
             throw CLIError.usage("the run folder \(folderPath) was made against \(recorded), not \(base); use another --out")
         }
-        return Target(simulator: nil, token: token, base: base, effectiveBase: base)
+        let (proxies, problems) = ProxySettings.from(environment: environment)
+        for problem in problems { console.err("warning: \(problem)") }
+        if request.verbose { console.err("proxy: \(proxies)") }
+        return Target(simulator: nil, token: token, base: base, effectiveBase: base, proxies: proxies)
     }
 
     /// The model's price for this run. Under `--max-cost` only a published price will do; a token the API
     /// refuses, or an API that cannot be reached after a short retry, stops the run before anything is spent.
-    private func livePrice(modelID: String, token: Token, base: String, needed: Bool) async throws -> PriceList {
-        switch await LivePrice.fetch(modelID: modelID, token: token, baseURL: base, tries: 2) {
+    private func livePrice(modelID: String, target: Target, needed: Bool) async throws -> PriceList {
+        switch await LivePrice.fetch(modelID: modelID, token: target.token, baseURL: target.effectiveBase, tries: 2, proxies: target.proxies) {
         case .live(let prices):
             return prices
         case .refused(let error):

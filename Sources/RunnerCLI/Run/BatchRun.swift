@@ -39,6 +39,7 @@ struct BatchRun {
             throw CLIError.usage("--fresh: the run folder \(folderPath) is not empty (choose another --out, or drop --fresh to resume)")
         }
         let scope = Scope(manifest: manifest, jobs: jobs, shardJobs: shardJobs, folderPath: folderPath)
+        notifier?.folder = folderPath
         do {
             return try await RunFolder.withLock(path: folderPath) { _ in
                 let ledger: Ledger
@@ -78,11 +79,28 @@ struct BatchRun {
     /// The run, once its folder is open: prepare, confirm, execute, finish.
     private func render(_ scope: Scope, ledger: Ledger, ending: RunEnding) async throws -> Int32 {
         let target = try await target(fold: ledger.initialFold, folderPath: scope.folderPath)
-        defer { if let simulator = target.simulator { Task { await simulator.stop() } } }
+        do {
+            let status = try await render(scope, target: target, ledger: ledger, ending: ending)
+            if let simulator = target.simulator { await simulator.stop() }
+            return status
+        } catch {
+            if let simulator = target.simulator { await simulator.stop() }
+            throw error
+        }
+    }
+
+    private func render(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Int32 {
         let prepared = try await prepare(scope, target: target, ledger: ledger, ending: ending)
+        guard !prepared.interruption.signalled else {
+            // A signal came while the run was being prepared: nothing is submitted, and the end the signal asked
+            // for is on record before this returns (the signal's own writing of it, waited for).
+            let status = prepared.signals.lastSignal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
+            await ending.write(status: status, reason: "interrupted")
+            return status
+        }
         guard confirm(prepared) else {
             console.err("nothing submitted")
-            await ending.write(status: ExitStatus.jobsUnfinished)
+            await ending.write(status: ExitStatus.jobsUnfinished, reason: "the spend prompt was declined")
             return ExitStatus.jobsUnfinished
         }
         let result = await execute(prepared, ledger: ledger)

@@ -17,8 +17,8 @@ enum LivePrice {
 
     /// Asks once per try, `tries` times while no connection can be made (waiting 0.5 s, then 1 s, ...) or the API
     /// is throttling (waiting its Retry-After, at most 5 s), each with a 3 s connect and a 5 s read timeout.
-    static func fetch(modelID: String, token: Token, baseURL: String, tries: Int = 1) async -> Outcome {
-        let transport = AsyncHTTPTransport(connectTimeout: .seconds(3))
+    static func fetch(modelID: String, token: Token, baseURL: String, tries: Int = 1, proxies: ProxySettings? = nil) async -> Outcome {
+        let transport = AsyncHTTPTransport(connectTimeout: .seconds(3), proxies: proxies ?? ProxySettings.from().settings)
         var configuration = HTTPModelAPIClient.Configuration(baseURL: baseURL)
         configuration.pollReadTimeout = .seconds(5)
         let client = HTTPModelAPIClient(configuration: configuration, token: token, transport: transport)

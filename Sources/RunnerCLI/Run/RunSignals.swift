@@ -11,6 +11,7 @@ enum RunSignals {
     static func watch(interruption: Interruption, ending: RunEnding, folderPath: String, console: Console, notifying: Bool) -> SignalWatcher {
         SignalWatcher { signal, count in
             let status = signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
+            interruption.markSignalled()
             guard let scheduler = interruption.scheduler, count < 2 else {
                 if count >= 2 {
                     console.err("\ninterrupted again: abandoning what is on the wire (those jobs will be unknown_outcome)")
@@ -36,12 +37,27 @@ enum RunSignals {
     }
 }
 
-/// The scheduler a signal handler interrupts, once there is one (before that, a signal ends the run at once).
+/// The scheduler a signal handler interrupts, once there is one (before that, a signal ends the run at once), and
+/// whether a signal came: a scheduler made after it is interrupted the moment it is handed over, so nothing is
+/// submitted while the end the signal asked for is being written.
 final class Interruption: Sendable {
-    private let current = Mutex<BatchScheduler<ContinuousClock>?>(nil)
+    private let current = Mutex<(scheduler: BatchScheduler<ContinuousClock>?, signalled: Bool)>((nil, false))
 
     var scheduler: BatchScheduler<ContinuousClock>? {
-        get { current.withLock { $0 } }
-        set { current.withLock { $0 = newValue } }
+        get { current.withLock { $0.scheduler } }
+        set {
+            let signalled = current.withLock { state in
+                state.scheduler = newValue
+                return state.signalled
+            }
+            if signalled { newValue?.requestInterrupt() }
+        }
+    }
+
+    /// Whether a SIGINT or SIGTERM came.
+    var signalled: Bool { current.withLock { $0.signalled } }
+
+    func markSignalled() {
+        current.withLock { $0.signalled = true }
     }
 }
