@@ -25,13 +25,18 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test-deps: what the tests need beyond the build (a headless browser for the contact sheet)
+## test-deps: what the tests need beyond the build (a headless browser for the contact sheet; OpenTimelineIO and its
+## EDL, Final Cut 7 and FCPXML adapters, which read the timeline exports back)
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@python3 -c 'import opentimelineio, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter' 2>/dev/null || { \
+		echo "installing: opentimelineio and its cmx_3600, fcp_xml and fcpx_xml adapters"; \
+		python3 -m pip install --quiet opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 otio-fcp-adapter==1.0.0 \
+			otio-fcpx-xml-adapter==1.0.0; }
 
 ## test: build and run the whole test suite
 test: test-deps
