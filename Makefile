@@ -4,7 +4,8 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libyaml-dev pkg-config curl ffmpeg
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium python3-pip
+OTIO_PACKAGES := opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 otio-fcp-adapter==1.0.0 otio-fcpx-xml-adapter==1.0.0
 BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000
 BENCH_RUNS ?= 5
@@ -35,8 +36,7 @@ test-deps: deps
 	fi
 	@python3 -c 'import opentimelineio, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter' 2>/dev/null || { \
 		echo "installing: opentimelineio and its cmx_3600, fcp_xml and fcpx_xml adapters"; \
-		python3 -m pip install --quiet opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 otio-fcp-adapter==1.0.0 \
-			otio-fcpx-xml-adapter==1.0.0; }
+		python3 -m pip install --quiet $(OTIO_PACKAGES) || python3 -m pip install --quiet --user --break-system-packages $(OTIO_PACKAGES); }
 
 ## test: build and run the whole test suite
 test: test-deps

@@ -81,7 +81,7 @@ struct AssembleCommand: AsyncParsableCommand {
             throw CLIError.setup("ffmpeg could not make the animatic: \(error)")
         }
         if live { console.err("") }
-        //EXPORTS
+        try CutExports.write(timeline, otio: otio, edl: edl, fcp7: fcp7, fcpxml: fcpxml, console: console)
         let slates = timeline.items.filter { if case .slate = $0.source { true } else { false } }
         console.out("animatic: \(target) (\(timeline.items.count) shots, \(String(format: "%.1f", total)) s at \(timeline.rate) fps, \(timeline.width)x\(timeline.height))")
         if !slates.isEmpty {

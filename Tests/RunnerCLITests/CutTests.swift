@@ -87,8 +87,24 @@ struct CutTests {
         let entries = try #require((try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["jobs"] as? [[String: Any]])
         #expect(Set(entries.filter { $0["in_cut"] as? Bool == true }.compactMap { $0["id"] as? String }) == ["opening", "wide", "dusk/lamp~2"])
 
-        let cut = try await CLIProcess.run(["assemble", first, second, "--out", out])
+        let cut = try await CLIProcess.run([
+            "assemble", first, second, "--out", out, "--otio", root + "/cut.otio", "--edl", root + "/cut.edl", "--fcp7", root + "/cut.xml",
+            "--fcpxml", root + "/cut.fcpxml",
+        ])
         #expect(cut.status == 1, "\(cut.stderr)")
+        // The timelines, read back by OpenTimelineIO's own adapters: the same shots, in order, at the cut's 24 fps.
+        for (adapter, file) in [("otio_json", "cut.otio"), ("cmx_3600", "cut.edl"), ("fcp_xml", "cut.xml"), ("fcpx_xml", "cut.fcpxml")] {
+            let read = try await ChildProcess.run("/usr/bin/env", [
+                "python3", CLIProcess.packageRoot.appendingPathComponent("Tools/testing/read_timeline.py").path, adapter, root + "/" + file, "24",
+            ])
+            try #require(read.status == 0, "\(adapter): \(read.stderr)")
+            let timeline = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
+            let video = try #require(timeline["video"] as? [[String: Any]])
+            let clips = video.filter { $0["kind"] as? String == "clip" }
+            #expect(clips.compactMap { $0["name"] as? String } == ["opening", "wide", "dusk/lamp~2"], "\(adapter): \(video)")
+            #expect(clips.compactMap { ($0["frames"] as? Double).map { Int($0.rounded()) } } == [72, 48, 96], "\(adapter): \(video)")
+            #expect(clips.last?["target_url"] as? String == "file://" + first + "/dusk/lamp~2.mp4", "\(adapter)")
+        }
         let probe = try await ChildProcess.run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,r_frame_rate,width,height:format=duration", "-of", "json", out])
         let info = try #require(try JSONSerialization.jsonObject(with: Data(probe.stdout.utf8)) as? [String: Any])
         let streams = try #require(info["streams"] as? [[String: Any]])
