@@ -54,7 +54,7 @@ var package = Package(
         // ffmpeg and ffprobe as child processes (the animatic, slates, the simulator's timed clips).
         .target(name: "MediaTools"),
         // The cut as an editor's timeline, and its exports (OTIO, CMX 3600 EDL, Final Cut 7 XML, FCPXML).
-        .target(name: "Timeline"),
+        .target(name: "Timeline", dependencies: ["JSON"]),
         .target(name: "ChildProcessSupport"),
         // SIGINT and SIGTERM as a run sees them.
         .target(name: "ProcessSignals"),

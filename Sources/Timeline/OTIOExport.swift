@@ -1,3 +1,5 @@
+import JSON
+
 /// The cut as OpenTimelineIO JSON (`.otio`), the schema OpenTimelineIO 0.18 writes: a `Timeline.1` whose `Stack.1`
 /// holds a video `Track.1` ("V1") and, when any clip has sound, an audio `Track.1` ("A1").
 ///
@@ -14,7 +16,7 @@ public enum OTIOExport {
         if items.contains(where: { $0.hasAudio && $0.clipPath != nil }) {
             tracks.append(track("A1", kind: "Audio", items.map { audioItem($0, rate: rate) }))
         }
-        let stack = JSONTree.object([
+        let stack = JSONValue.object([
             ("OTIO_SCHEMA", .string("Stack.1")),
             ("metadata", .object([])),
             ("name", .string("tracks")),
@@ -24,18 +26,18 @@ public enum OTIOExport {
             ("enabled", .bool(true)),
             ("children", .array(tracks)),
         ])
-        let document = JSONTree.object([
+        let document = JSONValue.object([
             ("OTIO_SCHEMA", .string("Timeline.1")),
             ("metadata", .object([])),
             ("name", .string(timeline.name)),
             ("global_start_time", time(0, rate: rate)),
             ("tracks", stack),
         ])
-        return document.rendered() + "\n"
+        return document.pretty + "\n"
     }
 
     /// A `Track.1` of `children`.
-    private static func track(_ name: String, kind: String, _ children: [JSONTree]) -> JSONTree {
+    private static func track(_ name: String, kind: String, _ children: [JSONValue]) -> JSONValue {
         .object([
             ("OTIO_SCHEMA", .string("Track.1")),
             ("metadata", .object([])),
@@ -50,20 +52,20 @@ public enum OTIOExport {
     }
 
     /// The clip, or the slate's named gap.
-    private static func videoItem(_ item: CutItem, rate: Int) -> JSONTree {
+    private static func videoItem(_ item: CutItem, rate: Int) -> JSONValue {
         guard let path = item.clipPath else { return gap(item.name, frames: item.frames, rate: rate) }
         return clip(item, path: path, rate: rate)
     }
 
     /// The clip again if it has sound, else an unnamed gap of its length.
-    private static func audioItem(_ item: CutItem, rate: Int) -> JSONTree {
+    private static func audioItem(_ item: CutItem, rate: Int) -> JSONValue {
         guard let path = item.clipPath, item.hasAudio else { return gap("", frames: item.frames, rate: rate) }
         return clip(item, path: path, rate: rate)
     }
 
     /// A `Clip.2` of the item's first `frames` frames of its file.
-    private static func clip(_ item: CutItem, path: String, rate: Int) -> JSONTree {
-        let reference = JSONTree.object([
+    private static func clip(_ item: CutItem, path: String, rate: Int) -> JSONValue {
+        let reference = JSONValue.object([
             ("OTIO_SCHEMA", .string("ExternalReference.1")),
             ("metadata", .object([])),
             ("name", .string("")),
@@ -85,7 +87,7 @@ public enum OTIOExport {
     }
 
     /// A `Gap.1` of `frames` frames.
-    private static func gap(_ name: String, frames: Int, rate: Int) -> JSONTree {
+    private static func gap(_ name: String, frames: Int, rate: Int) -> JSONValue {
         .object([
             ("OTIO_SCHEMA", .string("Gap.1")),
             ("metadata", .object([])),
@@ -98,7 +100,7 @@ public enum OTIOExport {
     }
 
     /// A `TimeRange.1` from frame 0, `frames` long.
-    private static func range(_ frames: Int, rate: Int) -> JSONTree {
+    private static func range(_ frames: Int, rate: Int) -> JSONValue {
         .object([
             ("OTIO_SCHEMA", .string("TimeRange.1")),
             ("duration", time(frames, rate: rate)),
@@ -107,11 +109,11 @@ public enum OTIOExport {
     }
 
     /// A `RationalTime.1` of `value` frames at `rate`.
-    private static func time(_ value: Int, rate: Int) -> JSONTree {
+    private static func time(_ value: Int, rate: Int) -> JSONValue {
         .object([
             ("OTIO_SCHEMA", .string("RationalTime.1")),
-            ("rate", .number("\(rate).0")),
-            ("value", .number("\(value).0")),
+            ("rate", .int(rate)),
+            ("value", .int(value)),
         ])
     }
 }
