@@ -127,3 +127,25 @@ struct CutTests {
         #expect(cleared.status == 0 && cleared.stdout.contains("cleared"), "\(cleared.stderr)")
     }
 }
+
+extension CutTests {
+    @Test("run --simulate makes each clip from the shot's own frames at its length; the demo's animatic is the storyboard's 88 s")
+    func timedSimulation() async throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-timed-\(UUID().uuidString)").path
+        let storyboard = CLIProcess.packageRoot.appendingPathComponent("manifests/storyboard.yaml").path
+        let run = try await CLIProcess.run(["run", storyboard, "--simulate", "--out", out, "--progress", "plain"])
+        #expect(run.status == 0, "\(run.stderr)")
+        func seconds(_ file: String) async throws -> Double {
+            let probe = try await ChildProcess.run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", out + "/" + file])
+            return try #require(Double(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(file): \(probe.stderr)")
+        }
+        // arrival: 7 s, dusk/lamp: 4 + 5 s of segments, storm/radio: 3 s (the sample clip is 2 s).
+        #expect(abs(try await seconds("arrival.mp4") - 7) < 0.1)
+        #expect(abs(try await seconds("dusk/lamp.mp4") - 9) < 0.1)
+        #expect(abs(try await seconds("storm/radio.mp4") - 3) < 0.1)
+        let assemble = try await CLIProcess.run(["assemble", out])
+        #expect(assemble.status == 0, "\(assemble.stderr)")
+        #expect(assemble.stdout.contains("12 shots"), "\(assemble.stdout)")
+        #expect(abs(try await seconds("animatic.mp4") - 88) < 12.0 / 12, "one take per shot, each at its planned length")
+    }
+}
