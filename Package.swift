@@ -51,6 +51,8 @@ var package = Package(
         .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger"]),
+        // The model catalogue: the schema dialect read into values, the shipped snapshot, saved catalogue responses.
+        .target(name: "ModelCatalog", dependencies: ["JSON"]),
         // ffmpeg and ffprobe as child processes (the animatic, slates, the simulator's timed clips).
         .target(name: "MediaTools"),
         // The cut as an editor's timeline, and its exports (OTIO, CMX 3600 EDL, Final Cut 7 XML, FCPXML).
@@ -71,7 +73,7 @@ var package = Package(
             name: "RunnerCLI",
             dependencies: [
                 "YAML", "JSON", "AtomicFiles", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals",
-                "Timeline", "MediaTools", argumentParser, logging, crypto, httpTypes,
+                "Timeline", "MediaTools", "ModelCatalog", argumentParser, logging, crypto, httpTypes,
             ]
         ),
         .executableTarget(name: "shotrunner", dependencies: ["RunnerCLI"]),
@@ -94,6 +96,7 @@ var package = Package(
         ),
         .testTarget(name: "ProcessSignalsTests", dependencies: ["ProcessSignals"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ChildProcessSupport"]),
+        .testTarget(name: "ModelCatalogTests", dependencies: ["ModelCatalog", "JSON"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
     ]
 )
