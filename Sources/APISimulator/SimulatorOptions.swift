@@ -28,6 +28,8 @@ public struct SimulatorOptions: Sendable {
         public var downloadError = 0.0
         /// A model-info call (the price) answered 500.
         public var modelInfoError = 0.0
+        /// Real seconds every model-info call waits before it answers (a slow price lookup).
+        public var modelInfoDelay = 0.0
 
         /// No faults.
         public init() {}

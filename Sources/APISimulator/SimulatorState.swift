@@ -188,12 +188,14 @@ actor SimulatorState {
     func modelInfo(_ modelID: String) -> SimulatedReply {
         guard modelID == Self.modelID else { return .error(404, code: 400001, "no model '\(modelID)'") }
         if random.chance(options.faults.modelInfoError) { return .error(500, code: 500001, "internal error") }
-        return .json(200, .object([
+        var reply = SimulatedReply.json(200, .object([
             ("model_id", .string(modelID)),
             ("kind", .string("video")),
             ("base_price_usd", .number(options.pricePerSecond)),
             ("price_unit", .string("second")),
         ]))
+        if options.faults.modelInfoDelay > 0 { reply.delivery = .after(options.faults.modelInfoDelay) }
+        return reply
     }
 
     func file(_ name: String, expires: Double? = nil) async -> SimulatedReply {

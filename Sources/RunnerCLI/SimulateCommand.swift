@@ -81,9 +81,13 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-model-info"), help: "Probability of a 500 on a model-info (price) call.")
     var modelInfoError = 0.0
 
+    @Option(name: .customLong("model-info-delay"), help: "Real seconds every model-info (price) call waits before answering.")
+    var modelInfoDelay = 0.0
+
     func validate() throws {
         _ = try Self.range(renderSeconds, "--render-seconds")
         _ = try Self.range(queueSeconds, "--queue-seconds")
+        if !(0...60).contains(modelInfoDelay) { throw ValidationError("--model-info-delay takes seconds from 0 to 60.") }
         if let clipBytes, !(0...(1 << 30)).contains(clipBytes) { throw ValidationError("--clip-bytes must be between 0 and 1073741824.") }
         guard clockScale > 0 else { throw ValidationError("--clock-scale must be positive.") }
         for (name, value) in [("--fault-429", rateLimited), ("--fault-503", unavailable), ("--fault-500-after-accept", errorAfterAccept),
@@ -130,6 +134,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.faults.expiry = expiry
         options.faults.downloadError = downloadError
         options.faults.modelInfoError = modelInfoError
+        options.faults.modelInfoDelay = modelInfoDelay
         return options
     }
 

@@ -1,4 +1,8 @@
+import ChildProcessSupport
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// Unattended runs (issue 20): one notification per end with the counts `status --json` gives, a sink that fails
@@ -183,5 +187,49 @@ extension UnattendedTests {
         )
         #expect(direct.status == 0, "\(direct.stderr)")
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == before, "NO_PROXY hosts go direct")
+    }
+}
+
+extension UnattendedTests {
+    /// The simulator's count of calls to an endpoint so far.
+    private func calls(_ endpoint: String, _ simulator: SimulatorProcess) async throws -> Int {
+        let (data, _) = try await URLSession.shared.data(from: try #require(URL(string: simulator.baseURL + "/_sim/stats")))
+        let stats = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return (stats["calls"] as? [String: Int])?[endpoint] ?? 0
+    }
+
+    @Test("a Ctrl-C during the price lookup ends the run on record, notified, with nothing submitted")
+    func interruptedWhilePreparing() async throws {
+        let simulator = try await SimulatorProcess(["--clock-scale", "0.0001", "--model-info-delay", "2"])
+        // A sink that never answers keeps the signal's end (and the process) alive for 15 s: long after the price
+        // arrives, so a run that went on preparing would confirm (--yes) and submit.
+        let sink = try await HTTPSink(mode: "hang")
+        let out = try folder() + "/run"
+        let process = Process()
+        process.executableURL = CLIProcess.binary
+        process.arguments = ["run", Self.storyboard, "--out", out, "--base-url", simulator.baseURL, "--yes", "--notify", sink.url]
+        process.environment = ChildProcess.environment(adding: ["RUNCOMFY_API_TOKEN": "t"])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let exited = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
+        try process.run()
+        // Once the price call is in flight (it answers only after 3 s), interrupt.
+        var asked = 0
+        for _ in 0..<200 where asked == 0 {
+            asked = try await calls("model", simulator)
+            if asked == 0 { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        try #require(asked == 1, "the run never asked for the price")
+        kill(process.processIdentifier, SIGINT)
+        var iterator = exited.stream.makeAsyncIterator()
+        let status = await iterator.next()
+        #expect(status == 130)
+        #expect(try await calls("submit", simulator) == 0, "nothing may be submitted after the signal")
+        let ledger = try String(contentsOfFile: out + "/ledger.jsonl", encoding: .utf8)
+        #expect(!ledger.contains("\"submit_intent\""))
+        #expect(ledger.split(separator: "\n").last?.contains("\"run_finished\"") == true, "the end is on record")
+        let notes = try sink.bodies()
+        #expect(!notes.isEmpty && notes.allSatisfy { $0["exit_code"] as? Int == 130 }, "\(notes)")
     }
 }

@@ -75,6 +75,9 @@ extension BatchRun {
         let runStarted: @Sendable () -> LedgerEvent = {
             .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, time: startedAt)
         }
+        // A signal during the price call: its end is on record (or being written); nothing may follow it.
+        let prepared = Prepared(scope: scope, target: target, plan: plan, prices: prices, interruption: interruption, signals: signals, runStarted: runStarted)
+        guard !interruption.signalled else { return prepared }
         do {
             for (id, key) in plan.unanswered {
                 try await ledger.append(.unknownOutcome(
@@ -94,7 +97,7 @@ extension BatchRun {
         } catch {
             throw CLIError.ledger(error)
         }
-        return Prepared(scope: scope, target: target, plan: plan, prices: prices, interruption: interruption, signals: signals, runStarted: runStarted)
+        return prepared
     }
 
     /// Confirm: on a terminal, what the run will spend, and the user's yes (not asked with `--yes` or `--simulate`).
