@@ -1,3 +1,4 @@
+import Foundation
 public import JSON
 
 /// The models shotrunner knows: a saved catalogue response (`--catalog FILE`, the cache), else the snapshot shipped
@@ -35,6 +36,13 @@ public struct Catalog: Sendable {
     public static let snapshot: Catalog = {
         (try? Catalog(json: JSONValue.parse(CatalogSnapshot.json), source: "snapshot")) ?? Catalog(entries: [], source: "snapshot", fetchedAt: nil)
     }()
+
+    /// Where `models refresh` keeps the live catalogue: `$XDG_CACHE_HOME/shotrunner/catalog.json`, else
+    /// `~/.cache/shotrunner/catalog.json`.
+    public static func cachePath(environment: [String: String]) -> String {
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/shotrunner/catalog.json" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/shotrunner/catalog.json"
+    }
 
     public func entry(_ id: String) -> CatalogEntry? {
         entries.first { $0.modelID == id }

@@ -26,7 +26,7 @@ struct CatalogOption: ParsableArguments {
 
     func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Catalog {
         var catalog: Catalog
-        let cache = DoctorChecks.cataloguePath(environment: environment)
+        let cache = Catalog.cachePath(environment: environment)
         if let path = file ?? (FileManager.default.fileExists(atPath: cache) ? cache : nil) {
             guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError.usage("cannot read the catalogue \(path)") }
             do {

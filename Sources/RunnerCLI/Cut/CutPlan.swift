@@ -39,16 +39,19 @@ struct CutPlan {
                 takes[shot, default: []].append((job.index, path, fold.record(job.id, key: job.key), job.duration))
             }
         }
-        let frames = Self.startFrames(manifests: Array(Set(manifests)))
-        shots = takes.map { shot, entries in
+        var shots = takes.map { shot, entries in
             let sorted = entries.sorted { $0.index < $1.index }
             let chosen = CutChoice.choice(takes: sorted.map(\.record), pick: picks[shot])
             let entry = chosen.flatMap { record in sorted.first { $0.record.id == record.id } } ?? sorted[0]
             let clip = chosen.flatMap { record in record.file.map { entry.folder + "/" + $0 } }
-            return Shot(
-                id: shot, job: entry.record.id, clip: clip, seconds: entry.seconds, startFrame: frames[entry.record.id], index: sorted[0].index
-            )
+            return Shot(id: shot, job: entry.record.id, clip: clip, seconds: entry.seconds, startFrame: nil, index: sorted[0].index)
         }.sorted { $0.index < $1.index }
+        // The manifest is read again only when a slate needs its shot's start frame (at 100,000 shots it takes seconds).
+        if shots.contains(where: { $0.clip == nil }) {
+            let frames = Self.startFrames(manifests: Array(Set(manifests)))
+            for position in shots.indices where shots[position].clip == nil { shots[position].startFrame = frames[shots[position].job] }
+        }
+        self.shots = shots
         name = manifests.first.map(RunNotification.name(of:)) ?? "cut"
     }
 

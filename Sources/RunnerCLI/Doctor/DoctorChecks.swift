@@ -1,6 +1,7 @@
 import Foundation
 import JobManifest
 import ModelAPI
+import ModelCatalog
 
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +55,7 @@ enum DoctorChecks {
 
     /// The catalogue cache's age (a warning past 30 days, never a failure).
     static func catalogue(environment: [String: String], now: Date = Date()) -> DoctorCheck {
-        let path = cataloguePath(environment: environment)
+        let path = Catalog.cachePath(environment: environment)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let modified = attributes[.modificationDate] as? Date else {
             return DoctorCheck(name: "catalogue", outcome: .warn, detail: "no refreshed catalogue at \(path): the built-in model tables are used")
         }
@@ -63,12 +64,6 @@ enum DoctorChecks {
             return DoctorCheck(name: "catalogue", outcome: .warn, detail: "\(path) is \(days) days old: refresh it")
         }
         return DoctorCheck(name: "catalogue", outcome: .pass, detail: "\(path), \(days) day\(days == 1 ? "" : "s") old")
-    }
-
-    /// `$XDG_CACHE_HOME/shotrunner/catalog.json`, else `~/.cache/shotrunner/catalog.json`.
-    static func cataloguePath(environment: [String: String]) -> String {
-        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/shotrunner/catalog.json" }
-        return (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/shotrunner/catalog.json"
     }
 
     /// ffmpeg on PATH (a warning when missing: only frames and `assemble` need it).
