@@ -47,7 +47,7 @@ var package = Package(
         .target(name: "JSON"),
         // Files written whole or not at all: write, fsync, rename, fsync the folder.
         .target(name: "AtomicFiles"),
-        .target(name: "JobManifest", dependencies: ["YAML", "JSON", crypto]),
+        .target(name: "JobManifest", dependencies: ["YAML", "JSON", "ModelCatalog", crypto]),
         .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger"]),
@@ -84,7 +84,7 @@ var package = Package(
         .executableTarget(name: "manifest-fuzz", dependencies: ["JobManifest", "JSON", "YAML", "FuzzSupport"], path: "Fuzz/ManifestFuzz"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "ChildProcessSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "JSON", "YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "JobManifestTests", dependencies: ["JobManifest", "JSON", "YAML", "ModelCatalog"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ModelAPITests",
             dependencies: ["ModelAPI", "JobManifest", "JSON", "YAML", "APISimulator", hummingbird, asyncHTTPClient, httpTypes, nioCore, nioLocks, logging],
@@ -109,9 +109,9 @@ for target in package.targets where target.type != .system {
 /// SHOTRUNNER_SANITIZE_SUBSET set, the package holds only what that run tests, so neither build compiles the
 /// HTTP server, the CLI or (for `address`) the HTTP client again: CI stays well inside its time.
 let sanitizeSubsets: [String: Set<String>] = [
-    "address": ["CYAML", "YAML", "JSON", "JobManifest", "ChildProcessSupport", "YAMLTests", "JSONTests", "JobManifestTests"],
+    "address": ["CYAML", "YAML", "JSON", "ModelCatalog", "JobManifest", "ChildProcessSupport", "YAMLTests", "JSONTests", "JobManifestTests"],
     "thread": [
-        "CYAML", "YAML", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
+        "CYAML", "YAML", "ModelCatalog", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
         "SchedulingTests", "JSON", "AtomicFiles",
         // Not ProcessSignalsTests: on Linux, ThreadSanitizer does not see Synchronization.Mutex (a futex) as a lock
         // and reports every guarded access from two threads as a race (seen on SignalTally).

@@ -163,11 +163,50 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// A double as JSON: integral values without a fraction, others in Swift's shortest round-trip form.
-    static func format(_ value: Double) -> String {
+    /// A double as JSON, in ECMAScript's `Number::toString` form: the shortest digits that read back the same
+    /// value, `1.0` as `1`, plain notation from 1e-6 up to 1e21, exponent notation (`1e-7`, `1.5e+21`) beyond.
+    public static func format(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
+        if value == 0 { return "0" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        return "\(value)"
+        // Swift's description gives the shortest round-trip digits; only their layout differs from ECMAScript's.
+        let (digits, exponent) = shortestDigits(abs(value))
+        let k = digits.count
+        let n = exponent  // value = 0.d1d2...dk x 10^n
+        var text = value < 0 ? "-" : ""
+        if k <= n, n <= 21 {
+            text += digits + String(repeating: "0", count: n - k)
+        } else if 0 < n, n <= 21 {
+            text += digits.prefix(n) + "." + digits.dropFirst(n)
+        } else if -6 < n, n <= 0 {
+            text += "0." + String(repeating: "0", count: -n) + digits
+        } else {
+            let e = n - 1
+            text += digits.prefix(1) + (k > 1 ? "." + digits.dropFirst() : "") + "e" + (e < 0 ? "-" : "+") + String(abs(e))
+        }
+        return text
+    }
+
+    /// The significant digits of a positive finite double (no leading or trailing zeros) and `n` such that the
+    /// value is `0.<digits> x 10^n`.
+    private static func shortestDigits(_ value: Double) -> (String, Int) {
+        let description = "\(value)"
+        var mantissa = Substring(description)
+        var power = 0
+        if let e = description.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = description[..<e]
+            power = Int(description[description.index(after: e)...]) ?? 0
+        }
+        let whole = mantissa.prefix { $0 != "." }
+        let fraction = mantissa.contains(".") ? mantissa.drop { $0 != "." }.dropFirst() : ""
+        var digits = String(whole) + String(fraction)
+        var n = whole.count + power
+        while digits.hasPrefix("0") {
+            digits.removeFirst()
+            n -= 1
+        }
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return (digits.isEmpty ? "0" : digits, n)
     }
 
     /// Appends a JSON string literal with minimal escaping.

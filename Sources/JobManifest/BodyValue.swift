@@ -1,3 +1,5 @@
+public import JSON
+
 /// A value in a request body.
 public enum BodyValue: Sendable, Equatable {
     /// The field is not in the body.
@@ -8,10 +10,16 @@ public enum BodyValue: Sendable, Equatable {
     case integer(Int)
     /// A boolean.
     case boolean(Bool)
-    /// An image: a URL sent as it is, or a local file.
-    case image(ImageSource)
-    /// Segments, each an array of values aligned with the segment fields of the schema.
+    /// A number that is not always an integer (the dialect's `float`), written in its shortest form.
+    case number(Double)
+    /// A media file: a URL sent as it is, or a local file.
+    case media(MediaSource)
+    /// A list of values (media files, strings, numbers).
+    case list([BodyValue])
+    /// Objects (prompt segments), each an array of values aligned with the item fields of the schema.
     case segments([[BodyValue]])
+    /// A value the schema does not describe, sent as written.
+    case json(JSONValue)
 
     /// The integer, if this is one.
     public var integer: Int? {
@@ -27,26 +35,43 @@ public enum BodyValue: Sendable, Equatable {
     public var boolean: Bool? {
         if case .boolean(let value) = self { value } else { nil }
     }
+
+    /// The value as a number, if it is an integer or a number.
+    public var numeric: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
+    }
 }
 
-/// Where an image comes from.
-public enum ImageSource: Sendable, Equatable {
+/// Where a media file comes from.
+public enum MediaSource: Sendable, Equatable {
     /// An https URL, sent as it is.
     case url(String)
     /// A local file, checked and hashed once however many jobs use it.
-    case file(LocalImage)
+    case file(LocalMedia)
 }
 
-/// A local image file that passed the checks: a regular file of at most 6 MiB whose bytes are PNG, JPEG or WebP.
-public final class LocalImage: Sendable, Equatable {
+/// A local media file that passed the checks: a regular file within its kind's size limit whose bytes are an
+/// image (PNG, JPEG, WebP), a video (MP4, MOV, WebM) or audio (WAV, MP3, OGG, FLAC, M4A).
+public final class LocalMedia: Sendable, Equatable {
     /// The absolute path.
     public let path: String
     /// SHA-256 of the bytes, lowercase hex.
     public let sha256: String
     /// The size in bytes.
     public let byteCount: Int
-    /// `image/png`, `image/jpeg` or `image/webp`.
+    /// The MIME type its bytes show (`image/png`, `video/mp4`, `audio/wav`, ...).
     public let mediaType: String
+
+    /// Image, video or audio, from the media type.
+    public var kind: MediaKind {
+        if mediaType.hasPrefix("video/") { return .video }
+        if mediaType.hasPrefix("audio/") { return .audio }
+        return .image
+    }
 
     /// Creates a record of a checked file.
     public init(path: String, sha256: String, byteCount: Int, mediaType: String) {
@@ -56,7 +81,7 @@ public final class LocalImage: Sendable, Equatable {
         self.mediaType = mediaType
     }
 
-    public static func == (lhs: LocalImage, rhs: LocalImage) -> Bool {
+    public static func == (lhs: LocalMedia, rhs: LocalMedia) -> Bool {
         lhs.path == rhs.path && lhs.sha256 == rhs.sha256
     }
 

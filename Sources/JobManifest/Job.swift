@@ -27,8 +27,10 @@ public struct Job: Sendable, Equatable {
 public struct Manifest: Sendable {
     /// The manifest's path as given.
     public let path: String
-    /// The model every job renders with.
+    /// The manifest's own model: its top-level `model` (or `defaults.model`), else the seed's.
     public let schema: ModelSchema
+    /// Every model its shots render with, in order of first use.
+    public let models: [ModelSchema]
     /// How many shot entries the manifest has (before takes).
     public let shotCount: Int
     /// How many jobs the shots expand into.
@@ -44,7 +46,7 @@ public struct Manifest: Sendable {
     public func filtered(_ keep: (Job) -> Bool) -> Manifest {
         let kept = jobs.filter(keep)
         return Manifest(
-            path: path, schema: schema, shotCount: shotCount, jobCount: kept.count,
+            path: path, schema: schema, models: models, shotCount: shotCount, jobCount: kept.count,
             totalSeconds: kept.reduce(0) { $0 + $1.body.duration }, jobs: kept, warnings: warnings
         )
     }

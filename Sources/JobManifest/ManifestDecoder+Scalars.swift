@@ -18,6 +18,19 @@ extension ManifestDecoder {
         return nil
     }
 
+    /// A number (integer or float) by YAML 1.2 core resolution; `.inf` and `.nan` are not numbers a body can send.
+    mutating func number(_ node: Node, _ name: String) -> Double? {
+        if case .scalar(let scalar) = node {
+            switch scalar.resolved {
+            case .int(let value): return Double(value)
+            case .float(let value) where value.isFinite: return value
+            default: break
+            }
+        }
+        log.error("type", at: node.mark, "\(name) must be a number, found \(Self.describe(node))")
+        return nil
+    }
+
     /// A boolean by YAML 1.2 core resolution (`true`/`false`); `yes`, `"true"` and the like are errors.
     mutating func boolean(_ node: Node, _ name: String) -> Bool? {
         if case .scalar(let scalar) = node, case .bool(let value) = scalar.resolved { return value }

@@ -1,17 +1,5 @@
 import YAML
 
-/// The fields written in one mapping: top-level defaults, a scene's defaults, or a shot.
-struct Layer {
-    /// One slot per schema field; `nil` where the mapping does not write the field.
-    var slots: [Slot?]
-    /// `takes`, if written (an invalid value counts as 1).
-    var takes: Int?
-
-    init(count: Int) {
-        slots = [Slot?](repeating: nil, count: count)
-    }
-}
-
 extension ManifestDecoder {
     /// Ids: a letter or digit, then up to 63 letters, digits, '.', '_' or '-' (safe as file names everywhere).
     static func isValidID(_ id: String) -> Bool {
@@ -34,7 +22,10 @@ extension ManifestDecoder {
             return nil
         }
         if let first = registry.insert(id, at: node.mark) {
-            log.error("duplicate_id", at: node.mark, "duplicate id '\(id)': ids must differ ignoring case (first used at \(first))")
+            log.error(
+                "duplicate_id", at: node.mark, "duplicate id '\(id)': ids must differ ignoring case (first used at \(first))",
+                notes: [.init(at: first, "'\(id)' is first used here")]
+            )
             return nil
         }
         return id
@@ -53,38 +44,34 @@ extension ManifestDecoder {
         return items
     }
 
-    /// Decodes the fields of a defaults mapping or a shot.
-    mutating func layer(_ node: Node, context: @autoclosure () -> String, allowsID: Bool) -> Layer {
+    /// Decodes the fields of a shot against its model's schema (`id` and `model` were read before).
+    mutating func shotLayer(_ mapping: Node.Mapping, schema: ModelSchema, context: @autoclosure () -> String) -> Layer {
         var layer = Layer(count: schema.fields.count)
-        guard let mapping = mapping(node, context()) else { return layer }
         for pair in mapping.pairs {
             guard let name = keyName(pair.key, in: context()) else { continue }
-            if name == "id" {
-                if !allowsID { log.error("id_in_defaults", at: pair.key.mark, "id is not allowed in defaults: each shot names its own") }
+            switch name {
+            case "id", "model": continue
+            case "takes":
+                layer.takes = takes(pair.value) ?? 1
                 continue
-            }
-            if name == "takes" {
-                if let takes = integer(pair.value, "takes") {
-                    if (1...10).contains(takes) {
-                        layer.takes = takes
-                    } else {
-                        log.error("range", at: pair.value.mark, "takes \(takes) is out of range 1..10")
-                    }
-                }
-                continue
+            default: break
             }
             guard let position = schema.position(of: name) else {
-                let known = ["id", "takes"] + schema.fields.map(\.name)
-                log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context())" + DidYouMean.hint(name, among: known))
+                let known = Self.runnerKeys + schema.fields.map(\.name)
+                let model = schema.isBuiltIn && models.count <= 1 ? "" : " (model \(schema.modelID))"
+                log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context())\(model)" + DidYouMean.hint(name, among: known))
                 continue
             }
-            layer.slots[position] = field(schema.fields[position], pair.value, path: name)
+            layer.slots[position] = field(schema.fields[position], pair.value, path: name, schema: schema)
         }
         return layer
     }
 
     /// Decodes a `shots` sequence and expands each shot into its jobs.
-    mutating func shots(_ node: consuming Node, scene: String?, defaults: [Layer], registry: inout IDRegistry, makesJobs: Bool = true) {
+    mutating func shots(
+        _ node: consuming Node, scene: String?, defaults: [DefaultsLayer], model inherited: ModelChoice, registry: inout IDRegistry,
+        makesJobs: Bool = true
+    ) {
         guard var items = takeItems(node, "shots") else { return }
         for index in items.indices {
             // Take the shot out of the array so that its nodes are freed as soon as its jobs exist.
@@ -99,12 +86,19 @@ extension ManifestDecoder {
             let shotID = idNode.flatMap { identifier($0, registry: &registry, what: "id") }
             if idNode == nil { log.error("missing", at: mapping.mark, "a shot is missing required 'id'") }
             let context = { "shot '\(shotID ?? idNode?.scalar?.value ?? "?")'" }
-            let shot = layer(item, context: context(), allowsID: true)
-            let body = resolve(shot, defaults: defaults, context: context(), at: mapping.mark)
+            // The model first, then the fields.
+            let choice = mapping["model"].map { modelChoice($0) } ?? inherited
+            guard case .model(let schema) = choice.or(.model(.klingO3ProImageToVideo)) else { continue }
+            if !models.contains(where: { $0 === schema }) { models.append(schema) }
+            let shot = shotLayer(mapping, schema: schema, context: context())
+            let layers = defaults.map { layer(of: $0, for: schema, shot: context(), at: mapping.mark) }
+            let body = resolve(shot, defaults: layers, schema: schema, context: context(), at: mapping.mark)
             guard makesJobs, let shotID, let body else { continue }
-            let takes = shot.takes ?? defaults.reversed().lazy.compactMap(\.takes).first ?? 1
+            let takes = shot.takes ?? layers.reversed().lazy.compactMap(\.takes).first ?? 1
             jobCount += takes
             let requestBody = RequestBody(schema: schema, values: body)
+            registry.record(shotID, takes: takes, outputs: requestBody.outputs, at: mapping.mark)
+            checkBodySize(requestBody, context: context(), at: mapping.mark)
             totalSeconds += takes * requestBody.duration
             guard collectsJobs else { continue }
             let base = scene.map { "\($0)/\(shotID)" } ?? shotID
@@ -114,12 +108,25 @@ extension ManifestDecoder {
         }
     }
 
+    /// A body's local files go as base64 data URIs: together they must stay under the API's 64 MiB.
+    private mutating func checkBodySize(_ body: RequestBody, context: @autoclosure () -> String, at mark: Mark) {
+        let files = body.localFiles
+        guard files.count > 1 || (files.first?.byteCount ?? 0) > MediaInspector.maxBodyBytes / 2 else { return }
+        let encoded = files.reduce(0) { $0 + ($1.byteCount + 2) / 3 * 4 + $1.mediaType.utf8.count + 13 }
+        guard encoded > MediaInspector.maxBodyBytes - 65_536 else { return }
+        let mebibytes = (Double(encoded) / 1_048_576 * 10).rounded(.down) / 10
+        log.error("body_size", at: mark, "\(context()) sends \(mebibytes) MiB of files as data URIs; a request may be at most 64 MiB (use https URLs for some)")
+    }
+
     /// A shot's body: each field from the shot, else the scene's defaults, else the top defaults, else the schema's
     /// default; the duration of a shot with segments is their sum. `nil` if anything is missing or invalid.
-    private mutating func resolve(_ shot: Layer, defaults: [Layer], context: @autoclosure () -> String, at mark: Mark) -> [BodyValue]? {
+    private mutating func resolve(
+        _ shot: Layer, defaults: [Layer], schema: ModelSchema, context: @autoclosure () -> String, at mark: Mark
+    ) -> [BodyValue]? {
         var valid = true
         var values: [BodyValue] = []
         var marks: [Mark?] = []
+        var segmentMarks: [Mark] = []
         values.reserveCapacity(schema.fields.count)
         for (position, field) in schema.fields.enumerated() {
             var slot = shot.slots[position]
@@ -129,9 +136,10 @@ extension ManifestDecoder {
                 slot = defaults[layer].slots[position]
             }
             switch slot {
-            case .value(let value, let written)?:
+            case .value(let value, let written, let items)?:
                 values.append(value)
                 marks.append(written)
+                if field.name == schema.segmentsField { segmentMarks = items }
             case .invalid?:
                 valid = false
                 values.append(.absent)
@@ -146,7 +154,7 @@ extension ManifestDecoder {
             }
         }
         guard let segmentsPosition = schema.segmentsField.flatMap(schema.position(of:)),
-            let durationPosition = schema.position(of: schema.durationField)
+            let durationPosition = schema.durationField.flatMap(schema.position(of:))
         else { return valid ? values : nil }
 
         guard case .segments(let items) = values[segmentsPosition], !items.isEmpty else {
@@ -155,17 +163,28 @@ extension ManifestDecoder {
         }
         let sum = items.reduce(0) { $0 + ($1.count > 1 ? $1[1].integer ?? 0 : 0) }
         let segmentsMark = marks[segmentsPosition] ?? mark
+        let segmentNotes = zip(segmentMarks, items).enumerated().map { index, pair in
+            Diagnostic.Note(at: pair.0, "segment \(index + 1): \(pair.1.count > 1 ? pair.1[1].integer ?? 0 : 0) s")
+        }
         if case .integer(let range) = schema.fields[durationPosition].kind, !range.contains(sum) {
-            log.error("segments", at: segmentsMark, "\(schema.segmentsField ?? "") segments add up to \(sum) s, longer than \(range.upperBound) s (the longest clip)")
+            log.error(
+                "segments", at: segmentsMark,
+                "\(schema.segmentsField ?? "") segments add up to \(sum) s, longer than \(range.upperBound) s (the longest clip)",
+                notes: segmentNotes
+            )
             valid = false
         }
         // Only a duration written on the shot itself must match; an inherited one does not apply to segments.
-        if case .value(.integer(let written), let writtenMark)? = shot.slots[durationPosition], written != sum {
-            log.error("duration_sum", at: writtenMark, "duration \(written) does not equal the sum of the \(schema.segmentsField ?? "") segments, \(sum) (segments at \(segmentsMark))")
+        if case .value(.integer(let written), let writtenMark, _)? = shot.slots[durationPosition], written != sum {
+            log.error(
+                "duration_sum", at: writtenMark,
+                "duration \(written) does not equal the sum of the \(schema.segmentsField ?? "") segments, \(sum) (segments at \(segmentsMark))",
+                notes: segmentNotes
+            )
             valid = false
         }
         values[durationPosition] = .integer(sum)
-        if let endPosition = schema.position(of: "end_image"), case .image = values[endPosition] {
+        if let endPosition = schema.position(of: "end_image"), case .media = values[endPosition] {
             log.warning("end_image_segments", at: marks[endPosition] ?? mark, "\(context()) combines end_image with multi_prompt; the provider may refuse the combination")
         }
         return valid ? values : nil

@@ -1,8 +1,9 @@
+import ModelCatalog
 import YAML
 
 /// Turns a manifest's node tree into jobs, reporting every problem it finds in one pass.
 struct ManifestDecoder {
-    /// Where relative image paths point.
+    /// Where relative media paths point.
     enum Assets {
         case none
         case url(String)
@@ -10,8 +11,13 @@ struct ManifestDecoder {
     }
 
     var log = DiagnosticLog()
-    var inspector = ImageInspector()
-    var schema: ModelSchema = .klingO3ProImageToVideo
+    var inspector = MediaInspector()
+    /// The models the manifest may name.
+    let registry: ModelRegistry
+    /// The top level's model (`model`, else `defaults.model`), the seed's when neither is written.
+    var topSchema: ModelSchema = .klingO3ProImageToVideo
+    /// Every model some shot renders with, in order of first use.
+    var models: [ModelSchema] = []
     var assets: Assets = .none
     /// The manifest's folder, absolute: relative paths are read from here, never from the working directory.
     let manifestFolder: String
@@ -23,11 +29,14 @@ struct ManifestDecoder {
     var totalSeconds = 0
 
     static let topLevelKeys = ["version", "model", "assets", "defaults", "shots", "scenes"]
-    static let sceneKeys = ["id", "defaults", "shots"]
+    static let sceneKeys = ["id", "model", "defaults", "shots"]
+    /// The runner's own keys of a shot, beside its model's fields.
+    static let runnerKeys = ["id", "model", "takes"]
 
-    init(manifestFolder: String, collectsJobs: Bool) {
+    init(manifestFolder: String, collectsJobs: Bool, registry: ModelRegistry) {
         self.manifestFolder = manifestFolder
         self.collectsJobs = collectsJobs
+        self.registry = registry
     }
 
     /// Decodes the whole manifest. The tree is consumed as it goes: each shot's nodes are freed once its jobs
@@ -59,17 +68,12 @@ struct ManifestDecoder {
         } else {
             log.error("missing", at: topMark, "the manifest is missing required 'version' (write 'version: 1')")
         }
-        if let model = positions["model"].map({ pairs[$0].value }), let name = string(model, "model") {
-            if let known = ModelSchema.named(name) {
-                schema = known
-            } else {
-                let names = ModelSchema.known.map(\.modelID)
-                log.error("model", at: model.mark, "unknown model '\(name)'; shotrunner knows \(names.joined(separator: ", "))")
-            }
-        }
+        var topChoice = ModelChoice.inherit
+        if let model = positions["model"].map({ pairs[$0].value }) { topChoice = modelChoice(model) }
         if let position = positions["assets"] { decodeAssets(pairs[position].value) }
-        let defaults = positions["defaults"].map { layer(pairs[$0].value, context: "defaults", allowsID: false) }
-            ?? Layer(count: schema.fields.count)
+        let defaults = DefaultsLayer(positions["defaults"].map { pairs[$0].value }, context: "defaults", decoder: &self)
+        let inherited = defaults.model.or(topChoice)
+        if case .model(let schema) = inherited { topSchema = schema }
 
         guard positions["shots"] != nil || positions["scenes"] != nil else {
             log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
@@ -82,11 +86,13 @@ struct ManifestDecoder {
             let node = pairs[position].value
             pairs[position].value = .scalar(Node.Scalar("", mark: topMark))
             if position == positions["shots"] {
-                shots(node, scene: nil, defaults: [defaults], registry: &topShotIDs)
+                shots(node, scene: nil, defaults: [defaults], model: inherited, registry: &topShotIDs)
+                checkOutputNames(topShotIDs, scene: nil)
             } else {
-                scenes(node, defaults: defaults, registry: &sceneIDs)
+                scenes(node, defaults: defaults, model: inherited, registry: &sceneIDs)
             }
         }
+        checkUnapplied(defaults)
         if shotCount == 0, log.errorCount == 0 {
             log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
         }
@@ -105,19 +111,34 @@ struct ManifestDecoder {
         }
     }
 
-    private mutating func scenes(_ node: consuming Node, defaults: Layer, registry: inout IDRegistry) {
+    /// A `model:` value: a model id the registry knows, else an error with a did-you-mean and a hint to refresh.
+    mutating func modelChoice(_ node: Node) -> ModelChoice {
+        guard let name = string(node, "model") else { return .invalid }
+        if let schema = registry.schema(name) { return .model(schema) }
+        let source = registry.catalog.source == "snapshot" ? "the shipped catalogue" : "the catalogue \(registry.catalog.source)"
+        log.error(
+            "model", at: node.mark,
+            "unknown model '\(name)': it is not in \(source)" + DidYouMean.hint(name, among: registry.knownIDs)
+                + " (see 'shotrunner models list'; 'shotrunner models refresh' fetches the live catalogue)"
+        )
+        return .invalid
+    }
+
+    private mutating func scenes(_ node: consuming Node, defaults: DefaultsLayer, model: ModelChoice, registry: inout IDRegistry) {
         guard var items = takeItems(node, "scenes") else { return }
         for index in items.indices {
             let item = items[index]
             items[index] = .scalar(Node.Scalar("", mark: item.mark))
             guard let scene = mapping(item, "a scene") else { continue }
             var idPair: Node.Pair?
+            var modelNode: Node?
             var defaultsNode: Node?
             var shotsNode: Node?
             for pair in scene.pairs {
                 guard let name = keyName(pair.key, in: "a scene") else { continue }
                 switch name {
                 case "id": idPair = pair
+                case "model": modelNode = pair.value
                 case "defaults": defaultsNode = pair.value
                 case "shots": shotsNode = pair.value
                 default:
@@ -131,28 +152,74 @@ struct ManifestDecoder {
             } else {
                 log.error("missing", at: scene.mark, "a scene is missing required 'id'")
             }
-            let context = "the defaults of scene '\(sceneID ?? "?")'"
-            let sceneDefaults = defaultsNode.map { layer($0, context: context, allowsID: false) } ?? Layer(count: schema.fields.count)
+            let sceneModel = modelNode.map { modelChoice($0) } ?? .inherit
+            let sceneDefaults = DefaultsLayer(defaultsNode, context: "the defaults of scene '\(sceneID ?? "?")'", decoder: &self)
+            if let modelNode, case .model = sceneDefaults.model, let written = sceneDefaults.modelMark {
+                log.error(
+                    "model", at: written, "scene '\(sceneID ?? "?")' names its model twice, as 'model' and as 'defaults.model'; keep one",
+                    notes: [.init(at: modelNode.mark, "the scene's 'model' is here")]
+                )
+            }
             guard let shotsNode else {
                 log.error("missing", at: scene.mark, "scene '\(sceneID ?? "?")' is missing required 'shots'")
                 continue
             }
             var shotIDs = IDRegistry()
             // Without a valid scene id its shots are still checked, but make no jobs.
-            shots(shotsNode, scene: sceneID ?? "", defaults: [defaults, sceneDefaults], registry: &shotIDs, makesJobs: sceneID != nil)
+            shots(
+                shotsNode, scene: sceneID ?? "", defaults: [defaults, sceneDefaults], model: sceneDefaults.model.or(sceneModel).or(model),
+                registry: &shotIDs, makesJobs: sceneID != nil
+            )
+            checkOutputNames(shotIDs, scene: sceneID)
+            checkUnapplied(sceneDefaults)
         }
     }
 }
 
-/// Ids seen so far in one container, ignoring case, with where each was first used.
+/// The model chosen at one level of the manifest.
+enum ModelChoice {
+    /// Not written here: the outer level's choice holds.
+    case inherit
+    /// A known model.
+    case model(ModelSchema)
+    /// Written but unknown (already reported): shots under it are not checked against any schema.
+    case invalid
+
+    /// This choice, else the outer one.
+    func or(_ outer: ModelChoice) -> ModelChoice {
+        if case .inherit = self { return outer }
+        return self
+    }
+}
+
+/// Ids seen so far in one container, ignoring case, with where each was first used and whether it makes a single
+/// file named after it (one take, one output): the name another shot's several outputs could collide with.
 struct IDRegistry {
-    private var seen: [String: Mark] = [:]
+    private var seen: [String: (mark: Mark, id: String, singleFile: Bool)] = [:]
+    /// Shots with several outputs and one take: their files are `id-1`, `id-2`, ...
+    var multiOutput: [(id: String, outputs: Int, mark: Mark)] = []
+
+    static func fold(_ id: String) -> String {
+        id.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? id.lowercased() : id
+    }
 
     /// Records an id; returns the mark of its first use if it was used before.
     mutating func insert(_ id: String, at mark: Mark) -> Mark? {
-        let folded = id.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? id.lowercased() : id
-        if let first = seen[folded] { return first }
-        seen[folded] = mark
+        let folded = Self.fold(id)
+        if let first = seen[folded] { return first.mark }
+        seen[folded] = (mark, id, false)
         return nil
+    }
+
+    /// Records how many files a shot's jobs make.
+    mutating func record(_ id: String, takes: Int, outputs: Int, at mark: Mark) {
+        if takes == 1, outputs == 1 { seen[Self.fold(id)]?.singleFile = true }
+        if takes == 1, outputs > 1 { multiOutput.append((id, outputs, mark)) }
+    }
+
+    /// The shot whose single file is named `name`, ignoring case.
+    func singleFile(named name: String) -> (mark: Mark, id: String)? {
+        guard let entry = seen[Self.fold(name)], entry.singleFile else { return nil }
+        return (entry.mark, entry.id)
     }
 }

@@ -13,10 +13,13 @@ public struct ManifestReader: Sendable {
 
     /// What this reader keeps.
     public let mode: Mode
+    /// The models manifests may name.
+    public let models: ModelRegistry
 
-    /// Creates a reader.
-    public init(mode: Mode = .jobs) {
+    /// Creates a reader that knows the models of `models` (the shipped catalogue unless told otherwise).
+    public init(mode: Mode = .jobs, models: ModelRegistry = ModelRegistry()) {
         self.mode = mode
+        self.models = models
     }
 
     /// Reads, expands and validates the manifest at `path`. Relative image paths are read from the manifest's
@@ -32,9 +35,11 @@ public struct ManifestReader: Sendable {
         do {
             root = try Loader().loadSingle(input)
         } catch {
-            throw ManifestError(path: name, diagnostics: [Diagnostic(.error, error.code, at: error.mark, error.message)])
+            var notes: [Diagnostic.Note] = []
+            if case .duplicateKey(let key, _, let first) = error { notes.append(.init(at: first, "'\(key)' is first written here")) }
+            throw ManifestError(path: name, diagnostics: [Diagnostic(.error, error.code, at: error.mark, error.message, notes: notes)])
         }
-        var decoder = ManifestDecoder(manifestFolder: Paths.absolute(folder), collectsJobs: mode == .jobs)
+        var decoder = ManifestDecoder(manifestFolder: Paths.absolute(folder), collectsJobs: mode == .jobs, registry: models)
         if let tree = root.take() {
             decoder.decode(tree)
         } else {
@@ -44,7 +49,8 @@ public struct ManifestReader: Sendable {
         guard decoder.log.errorCount == 0 else { throw ManifestError(path: name, diagnostics: diagnostics) }
         return Manifest(
             path: name,
-            schema: decoder.schema,
+            schema: decoder.topSchema,
+            models: decoder.models.isEmpty ? [decoder.topSchema] : decoder.models,
             shotCount: decoder.shotCount,
             jobCount: decoder.jobCount,
             totalSeconds: decoder.totalSeconds,

@@ -1,53 +1,66 @@
-/// A model's input schema as data: the fields a request body has, their kinds, ranges, enums and defaults.
+public import ModelCatalog
+
+/// A model's input schema as data: the fields a request body has, their kinds, ranges, enums and defaults, and
+/// the few rules a schema cannot say (which field is the clip's length, which adds to the price, ...).
 ///
-/// Decoding, validation, the request body and the key are all driven by this table, so supporting a second
-/// model means adding a table (see `ModelSchema+Kling.swift`), not rewriting the decoder.
+/// Decoding, validation, the request body and the key are all driven by this value. The seed model's comes from
+/// a built-in table (`ModelSchema+Kling.swift`), every other model's from its catalogue entry
+/// (`ModelSchema+Catalog.swift`).
 public final class ModelSchema: Sendable {
     /// The model id, as it appears in the API path (`kling/kling-video-o3/pro/image-to-video`).
     public let modelID: String
     /// The body's fields, in schema order.
     public let fields: [Field]
-    /// The field holding the clip's length in seconds; the sum of the segments when there are segments.
-    public let durationField: String
-    /// The boolean field that adds to the price (sound), if the model has one.
-    public let soundField: String?
-    /// The field holding prompt segments, if the model has one.
-    public let segmentsField: String?
+    /// The rules the schema itself cannot say.
+    public let rules: ModelRules
+    /// What the model renders.
+    public let outputKind: CatalogEntry.OutputKind
+    /// The price published for it, if any (the shipped catalogue's, or a catalogue file's).
+    public let publishedPrice: ModelPrice?
+    /// Whether the fields come from shotrunner's own table (the seed model) rather than a catalogue.
+    public let isBuiltIn: Bool
+
+    /// The field holding the clip's length in seconds, if the model has one.
+    public var durationField: String? { rules.durationField }
+    /// The boolean field that adds to the price (sound), if known.
+    public var soundField: String? { rules.soundField }
+    /// The field holding prompt segments whose durations add up to the clip's, if the model has one.
+    public var segmentsField: String? { rules.segmentsField }
 
     /// Creates a schema.
-    public init(modelID: String, fields: [Field], durationField: String, soundField: String?, segmentsField: String?) {
+    public init(
+        modelID: String, fields: [Field], rules: ModelRules, outputKind: CatalogEntry.OutputKind,
+        publishedPrice: ModelPrice? = nil, isBuiltIn: Bool = false
+    ) {
         self.modelID = modelID
         self.fields = fields
-        self.durationField = durationField
-        self.soundField = soundField
-        self.segmentsField = segmentsField
+        self.rules = rules
+        self.outputKind = outputKind
+        self.publishedPrice = publishedPrice
+        self.isBuiltIn = isBuiltIn
         var index: [String: Int] = [:]
         for (position, field) in fields.enumerated() { index[field.name] = position }
         self.index = index
-        canonicalOrder = fields.indices.sorted { fields[$0].name.utf8.lexicographicallyPrecedes(fields[$1].name.utf8) }
+        canonicalOrder = Self.sortedPositions(fields)
         var itemOrders: [Int: [Int]] = [:]
-        var itemNames: [Int: [String]] = [:]
         for (position, field) in fields.enumerated() {
-            guard case .segments(let items, _) = field.kind else { continue }
-            itemOrders[position] = items.indices.sorted { items[$0].name.utf8.lexicographicallyPrecedes(items[$1].name.utf8) }
-            itemNames[position] = items.map(\.name)
+            if case .objects(let items, _, _) = field.kind { itemOrders[position] = Self.sortedPositions(items) }
         }
         self.itemOrders = itemOrders
-        self.itemNames = itemNames
     }
 
     private let index: [String: Int]
     private let itemOrders: [Int: [Int]]
-    private let itemNames: [Int: [String]]
 
     /// Field positions in the order canonical JSON writes them (names sorted bytewise).
     let canonicalOrder: [Int]
 
-    /// For a segments field, its item fields' positions in canonical order.
-    func itemOrder(of position: Int) -> [Int] { itemOrders[position] ?? [] }
+    static func sortedPositions(_ fields: [Field]) -> [Int] {
+        fields.indices.sorted { fields[$0].name.utf8.lexicographicallyPrecedes(fields[$1].name.utf8) }
+    }
 
-    /// For a segments field, its item fields' names.
-    func itemFieldNames(of position: Int) -> [String] { itemNames[position] ?? [] }
+    /// For an array-of-objects field, its item fields' positions in canonical order.
+    func itemOrder(of position: Int) -> [Int] { itemOrders[position] ?? [] }
 
     /// The position of a field in `fields`, if the schema has it.
     public func position(of name: String) -> Int? {
@@ -55,12 +68,9 @@ public final class ModelSchema: Sendable {
         fields.count <= 16 ? fields.firstIndex { $0.name == name } : index[name]
     }
 
-    /// Every model shotrunner knows.
-    public static let known: [ModelSchema] = [.klingO3ProImageToVideo]
-
-    /// The schema of a model id, if shotrunner knows it.
-    public static func named(_ modelID: String) -> ModelSchema? {
-        known.first { $0.modelID == modelID }
+    /// The field of a name, if the schema has it.
+    public func field(_ name: String) -> Field? {
+        position(of: name).map { fields[$0] }
     }
 
     /// One field of a request body.
@@ -83,19 +93,40 @@ public final class ModelSchema: Sendable {
         }
 
         /// The kinds of field.
-        public enum Kind: Sendable {
-            /// A non-empty string.
+        public indirect enum Kind: Sendable {
+            /// A non-empty prompt (the seed's): warned past 2,500 characters, refused past 10,000.
             case text
-            /// An image: an https URL, or a local file sent as a data URI.
-            case image
-            /// An integer within a range.
+            /// A string, optionally with length bounds; empty only when neither required nor bounded below.
+            case string(minLength: Int?, maxLength: Int?)
+            /// A media file: an https URL, or a local file sent as a data URI.
+            case media(MediaKind)
+            /// An integer within a range (`Int.min`/`Int.max` where the schema gives no bound).
             case integer(ClosedRange<Int>)
+            /// A number (the dialect's `float`), optionally bounded.
+            case number(minimum: Double?, maximum: Double?)
             /// A boolean.
             case boolean
-            /// One of a few strings.
-            case choice([String])
-            /// A list of objects with their own fields (prompt segments), at most `maxItems`.
-            case segments(fields: [Field], maxItems: Int)
+            /// One of a few values: strings or numbers.
+            case choice([BodyValue])
+            /// A list of values of one kind (media files, strings, ...), with item limits.
+            case list(Kind, minItems: Int?, maxItems: Int?)
+            /// A list of objects with their own fields (prompt segments), with item limits.
+            case objects(fields: [Field], minItems: Int?, maxItems: Int?)
+            /// A value the reader cannot check (no type, or `object`): sent as written.
+            case any
+        }
+
+        /// The media kind of a media field or a list of media, if it is one.
+        public var mediaKind: MediaKind? {
+            switch kind {
+            case .media(let kind), .list(.media(let kind), _, _): kind
+            default: nil
+            }
         }
     }
+}
+
+/// What a media field takes.
+public enum MediaKind: String, Sendable, Equatable {
+    case image, video, audio
 }

@@ -1,4 +1,5 @@
-/// What a second of video costs: USD per second, and the factor sound multiplies it by.
+import ModelCatalog
+/// What a second of the seed model's video costs: USD per second, and the factor sound multiplies it by.
 public struct PriceList: Sendable, Equatable {
     /// Where the numbers come from.
     public enum Source: String, Sendable {
@@ -31,9 +32,26 @@ public struct PriceList: Sendable, Equatable {
     /// nearest published figure), sound 25% more (the model page's own rule).
     public static let estimate = PriceList(perSecond: 0.112, soundFactor: 1.25, source: .estimate)
 
-    /// The estimated cost of one job, in USD.
+    /// The seed's price as a model price.
+    public var modelPrice: ModelPrice {
+        let source: ModelPrice.Source = switch self.source {
+        case .api: .api
+        case .snapshot: .snapshot
+        case .estimate: .estimate
+        }
+        return ModelPrice(basePriceUSD: perSecond, unit: .second, factor: soundFactor, source: source)
+    }
+
+    /// The price this list gives a job's model: this list for the seed model, else the model's published price.
+    public func price(for schema: ModelSchema) -> ModelPrice {
+        if schema.isBuiltIn { return modelPrice }
+        return schema.publishedPrice ?? ModelPrice(basePriceUSD: nil, unit: schema.outputKind == .image ? .output : .second, source: .unknown)
+    }
+
+    /// The estimated cost of one job, in USD (0 where its model's price is unknown: `--max-cost` refuses those).
     public func cost(of body: RequestBody) -> Double {
-        Double(body.duration) * perSecond * (body.sound ? soundFactor : 1)
+        if body.schema.isBuiltIn { return Double(body.duration) * perSecond * (body.sound ? soundFactor : 1) }
+        return price(for: body.schema).cost(of: body)?.usd ?? 0
     }
 
     /// A USD amount rounded to 4 decimals, as reports and JSON show it.

@@ -13,36 +13,55 @@ extension RequestBody {
             first = false
             Self.appendString(schema.fields[position].name, to: &out)
             out.append(UInt8(ascii: ":"))
-            Self.append(value, itemOrder: schema.itemOrder(of: position), itemFields: schema.itemFieldNames(of: position), to: &out)
+            Self.append(value, field: schema.fields[position], itemOrder: schema.itemOrder(of: position), to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func append(_ value: BodyValue, itemOrder: [Int], itemFields: [String], to out: inout [UInt8]) {
+    private static func append(_ value: BodyValue, field: ModelSchema.Field?, itemOrder: [Int], to out: inout [UInt8]) {
         switch value {
         case .absent:
             out.append(contentsOf: "null".utf8)
-        case .string(let text), .image(.url(let text)):
+        case .string(let text), .media(.url(let text)):
             appendString(text, to: &out)
-        case .image(.file(let image)):
-            appendString("sha256:" + image.sha256, to: &out)
+        case .media(.file(let file)):
+            appendString("sha256:" + file.sha256, to: &out)
         case .integer(let number):
             out.append(contentsOf: String(number).utf8)
+        case .number(let number):
+            out.append(contentsOf: JSONValue.format(number).utf8)
         case .boolean(let flag):
             out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .json(let json):
+            out.append(contentsOf: json.sortedKeys().compactBytes)
+        case .list(let items):
+            out.append(UInt8(ascii: "["))
+            var first = true
+            for item in items {
+                if case .absent = item { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                append(item, field: nil, itemOrder: [], to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         case .segments(let items):
+            guard case .objects(let itemFields, _, _)? = field?.kind else {
+                out.append(contentsOf: "null".utf8)
+                return
+            }
+            let order = itemOrder.isEmpty ? ModelSchema.sortedPositions(itemFields) : itemOrder
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "{"))
                 var first = true
-                for position in itemOrder where position < item.count {
+                for position in order where position < item.count {
                     if case .absent = item[position] { continue }
                     if !first { out.append(UInt8(ascii: ",")) }
                     first = false
-                    appendString(itemFields[position], to: &out)
+                    appendString(itemFields[position].name, to: &out)
                     out.append(UInt8(ascii: ":"))
-                    append(item[position], itemOrder: [], itemFields: [], to: &out)
+                    append(item[position], field: itemFields[position], itemOrder: [], to: &out)
                 }
                 out.append(UInt8(ascii: "}"))
             }

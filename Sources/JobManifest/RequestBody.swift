@@ -22,8 +22,44 @@ public struct RequestBody: Sendable, Equatable {
         schema.position(of: field).map { values[$0] } ?? .absent
     }
 
-    /// The clip's length in seconds.
-    public var duration: Int { self[schema.durationField].integer ?? 0 }
+    /// The clip's length in whole seconds (an upper bound rounded up; 0 where unknown or not a clip).
+    public var duration: Int {
+        if let seconds = self[schema.durationField ?? ""].integer { return seconds }
+        return seconds.map { Int($0.value.rounded(.up)) } ?? 0
+    }
+
+    /// The seconds a per-second price counts, and whether they are an upper bound: the duration field's value (a
+    /// string such as `"8"` read as a number); `"auto"` or no value, the schema's longest; no duration field, the
+    /// model's fixed length. Nil when none of these is known.
+    public var seconds: (value: Double, isBound: Bool)? {
+        guard let field = schema.durationField, let position = schema.position(of: field) else {
+            return schema.rules.fixedSeconds.map { (Double($0), false) }
+        }
+        switch values[position] {
+        case .integer(let value): return (Double(value), false)
+        case .number(let value): return (value, false)
+        case .string(let text):
+            if let value = Double(text) { return (value, false) }
+        default: break
+        }
+        return Self.longest(schema.fields[position].kind).map { ($0, true) }
+    }
+
+    /// The largest number a duration field allows, if it has one.
+    private static func longest(_ kind: ModelSchema.Field.Kind) -> Double? {
+        switch kind {
+        case .integer(let range): range.upperBound == Int.max ? nil : Double(range.upperBound)
+        case .number(_, let maximum): maximum
+        case .choice(let options): options.compactMap { $0.numeric ?? $0.string.flatMap(Double.init) }.max()
+        default: nil
+        }
+    }
+
+    /// How many outputs the request makes: its output-count field's integer, else 1.
+    public var outputs: Int {
+        guard let field = schema.rules.outputsField, let count = self[field].integer, count > 0 else { return 1 }
+        return count
+    }
 
     /// Whether the clip has sound.
     public var sound: Bool { schema.soundField.flatMap { self[$0].boolean } ?? false }
@@ -34,7 +70,22 @@ public struct RequestBody: Sendable, Equatable {
         return items.map { ($0.first?.string ?? "", $0.count > 1 ? $0[1].integer ?? 0 : 0) }
     }
 
-    /// How a local image is written into the JSON.
+    /// Every local file the body sends.
+    public var localFiles: [LocalMedia] {
+        var files: [LocalMedia] = []
+        func collect(_ value: BodyValue) {
+            switch value {
+            case .media(.file(let file)): files.append(file)
+            case .list(let items): items.forEach(collect)
+            case .segments(let items): items.forEach { $0.forEach(collect) }
+            default: break
+            }
+        }
+        values.forEach(collect)
+        return files
+    }
+
+    /// How a local file is written into the JSON.
     public enum ImageForm: Sendable {
         /// `sha256:<hex>` of its bytes: the form the key hashes, so a moved file keeps its key.
         case digest
@@ -42,18 +93,18 @@ public struct RequestBody: Sendable, Equatable {
         case fileURL
     }
 
-    /// The body as JSON, keys sorted, absent fields left out, local images in the given form.
+    /// The body as JSON, keys sorted, absent fields left out, local files in the given form.
     public func json(images: ImageForm) -> JSONValue {
-        json { image in
+        json { file in
             switch images {
-            case .digest: "sha256:" + image.sha256
-            case .fileURL: image.fileURL
+            case .digest: "sha256:" + file.sha256
+            case .fileURL: file.fileURL
             }
         }
     }
 
-    /// The body as JSON with each local image written as `encode` makes it (a data URI, for the API).
-    public func json(encodingImages encode: (LocalImage) throws -> String) rethrows -> JSONValue {
+    /// The body as JSON with each local file written as `encode` makes it (a data URI, for the API).
+    public func json(encodingImages encode: (LocalMedia) throws -> String) rethrows -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         for (field, value) in zip(schema.fields, values) {
             guard let json = try Self.json(value, field: field, encode: encode) else { continue }
@@ -64,19 +115,21 @@ public struct RequestBody: Sendable, Equatable {
 
     private static func json(
         _ value: BodyValue,
-        field: ModelSchema.Field,
-        encode: (LocalImage) throws -> String
+        field: ModelSchema.Field?,
+        encode: (LocalMedia) throws -> String
     ) rethrows -> JSONValue? {
         switch value {
         case .absent: return nil
         case .string(let text): return .string(text)
         case .integer(let number): return .int(number)
+        case .number(let number): return .number(number)
         case .boolean(let flag): return .bool(flag)
-        case .image(.url(let url)): return .string(url)
-        case .image(.file(let image)):
-            return .string(try encode(image))
+        case .media(.url(let url)): return .string(url)
+        case .media(.file(let file)): return .string(try encode(file))
+        case .list(let items): return .array(try items.compactMap { try json($0, field: nil, encode: encode) })
+        case .json(let value): return value
         case .segments(let items):
-            guard case .segments(let itemFields, _) = field.kind else { return nil }
+            guard case .objects(let itemFields, _, _)? = field?.kind else { return nil }
             return .array(try items.map { item in
                 var members: [(key: String, value: JSONValue)] = []
                 for (itemField, itemValue) in zip(itemFields, item) {

@@ -118,8 +118,8 @@ enum ContactSheet {
         for (order, job) in manifest.jobs.enumerated() {
             func image(_ value: BodyValue) -> String? {
                 switch value {
-                case .image(.url(let url)): url
-                case .image(.file(let file)): file.path
+                case .media(.url(let url)): url
+                case .media(.file(let file)): file.path
                 default: nil
                 }
             }

@@ -25,6 +25,16 @@ struct CatalogOption: ParsableArguments {
     var file: String?
 
     func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Catalog {
+        try Self.load(file: file, environment: environment)
+    }
+
+    /// The models a manifest may use: `--catalog`, else the cache, else the snapshot; the seed always.
+    func registry(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ModelRegistry {
+        ModelRegistry(catalog: try load(environment: environment))
+    }
+
+    /// Reads `file` (a saved catalogue response), else the cache `models refresh` writes, else the snapshot.
+    static func load(file: String?, environment: [String: String]) throws -> Catalog {
         var catalog: Catalog
         let cache = Catalog.cachePath(environment: environment)
         if let path = file ?? (FileManager.default.fileExists(atPath: cache) ? cache : nil) {

@@ -38,11 +38,14 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var sharding: ShardOptions
 
+    @OptionGroup var catalog: CatalogOption
+
     func run() async throws {
         let console = Console()
         let plan: Manifest
+        let reader = ManifestReader(models: try catalog.registry())
         do {
-            plan = try ManifestReader().read(path: manifest)
+            plan = try reader.read(path: manifest)
         } catch {
             console.err(DiagnosticRenderer.render(error.diagnostics, path: manifest))
             throw CLIError.invalidManifests(count: 1)
@@ -73,69 +76,3 @@ struct PlanCommand: AsyncParsableCommand {
     }
 }
 
-/// The plan as a table for people and as the JSON document the design specifies.
-enum PlanReport {
-    static func json(_ manifest: Manifest, prices: PriceList) -> JSONValue {
-        var totalCost = 0.0
-        let jobs: [JSONValue] = manifest.jobs.map { job in
-            let cost = prices.cost(of: job.body)
-            totalCost += cost
-            return .object([
-                ("id", .string(job.id)),
-                ("key", .string(job.key.description)),
-                ("duration", .int(job.body.duration)),
-                ("sound", .bool(job.body.sound)),
-                ("shot_type", job.body["shot_type"].string.map(JSONValue.string) ?? .null),
-                ("segments", .array(job.body.segments.map { .object([("prompt", .string($0.prompt)), ("duration", .int($0.duration))]) })),
-                ("estimated_cost", .number(PriceList.rounded(cost))),
-                ("body", job.body.json(images: .fileURL)),
-            ])
-        }
-        return .object([
-            ("manifest", .string(manifest.path)),
-            ("jobs", .array(jobs)),
-            ("totals", .object([
-                ("jobs", .int(manifest.jobs.count)),
-                ("seconds", .int(manifest.totalSeconds)),
-                ("estimated_cost", .number(PriceList.rounded(totalCost))),
-            ])),
-            ("price", .object([
-                ("per_second", .number(prices.perSecond)),
-                ("sound_factor", .number(prices.soundFactor)),
-                ("source", .string(prices.source.rawValue)),
-            ])),
-        ])
-    }
-
-    static func table(_ manifest: Manifest, prices: PriceList) -> String {
-        let idWidth = max(3, manifest.jobs.map(\.id.count).max() ?? 0)
-        func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-            let space = String(repeating: " ", count: max(0, width - text.count))
-            return right ? space + text : text + space
-        }
-        var lines = [pad("JOB", idWidth) + "  " + pad("SECONDS", 7, right: true) + "  SOUND  " + pad("SEGMENTS", 8, right: true) + "  " + pad("EST. COST", 10, right: true)]
-        var total = 0.0
-        for job in manifest.jobs {
-            let cost = prices.cost(of: job.body)
-            total += cost
-            let segments = job.body.segments.count
-            lines.append(
-                pad(job.id, idWidth) + "  " + pad(String(job.body.duration), 7, right: true) + "  " + pad(job.body.sound ? "yes" : "no", 5)
-                    + "  " + pad(segments == 0 ? "-" : String(segments), 8, right: true) + "  " + pad(usd(cost), 10, right: true)
-            )
-        }
-        let label = prices.source == .estimate
-            ? "built-in estimate: $\(prices.perSecond)/s, sound +\(Int(((prices.soundFactor - 1) * 100).rounded()))%; not the live price"
-            : "live price from the API: $\(prices.perSecond)/s"
-        lines.append("")
-        lines.append("\(DiagnosticRenderer.plural(manifest.jobs.count, "job")), \(manifest.totalSeconds) s of video, estimated \(usd(total)) (\(label))")
-        return lines.joined(separator: "\n")
-    }
-
-    /// `$1.2345`.
-    static func usd(_ amount: Double) -> String {
-        let cents = Int((amount * 10_000).rounded())
-        let fraction = String(cents % 10_000)
-        return "$\(cents / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
-    }
-}

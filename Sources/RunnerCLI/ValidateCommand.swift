@@ -17,6 +17,8 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The manifests to check.", valueName: "manifest"))
     var manifests: [String]
 
+    @OptionGroup var catalog: CatalogOption
+
     func validate() throws {
         guard !manifests.isEmpty else { throw ValidationError("Give at least one manifest to check.") }
     }
@@ -24,9 +26,10 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let console = Console()
         var invalid = 0
+        let reader = ManifestReader(mode: .summary, models: try catalog.registry())
         for path in manifests {
             do {
-                let manifest = try ManifestReader(mode: .summary).read(path: path)
+                let manifest = try reader.read(path: path)
                 if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: path)) }
                 console.out(
                     "\(path): ok, \(DiagnosticRenderer.plural(manifest.shotCount, "shot")), "

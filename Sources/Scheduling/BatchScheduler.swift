@@ -167,7 +167,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 emitSpent()
                 emit(run.id, .submitting, nil)
                 do {
-                    let submission = try await client.submit(modelID: modelID, body: bytes)
+                    let submission = try await client.submit(modelID: run.body?.schema.modelID ?? modelID, body: bytes)
                     arrived.add(job: run.id, requestID: submission.requestID)
                     result.requestIDs.append((run.id, submission.requestID))
                     requestID = submission.requestID

@@ -111,7 +111,7 @@ struct ExpansionTests {
             """)
         #expect(manifest.jobs.map(\.body.duration) == [8, 8])
         #expect(manifest.jobs.map(\.body.sound) == [false, true])
-        #expect(manifest.jobs[1].body["image"] == .image(.url("https://x.example/a.png")))
+        #expect(manifest.jobs[1].body["image"] == .media(.url("https://x.example/a.png")))
     }
 
     @Test("plain scalars are taken as written where a string is wanted")

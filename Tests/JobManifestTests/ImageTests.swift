@@ -41,7 +41,7 @@ struct ImageTests {
         try Data(Self.png).write(to: dir.appendingPathComponent("sub/two.png"))
         let one = try read("one.png", in: dir)
         let two = try read("sub/two.png", in: dir)
-        guard case .image(.file(let image)) = one.jobs[0].body["image"] else {
+        guard case .media(.file(let image)) = one.jobs[0].body["image"] else {
             Issue.record("not a local image")
             return
         }
@@ -91,7 +91,7 @@ struct ImageTests {
     func urls() throws {
         let dir = try folder()
         let manifest = try read("https://cdn.example.com/x/a.png?v=2", in: dir)
-        #expect(manifest.jobs[0].body["image"] == .image(.url("https://cdn.example.com/x/a.png?v=2")))
+        #expect(manifest.jobs[0].body["image"] == .media(.url("https://cdn.example.com/x/a.png?v=2")))
         #expect(message("http://cdn.example.com/a.png", in: dir)?.contains("only https URLs are accepted") == true)
         #expect(message("ftp://cdn.example.com/a.png", in: dir)?.contains("neither an https URL nor a path") == true)
         #expect(message("https:///nohost.png", in: dir)?.contains("not a valid https URL") == true)
@@ -102,12 +102,12 @@ struct ImageTests {
         let dir = try folder()
         for base in ["https://cdn.example.com/boards/ep01", "https://cdn.example.com/boards/ep01/"] {
             let manifest = try read("frames/001.webp", assets: base, in: dir)
-            #expect(manifest.jobs[0].body["image"] == .image(.url("https://cdn.example.com/boards/ep01/frames/001.webp")))
+            #expect(manifest.jobs[0].body["image"] == .media(.url("https://cdn.example.com/boards/ep01/frames/001.webp")))
         }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("art"), withIntermediateDirectories: true)
         try Data(Self.png).write(to: dir.appendingPathComponent("art/a.png"))
         let local = try read("a.png", assets: "art", in: dir)
-        guard case .image(.file(let image)) = local.jobs[0].body["image"] else {
+        guard case .media(.file(let image)) = local.jobs[0].body["image"] else {
             Issue.record("not a local image")
             return
         }

@@ -13,7 +13,14 @@ struct PlanCommandTests {
     func jsonShape() async throws {
         let path = CLIProcess.fixture("valid/03-scenes-takes-segments-anchors.yaml")
         let plan = try await json(["plan", path, "--json"])
-        #expect(Set(plan.keys) == ["manifest", "jobs", "totals", "price"])
+        #expect(Set(plan.keys) == ["manifest", "jobs", "totals", "price", "prices"])
+        let seed = "kling/kling-video-o3/pro/image-to-video"
+        let prices = try #require(plan["prices"] as? [String: [String: Any]])
+        #expect(Array(prices.keys) == [seed])
+        #expect(prices[seed]?["base_price_usd"] as? Double == 0.112)
+        #expect(prices[seed]?["price_unit"] as? String == "second")
+        #expect(prices[seed]?["factor"] as? Double == 1.25)
+        #expect(prices[seed]?["source"] as? String == "estimate")
         #expect(plan["manifest"] as? String == path)
         let price = try #require(plan["price"] as? [String: Any])
         #expect(price["per_second"] as? Double == 0.112)
@@ -24,7 +31,15 @@ struct PlanCommandTests {
         var seconds = 0
         var cost = 0.0
         for job in jobs {
-            #expect(Set(job.keys) == ["id", "key", "duration", "sound", "shot_type", "segments", "estimated_cost", "body"])
+            #expect(Set(job.keys) == [
+                "id", "key", "model", "price_unit", "outputs", "after", "duration", "duration_is_bound", "sound", "shot_type", "segments",
+                "estimated_cost", "body",
+            ])
+            #expect(job["model"] as? String == seed)
+            #expect(job["price_unit"] as? String == "second")
+            #expect(job["outputs"] as? Int == 1)
+            #expect((job["after"] as? [Any])?.isEmpty == true)
+            #expect(job["duration_is_bound"] as? Bool == false)
             let duration = try #require(job["duration"] as? Int)
             let sound = try #require(job["sound"] as? Bool)
             let estimated = try #require(job["estimated_cost"] as? Double)
@@ -42,6 +57,7 @@ struct PlanCommandTests {
         #expect(totals["jobs"] as? Int == 12)
         #expect(totals["seconds"] as? Int == seconds)
         #expect(abs((totals["estimated_cost"] as? Double ?? 0) - cost) < 0.001)
+        #expect(totals["unknown_cost_jobs"] as? Int == 0)
     }
 
     @Test("the table lists each job and the totals, labelled as an estimate")

@@ -22,8 +22,9 @@ struct BatchRun {
     /// Renders the manifest; returns the exit status (errors that end the run early are thrown as `CLIError`).
     func perform() async throws -> Int32 {
         let manifest: Manifest
+        let reader = ManifestReader(models: ModelRegistry(catalog: try CatalogOption.load(file: request.catalogFile, environment: environment)))
         do {
-            manifest = try ManifestReader().read(path: request.manifest)
+            manifest = try reader.read(path: request.manifest)
         } catch {
             console.err(DiagnosticRenderer.render(error.diagnostics, path: request.manifest))
             throw CLIError.invalidManifests(count: 1)

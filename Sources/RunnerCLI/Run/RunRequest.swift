@@ -5,6 +5,8 @@ import Scheduling
 /// nothing else from the command line.
 struct RunRequest: Sendable {
     var manifest: String
+    /// `--catalog`: a saved catalogue response to read instead of the cache or the snapshot.
+    var catalogFile: String?
     var out: String?
     var concurrency = 4
     var baseURL: String?

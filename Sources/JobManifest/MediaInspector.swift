@@ -1,0 +1,128 @@
+import JSON
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Checks local media files (exist, regular, within the largest limit, an image, video or audio by their bytes)
+/// and hashes them, once per path however many shots use a file. Which kind a field wants, and that kind's size
+/// limit, the decoder checks against the result.
+struct MediaInspector {
+    /// The largest file of each kind: images 6 MiB (RunComfy's own clients cap an image there), videos 32 MiB,
+    /// audio 16 MiB; a whole body at most 64 MiB.
+    static func maxBytes(_ kind: MediaKind) -> Int {
+        switch kind {
+        case .image: 6 * 1024 * 1024
+        case .video: 32 * 1024 * 1024
+        case .audio: 16 * 1024 * 1024
+        }
+    }
+
+    /// The largest request body, 64 MiB.
+    static let maxBodyBytes = 64 * 1024 * 1024
+
+    /// No file larger than this is read.
+    static let readCap = maxBytes(.video)
+
+    /// Why a file was refused.
+    enum Problem: Error, Equatable {
+        case notFound
+        case unreadable(String)
+        case notRegularFile
+        case tooLarge(Int)
+        case unrecognised
+    }
+
+    private var cache: [String: Result<LocalMedia, Problem>] = [:]
+
+    mutating func inspect(_ path: String) -> Result<LocalMedia, Problem> {
+        if let known = cache[path] { return known }
+        let result = Self.check(path)
+        cache[path] = result
+        return result
+    }
+
+    private static func check(_ path: String) -> Result<LocalMedia, Problem> {
+        let content: ArraySlice<UInt8>
+        switch readCapped(path, cap: readCap) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let bytes): content = bytes
+        }
+        guard let mediaType = mediaType(of: content) else { return .failure(.unrecognised) }
+        let digest = SHA256.hash(data: content)
+        return .success(LocalMedia(path: path, sha256: Hex.lowercase(digest), byteCount: content.count, mediaType: mediaType))
+    }
+
+    /// A regular file's bytes, at most `cap`. A FIFO or device is refused without blocking, and a file that grows
+    /// past the cap while it is read is refused too.
+    static func readCapped(_ path: String, cap: Int) -> Result<ArraySlice<UInt8>, Problem> {
+        // O_NONBLOCK: a FIFO must not hang us; it is refused below as not a regular file.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            return .failure(errno == ENOENT ? .notFound : .unreadable(String(cString: strerror(errno))))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return .failure(.notRegularFile) }
+        guard Int(info.st_size) <= cap else { return .failure(.tooLarge(Int(info.st_size))) }
+        // Read at most one byte past the cap: a file that grows while read is still refused.
+        var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size) + 1, cap + 1))
+        var count = 0
+        while count < cap + 1 {
+            if count == bytes.count {
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, cap + 1 - bytes.count)))
+            }
+            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if got < 0, errno == EINTR { continue }
+            if got < 0 { return .failure(.unreadable(String(cString: strerror(errno)))) }
+            if got == 0 { break }
+            count += got
+        }
+        guard count <= cap else { return .failure(.tooLarge(count)) }
+        return .success(bytes[0..<count])
+    }
+}
+
+extension LocalMedia {
+    /// The file's bytes now, if they are still the bytes whose digest the job's key was made from; `nil` if the
+    /// file was edited, replaced, removed or made unreadable since the manifest was read.
+    public func unchangedBytes() -> [UInt8]? {
+        guard case .success(let bytes) = MediaInspector.readCapped(path, cap: max(byteCount, 1)), bytes.count == byteCount,
+              Hex.lowercase(SHA256.hash(data: bytes)) == sha256 else { return nil }
+        return Array(bytes)
+    }
+}
+
+extension MediaInspector {
+    /// The media type a file's first bytes show: images PNG, JPEG, WebP; videos MP4, MOV, WebM; audio WAV, MP3,
+    /// OGG, FLAC, M4A. Nil for anything else.
+    static func mediaType(of bytes: ArraySlice<UInt8>) -> String? {
+        let head = Array(bytes.prefix(12))
+        func at(_ offset: Int, _ text: String) -> Bool {
+            let expected = Array(text.utf8)
+            return head.count >= offset + expected.count && Array(head[offset..<offset + expected.count]) == expected
+        }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if at(0, "RIFF"), at(8, "WEBP") { return "image/webp" }
+        if at(0, "RIFF"), at(8, "WAVE") { return "audio/wav" }
+        if at(4, "ftyp") {
+            if at(8, "M4A ") || at(8, "M4B ") { return "audio/mp4" }
+            if at(8, "qt  ") { return "video/quicktime" }
+            return "video/mp4"
+        }
+        // QuickTime files written before `ftyp` existed start with another atom.
+        if at(4, "moov") || at(4, "mdat") || at(4, "wide") || at(4, "free") { return "video/quicktime" }
+        if head.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) { return "video/webm" }
+        if at(0, "OggS") { return "audio/ogg" }
+        if at(0, "fLaC") { return "audio/flac" }
+        if at(0, "ID3") { return "audio/mpeg" }
+        // An MPEG audio frame: 11 sync bits, a valid layer.
+        if head.count >= 2, head[0] == 0xFF, head[1] & 0xE0 == 0xE0, head[1] & 0x06 != 0 { return "audio/mpeg" }
+        return nil
+    }
+}
