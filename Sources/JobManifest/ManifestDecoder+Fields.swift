@@ -195,7 +195,7 @@ extension ManifestDecoder {
             return nil
         }
         let texts = options.map(Self.text)
-        log.error("choice", at: node.mark, "\(path) must be one of \(Self.list(options)), found '\(scalar.value)'" + DidYouMean.hint(scalar.value, among: texts))
+        log.error("choice", at: node.mark, "\(path) must be one of \(Self.list(options)), found '\(scalar.value)'" + (Double(scalar.value) == nil ? DidYouMean.hint(scalar.value, among: texts) : ""))
         return nil
     }
 

@@ -38,6 +38,11 @@ public struct ModelPrice: Sendable, Equatable {
     public struct Estimate: Sendable, Equatable {
         public var usd: Double
         public var isBound: Bool
+
+        public init(usd: Double, isBound: Bool) {
+            self.usd = usd
+            self.isBound = isBound
+        }
     }
 
     /// The estimated cost of one job; nil when the price, or the clip's length for a per-second model, is unknown.
