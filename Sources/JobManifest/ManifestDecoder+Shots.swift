@@ -110,8 +110,18 @@ extension ManifestDecoder {
 
     /// A body's local files go as base64 data URIs: together they must stay under the API's 64 MiB.
     private mutating func checkBodySize(_ body: RequestBody, context: @autoclosure () -> String, at mark: Mark) {
+        // Two images at their 6 MiB limit cannot pass it: look closer only when the files could.
+        var bytes = 0
+        for (position, value) in body.values.enumerated() {
+            switch value {
+            case .media(.file(let file)): bytes += file.byteCount
+            case .list: bytes += MediaInspector.maxBodyBytes
+            case .segments where body.schema.fields[position].name != body.schema.segmentsField: bytes += MediaInspector.maxBodyBytes
+            default: continue
+            }
+        }
+        guard bytes > MediaInspector.maxBodyBytes / 2 else { return }
         let files = body.localFiles
-        guard files.count > 1 || (files.first?.byteCount ?? 0) > MediaInspector.maxBodyBytes / 2 else { return }
         let encoded = files.reduce(0) { $0 + ($1.byteCount + 2) / 3 * 4 + $1.mediaType.utf8.count + 13 }
         guard encoded > MediaInspector.maxBodyBytes - 65_536 else { return }
         let mebibytes = (Double(encoded) / 1_048_576 * 10).rounded(.down) / 10
@@ -128,6 +138,7 @@ extension ManifestDecoder {
         var marks: [Mark?] = []
         var segmentMarks: [Mark] = []
         values.reserveCapacity(schema.fields.count)
+        let segmentsAt = schema.segmentsField.flatMap(schema.position(of:)) ?? -1
         for (position, field) in schema.fields.enumerated() {
             var slot = shot.slots[position]
             var layer = defaults.count
@@ -139,7 +150,7 @@ extension ManifestDecoder {
             case .value(let value, let written, let items)?:
                 values.append(value)
                 marks.append(written)
-                if field.name == schema.segmentsField { segmentMarks = items }
+                if position == segmentsAt { segmentMarks = items }
             case .invalid?:
                 valid = false
                 values.append(.absent)

@@ -192,10 +192,12 @@ enum ModelChoice {
     }
 }
 
-/// Ids seen so far in one container, ignoring case, with where each was first used and whether it makes a single
-/// file named after it (one take, one output): the name another shot's several outputs could collide with.
+/// Ids seen so far in one container, ignoring case, with where each was first used; and which shots make other
+/// than a single file named after them (several takes or several outputs): only a shot with one file can collide
+/// with another shot's numbered outputs.
 struct IDRegistry {
-    private var seen: [String: (mark: Mark, id: String, singleFile: Bool)] = [:]
+    private var seen: [String: (mark: Mark, id: String)] = [:]
+    private var notSingleFile: Set<String> = []
     /// Shots with several outputs and one take: their files are `id-1`, `id-2`, ...
     var multiOutput: [(id: String, outputs: Int, mark: Mark)] = []
 
@@ -207,19 +209,21 @@ struct IDRegistry {
     mutating func insert(_ id: String, at mark: Mark) -> Mark? {
         let folded = Self.fold(id)
         if let first = seen[folded] { return first.mark }
-        seen[folded] = (mark, id, false)
+        seen[folded] = (mark, id)
         return nil
     }
 
-    /// Records how many files a shot's jobs make.
+    /// Records how many files a shot's jobs make (nothing to do for the usual single file).
     mutating func record(_ id: String, takes: Int, outputs: Int, at mark: Mark) {
-        if takes == 1, outputs == 1 { seen[Self.fold(id)]?.singleFile = true }
-        if takes == 1, outputs > 1 { multiOutput.append((id, outputs, mark)) }
+        guard takes != 1 || outputs != 1 else { return }
+        notSingleFile.insert(Self.fold(id))
+        if takes == 1 { multiOutput.append((id, outputs, mark)) }
     }
 
     /// The shot whose single file is named `name`, ignoring case.
     func singleFile(named name: String) -> (mark: Mark, id: String)? {
-        guard let entry = seen[Self.fold(name)], entry.singleFile else { return nil }
-        return (entry.mark, entry.id)
+        let folded = Self.fold(name)
+        guard let entry = seen[folded], !notSingleFile.contains(folded) else { return nil }
+        return entry
     }
 }

@@ -32,6 +32,10 @@ public struct Catalog: Sendable {
         fetchedAt = json["fetched_at"]?.string
     }
 
+    /// The shipped snapshot's text: a catalogue response (`{"fetched_at", "source", "models": [...]}`), for a
+    /// simulator that serves it with its own reader.
+    public static var snapshotJSON: String { CatalogSnapshot.json }
+
     /// The shipped snapshot.
     public static let snapshot: Catalog = {
         (try? Catalog(json: JSONValue.parse(CatalogSnapshot.json), source: "snapshot")) ?? Catalog(entries: [], source: "snapshot", fetchedAt: nil)
