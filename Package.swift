@@ -62,7 +62,7 @@ var package = Package(
         .target(name: "ProcessSignals"),
         .target(
             name: "RunnerTestSupport",
-            dependencies: ["ModelAPI", nioLocks]
+            dependencies: ["ModelAPI", "JobManifest", nioLocks]
         ),
         .target(
             name: "APISimulator",

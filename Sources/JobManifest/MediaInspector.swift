@@ -98,31 +98,7 @@ extension LocalMedia {
 }
 
 extension MediaInspector {
-    /// The media type a file's first bytes show: images PNG, JPEG, WebP; videos MP4, MOV, WebM; audio WAV, MP3,
-    /// OGG, FLAC, M4A. Nil for anything else.
     static func mediaType(of bytes: ArraySlice<UInt8>) -> String? {
-        let head = Array(bytes.prefix(12))
-        func at(_ offset: Int, _ text: String) -> Bool {
-            let expected = Array(text.utf8)
-            return head.count >= offset + expected.count && Array(head[offset..<offset + expected.count]) == expected
-        }
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
-        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
-        if at(0, "RIFF"), at(8, "WEBP") { return "image/webp" }
-        if at(0, "RIFF"), at(8, "WAVE") { return "audio/wav" }
-        if at(4, "ftyp") {
-            if at(8, "M4A ") || at(8, "M4B ") { return "audio/mp4" }
-            if at(8, "qt  ") { return "video/quicktime" }
-            return "video/mp4"
-        }
-        // QuickTime files written before `ftyp` existed start with another atom.
-        if at(4, "moov") || at(4, "mdat") || at(4, "wide") || at(4, "free") { return "video/quicktime" }
-        if head.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) { return "video/webm" }
-        if at(0, "OggS") { return "audio/ogg" }
-        if at(0, "fLaC") { return "audio/flac" }
-        if at(0, "ID3") { return "audio/mpeg" }
-        // An MPEG audio frame: 11 sync bits, a valid layer.
-        if head.count >= 2, head[0] == 0xFF, head[1] & 0xE0 == 0xE0, head[1] & 0x06 != 0 { return "audio/mpeg" }
-        return nil
+        MediaSniffer.mediaType(of: bytes)
     }
 }

@@ -98,10 +98,11 @@ public struct HTTPModelAPIClient: ModelAPIClient {
         return ModelInfo(basePriceUSD: ResponseParser.number(json["base_price_usd"]), priceUnit: json.string("price_unit"))
     }
 
-    public func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download {
+    public func download(from url: String, toBase base: String, maxBytes: Int) async throws(APIError) -> Download {
         guard DownloadURLPolicy.allows(url) else {
             throw APIError(.rejected, code: "insecure_url", message: "the output URL is neither https nor on this machine: \(DownloadURLPolicy.redacted(url))")
         }
+        var path = base + ".part"
         let file: AtomicFile
         do {
             file = try AtomicFile(beside: path)
@@ -117,9 +118,11 @@ public struct HTTPModelAPIClient: ModelAPIClient {
                 file.discard()
                 throw ErrorClassifier.classify(status: reply.status.code, body: ErrorBody(), retryAfter: nil, call: .download)
             }
-            let (bytes, digest) = hasher.finish()
+            let (bytes, digest, head) = hasher.finish()
+            let mediaType = MediaSniffer.mediaType(of: head)
+            path = base + "." + (mediaType.flatMap(MediaSniffer.fileExtension(of:)) ?? Download.fileExtension(ofURL: url))
             try file.commit(to: path)
-            return Download(path: path, bytes: bytes, sha256: digest)
+            return Download(path: path, bytes: bytes, sha256: digest, mediaType: mediaType)
         } catch let failure as TransportFailure {
             file.discard()
             throw ErrorClassifier.classify(failure, call: .download)
@@ -202,6 +205,7 @@ final class HashingSink: @unchecked Sendable {
     private let file: AtomicFile
     private var hasher = SHA256()
     private var count = 0
+    private var head: [UInt8] = []
     private let lock = NSLock()
 
     init(file: AtomicFile) {
@@ -214,12 +218,14 @@ final class HashingSink: @unchecked Sendable {
         try file.write(bytes)
         hasher.update(data: bytes)
         count += bytes.count
+        if head.count < MediaSniffer.headLength { head += bytes.prefix(MediaSniffer.headLength - head.count) }
     }
 
-    func finish() -> (Int, String) {
+    /// The byte count, the SHA-256 and the first bytes (what the file is).
+    func finish() -> (Int, String, [UInt8]) {
         lock.lock()
         defer { lock.unlock() }
         let digest = Hex.lowercase(hasher.finalize())
-        return (count, digest)
+        return (count, digest, head)
     }
 }

@@ -10,7 +10,8 @@ public protocol ModelAPIClient: Sendable {
     func cancel(requestID: String) async throws(APIError) -> CancelReport
     /// `GET /v1/models/{model_id}`: the price.
     func modelInfo(modelID: String) async throws(APIError) -> ModelInfo
-    /// Fetches an output (no token sent) into `path`: streamed to a temporary file beside it, fsync'd and renamed
-    /// into place; at most `maxBytes`.
-    func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download
+    /// Fetches an output (no token sent) to `base` plus the extension its bytes show (`.mp4`, `.png`, `.wav`, ...;
+    /// else the URL's, else `.bin`): streamed to a temporary file beside it, fsync'd and renamed into place; at
+    /// most `maxBytes`.
+    func download(from url: String, toBase base: String, maxBytes: Int) async throws(APIError) -> Download
 }

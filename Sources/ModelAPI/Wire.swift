@@ -154,11 +154,23 @@ public struct Download: Sendable, Equatable {
     public var bytes: Int
     /// Its SHA-256, lowercase hex.
     public var sha256: String
+    /// What its bytes show it is, if shotrunner recognises it.
+    public var mediaType: String?
 
     /// Creates a record.
-    public init(path: String, bytes: Int, sha256: String) {
+    public init(path: String, bytes: Int, sha256: String, mediaType: String? = nil) {
         self.path = path
         self.bytes = bytes
         self.sha256 = sha256
+        self.mediaType = mediaType
+    }
+
+    /// The extension of a URL's last path segment when it is a short alphanumeric one, else `bin`.
+    public static func fileExtension(ofURL url: String) -> String {
+        let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        let last = path.split(separator: "/").last.map(String.init) ?? ""
+        guard let dot = last.lastIndex(of: "."), dot != last.startIndex else { return "bin" }
+        let ext = last[last.index(after: dot)...].lowercased()
+        return !ext.isEmpty && ext.count <= 5 && ext.allSatisfy({ $0.isLetter || $0.isNumber }) && ext.allSatisfy(\.isASCII) ? ext : "bin"
     }
 }

@@ -34,8 +34,12 @@ public struct JobRecord: Sendable, Equatable {
     /// Submit intents written.
     public var attempts = 0
     public var outputs: [String] = []
-    /// Relative to the run folder.
-    public var file: String?
+    /// The first output's file, relative to the run folder.
+    public var file: String? { files.first ?? nil }
+    /// Every output's file, relative to the run folder, by output (nil where not downloaded yet).
+    public var files: [String?] = []
+    /// Whether every output's file is recorded.
+    public var hasEveryFile: Bool { !files.isEmpty && files.allSatisfy { $0 != nil } }
     public var bytes: Int?
     public var sha256: String?
     /// What the API said it cost.

@@ -88,10 +88,15 @@ extension LedgerEvent {
     }
 
     /// An output is on disk (`path` relative to the run folder).
-    public static func downloaded(job: String, key: String, path: String, bytes: Int, sha256: String, time: String) -> LedgerEvent {
-        LedgerEvent(.downloaded, job: job, time: time, [
+    /// Output `output` of `outputs` (1-based) is on disk; both are left out for a job with a single output.
+    public static func downloaded(
+        job: String, key: String, path: String, bytes: Int, sha256: String, output: Int = 1, outputs: Int = 1, time: String
+    ) -> LedgerEvent {
+        var fields: [(key: String, value: JSONValue)] = [
             ("key", .string(key)), ("path", .string(path)), ("bytes", .int(bytes)), ("sha256", .string(sha256)),
-        ])
+        ]
+        if outputs > 1 { fields += [("output", .int(output)), ("outputs", .int(outputs))] }
+        return LedgerEvent(.downloaded, job: job, time: time, fields)
     }
 
     /// A download failed; `final` when no retry follows in this run (the job is then `download_failed`).

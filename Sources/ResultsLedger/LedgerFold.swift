@@ -189,8 +189,12 @@ public struct LedgerFold: Sendable {
             record.cost = event.number("cost") ?? record.cost
             record.renderedAt = time
         case .downloaded:
-            record.state = .completed
-            record.file = event.string("path")
+            // Output N of M (one of one when the line does not say): completed once every output is on disk.
+            let count = max(1, event.int("outputs") ?? 1)
+            let index = min(max(1, event.int("output") ?? 1), count) - 1
+            if record.files.count != count { record.files = Array(record.files.prefix(count)) + Array(repeating: nil, count: max(0, count - record.files.count)) }
+            record.files[index] = event.string("path")
+            if record.hasEveryFile { record.state = .completed }
             record.bytes = event.int("bytes")
             record.sha256 = event.string("sha256")
         case .downloadError:

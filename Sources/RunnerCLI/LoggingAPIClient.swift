@@ -46,8 +46,8 @@ struct LoggingAPIClient: ModelAPIClient {
         try await log("GET /v1/models/\(modelID)", { () async throws(APIError) in try await base.modelInfo(modelID: modelID) }) { "\($0.basePriceUSD ?? 0)/\($0.priceUnit ?? "?")" }
     }
 
-    func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download {
+    func download(from url: String, toBase target: String, maxBytes: Int) async throws(APIError) -> Download {
         let shown = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
-        return try await log("GET \(shown)", { () async throws(APIError) in try await base.download(from: url, to: path, maxBytes: maxBytes) }) { "\($0.bytes) bytes" }
+        return try await log("GET \(shown)", { () async throws(APIError) in try await base.download(from: url, toBase: target, maxBytes: maxBytes) }) { "\($0.bytes) bytes" }
     }
 }

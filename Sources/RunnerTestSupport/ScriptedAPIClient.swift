@@ -1,4 +1,5 @@
 public import ModelAPI
+import JobManifest
 import NIOConcurrencyHelpers
 
 /// A fake `ModelAPIClient` for scheduler tests: answers come from closures the test sets, every call is
@@ -107,14 +108,16 @@ public final class ScriptedAPIClient: ModelAPIClient, @unchecked Sendable {
         ModelInfo(basePriceUSD: 0.112, priceUnit: "second")
     }
 
-    public func download(from url: String, to path: String, maxBytes: Int) async throws(APIError) -> Download {
+    public func download(from url: String, toBase base: String, maxBytes: Int) async throws(APIError) -> Download {
         calls.withLockedValue { $0.downloads += 1 }
         let bytes = try await Self.typed { try await self.onDownload(url) }
+        let mediaType = MediaSniffer.mediaType(of: bytes)
+        let path = base + "." + (mediaType.flatMap(MediaSniffer.fileExtension(of:)) ?? Download.fileExtension(ofURL: url))
         do {
             try FileWriter.write(bytes, to: path)
         } catch {
             throw APIError(.transient, code: "local_io", message: "\(error)")
         }
-        return Download(path: path, bytes: bytes.count, sha256: "fake")
+        return Download(path: path, bytes: bytes.count, sha256: "fake", mediaType: mediaType)
     }
 }

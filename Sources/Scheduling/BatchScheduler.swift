@@ -256,14 +256,19 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
             case .download(let url, let attempt, let wait):
                 guard attempt == 1 ? !state.everythingStopped : await sleep(wait) else { return .rendered }
-                let target = folder + "/" + run.fileName
+                // One output is `<base>.<ext>`, several `<base>-1.<ext>`, `<base>-2.<ext>`; the extension from the bytes.
+                let count = max(1, machine.outputs.count)
+                let index = machine.downloadIndex
+                let base = run.fileBase + (count > 1 ? "-\(index + 1)" : "")
                 do {
-                    let download = try await client.download(from: url, to: target, maxBytes: options.maxDownloadBytes)
-                    guard await record(.downloaded(job: run.id, key: run.key, path: run.fileName, bytes: download.bytes, sha256: download.sha256, time: now())) else {
-                        return .rendered
-                    }
-                    emit(run.id, .completed, run.fileName)
+                    let download = try await client.download(from: url, toBase: folder + "/" + base, maxBytes: options.maxDownloadBytes)
+                    let relative = String(download.path.dropFirst(folder.count + 1))
+                    let line = LedgerEvent.downloaded(
+                        job: run.id, key: run.key, path: relative, bytes: download.bytes, sha256: download.sha256, output: index + 1, outputs: count, time: now()
+                    )
+                    guard await record(line) else { return .rendered }
                     action = machine.handle(.downloaded, schedule: schedule, using: &random)
+                    if case .finish(.completed) = action { emit(run.id, .completed, relative) }
                 } catch {
                     if error.kind == .localIO {
                         // The disk is full or the folder unwritable: no new renders to pay for; what is in flight

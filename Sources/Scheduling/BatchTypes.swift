@@ -41,17 +41,18 @@ public struct PlannedRun: Sendable {
     public var body: RequestBody?
     /// The estimate counted against `--max-cost` at submit.
     public var estimatedCost: Double
-    /// Where its output goes, relative to the run folder.
-    public var fileName: String
+    /// Where its outputs go, relative to the run folder and without an extension (`scene/shot`,
+    /// `shot.superseded-1a2b3c4d`): one output is `<base>.<ext>`, several `<base>-1.<ext>`, ...
+    public var fileBase: String
 
-    public init(id: String, key: String, start: JobLifecycle.Start, requestID: String? = nil, body: RequestBody?, estimatedCost: Double, fileName: String) {
+    public init(id: String, key: String, start: JobLifecycle.Start, requestID: String? = nil, body: RequestBody?, estimatedCost: Double, fileBase: String) {
         self.id = id
         self.key = key
         self.start = start
         self.requestID = requestID
         self.body = body
         self.estimatedCost = estimatedCost
-        self.fileName = fileName
+        self.fileBase = fileBase
     }
 }
 

@@ -71,6 +71,8 @@ public struct JobLifecycle: Sendable {
     public private(set) var lastState: RequestState?
     /// Outputs once rendered.
     public private(set) var outputs: [String] = []
+    /// Which output (from 0) the current download fetches.
+    public private(set) var downloadIndex = 0
     /// Submits sent in this job's life (the ledger's earlier intents included).
     public private(set) var attempts: Int
     private var polls = 0
@@ -176,7 +178,11 @@ public struct JobLifecycle: Sendable {
             }
 
         case .downloaded:
-            return .finish(.completed)
+            // Every output is fetched in turn; the job is completed once the last one is on disk.
+            guard downloadIndex + 1 < outputs.count else { return .finish(.completed) }
+            downloadIndex += 1
+            downloadAttempts = 1
+            return .download(url: outputs[downloadIndex], attempt: 1, after: .zero)
 
         case .downloadFailed(let error):
             guard policy.retriesDownload(after: error), downloadAttempts < maxDownloadAttempts else {
@@ -187,13 +193,13 @@ public struct JobLifecycle: Sendable {
             return .refresh(after: policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random))
 
         case .refreshed(let urls):
-            guard let url = urls.first else {
+            guard downloadIndex < urls.count else {
                 let code = lastDownloadError?.code ?? "download_failed"
                 let reason = lastDownloadError.map { $0.message + "; " } ?? ""
                 return .finish(.downloadFailed(code: code, message: reason + "the result has no output URL any more"))
             }
             outputs = urls
-            return .download(url: url, attempt: downloadAttempts, after: .zero)
+            return .download(url: urls[downloadIndex], attempt: downloadAttempts, after: .zero)
 
         case .refreshFailed(let error):
             switch error.kind {
@@ -218,6 +224,7 @@ public struct JobLifecycle: Sendable {
         guard downloads else { return .finish(.rendered) }
         guard let url = urls.first else { return .finish(.failed(code: "no_output", message: "no output URL")) }
         downloadAttempts = 1
+        downloadIndex = 0
         return .download(url: url, attempt: 1, after: wait)
     }
 }

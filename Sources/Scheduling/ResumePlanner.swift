@@ -11,11 +11,11 @@ public import ResultsLedger
 /// | a request id and no end | poll it, never resubmit |
 /// | rendered | download from the recorded URL |
 /// | `download_failed` | ask the result for a fresh URL, then download |
-/// | completed, file on disk | nothing |
-/// | completed, file gone | download again from the recorded URL |
+/// | completed, every file on disk | nothing |
+/// | completed, a file gone | download again from the recorded URLs |
 /// | `unknown_outcome` | nothing (reported), unless `--resubmit-unknown` |
 /// | failed, expired, cancelled | nothing, unless `--retry-failed` |
-/// | an older key with a request id and no end (the shot was edited) | collect it as `<id>.superseded-<key8>.mp4` |
+/// | an older key with a request id and no end (the shot was edited) | collect it as `<id>.superseded-<key8>.<ext>` |
 public struct ResumePlanner: Sendable {
     /// What to do for the jobs of a run.
     public struct Plan: Sendable {
@@ -51,10 +51,10 @@ public struct ResumePlanner: Sendable {
         for job in jobs {
             let key = job.key.description
             let record = fold.record(job.id, key: key)
-            let fileName = job.id + ".mp4"
+            let fileBase = job.id
             let cost = prices.cost(of: job.body)
             func run(_ start: JobLifecycle.Start) -> PlannedRun {
-                PlannedRun(id: job.id, key: key, start: start, requestID: record.requestID, body: job.body, estimatedCost: cost, fileName: fileName)
+                PlannedRun(id: job.id, key: key, start: start, requestID: record.requestID, body: job.body, estimatedCost: cost, fileBase: fileBase)
             }
             switch record.state {
             case .pending:
@@ -70,7 +70,7 @@ public struct ResumePlanner: Sendable {
                 // Its recorded URL already failed (provider URLs expire): ask the result for a fresh one first.
                 if downloads { plan.runs.append(run(.downloadAgain(outputs: record.outputs))) } else { plan.settled.append(job.id) }
             case .completed:
-                if let file = record.file, fileExists(file) || !downloads {
+                if record.hasEveryFile, record.files.allSatisfy({ fileExists($0 ?? "") }) || !downloads {
                     plan.settled.append(job.id)
                 } else {
                     plan.runs.append(run(.download(outputs: record.outputs)))
@@ -82,17 +82,17 @@ public struct ResumePlanner: Sendable {
             }
             // Renders of earlier versions of this shot still out there: paid for, so collected.
             for old in fold.otherRecords(job.id, except: key) where old.requestID != nil {
-                let name = "\(job.id).superseded-\(String(old.key.dropFirst(3).prefix(8))).mp4"
+                let name = "\(job.id).superseded-\(String(old.key.dropFirst(3).prefix(8)))"
                 let start: JobLifecycle.Start?
                 switch old.state {
                 case .queued, .running: start = .poll
                 case .rendered: start = downloads ? .download(outputs: old.outputs) : nil
                 case .downloadFailed: start = downloads ? .downloadAgain(outputs: old.outputs) : nil
-                case .completed: start = (old.file.map(fileExists) ?? false) || !downloads ? nil : .download(outputs: old.outputs)
+                case .completed: start = old.files.allSatisfy({ fileExists($0 ?? "") }) || !downloads ? nil : .download(outputs: old.outputs)
                 default: start = nil
                 }
                 if let start {
-                    superseded.append(PlannedRun(id: job.id, key: old.key, start: start, requestID: old.requestID, body: nil, estimatedCost: 0, fileName: name))
+                    superseded.append(PlannedRun(id: job.id, key: old.key, start: start, requestID: old.requestID, body: nil, estimatedCost: 0, fileBase: name))
                 }
             }
         }

@@ -71,7 +71,7 @@ struct DownloadSafetyTests {
         let client = HTTPModelAPIClient(configuration: .init(baseURL: "http://127.0.0.1:9"), token: Token("t"), transport: transport)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-safety-\(UUID().uuidString)")
         do {
-            return .success(try await client.download(from: url, to: folder.appendingPathComponent("v.mp4").path, maxBytes: 1 << 20))
+            return .success(try await client.download(from: url, toBase: folder.appendingPathComponent("v").path, maxBytes: 1 << 20))
         } catch {
             return .failure(error)
         }

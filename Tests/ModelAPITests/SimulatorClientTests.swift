@@ -70,10 +70,12 @@ struct SimulatorClientTests {
             let url = try #require(result.outputs.first)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-dl-\(UUID().uuidString)")
             let target = folder.appendingPathComponent("scene/a.mp4").path
+            let base = folder.appendingPathComponent("scene/a").path
             // The run folder must exist (a removed one is not made again); a scene's folder in it is made.
-            await expectError(.localIO, code: "folder_missing") { _ = try await client.download(from: url, to: target, maxBytes: 1 << 20) }
+            await expectError(.localIO, code: "folder_missing") { _ = try await client.download(from: url, toBase: base, maxBytes: 1 << 20) }
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let download = try await client.download(from: url, to: target, maxBytes: 1 << 20)
+            let download = try await client.download(from: url, toBase: base, maxBytes: 1 << 20)
+            #expect(download.path == target && download.mediaType == "video/mp4", "the extension comes from the bytes")
             let data = try Data(contentsOf: URL(fileURLWithPath: target))
             #expect(download.bytes == data.count && data.count > 1_000)
             #expect(Array(data[4..<8]) == Array("ftyp".utf8))
@@ -91,7 +93,7 @@ struct SimulatorClientTests {
             let url = try #require(try await client.result(requestID: id).outputs.first)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-dl-\(UUID().uuidString)")
             await expectError(.rejected, code: "response_too_large") {
-                _ = try await client.download(from: url, to: folder.appendingPathComponent("a.mp4").path, maxBytes: 100)
+                _ = try await client.download(from: url, toBase: folder.appendingPathComponent("a").path, maxBytes: 100)
             }
             #expect((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) == [])
         }

@@ -57,9 +57,9 @@ struct TimeoutClassificationTests {
             #expect(error.kind == .transient && error.code == "transport_timeout", "\(error)")
         }
         let download = try SubmitDeadlineTests.SlowReader(chunk: 64 * 1024, pause: .milliseconds(1), silent: true)
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-silent-\(UUID().uuidString).mp4").path
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-silent-\(UUID().uuidString)").path
         do {
-            _ = try await client.download(from: "http://127.0.0.1:\(download.port)/v.mp4", to: target, maxBytes: 1 << 20)
+            _ = try await client.download(from: "http://127.0.0.1:\(download.port)/v.mp4", toBase: target, maxBytes: 1 << 20)
             Issue.record("a silent server was taken for an answer")
         } catch {
             #expect(error.kind == .transient && error.code == "transport_timeout", "\(error)")

@@ -270,6 +270,48 @@ struct BatchSchedulerTests {
         #expect(states.values.filter { $0 == .queued || $0 == .running }.count == 2)
         #expect(states.values.filter { $0 == .pending }.count == 4)
     }
+
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+
+    @Test("every output is downloaded, named -1, -2 with the extension its bytes show; completed once all are on record")
+    func severalOutputs() async throws {
+        let setup = try setup(jobs: 2)
+        setup.client.onResult = { id, poll in
+            poll >= 2 ? ResultReport(state: .completed, outputs: ["https://cdn.example.com/\(id)/a", "https://cdn.example.com/\(id)/b.bin"], cost: 0.06) : ResultReport(state: .inProgress)
+        }
+        let failSecondOnce = LockedBox(true)
+        setup.client.onDownload = { url in
+            if url.hasSuffix("req_1/b.bin"), failSecondOnce.value {
+                failSecondOnce.mutate { $0 = false }
+                throw APIError(.transient, code: "transport_reset", message: "reset")
+            }
+            return Self.png + Array(url.utf8)
+        }
+        _ = await drive(setup, BatchOptions())
+        let events = try Ledger.readEvents(folder: setup.folder)
+        let fold = LedgerFold(events)
+        for job in setup.jobs {
+            let record = fold.record(job.id, key: job.key.description)
+            #expect(record.state == .completed)
+            #expect(record.files == ["\(job.id)-1.png", "\(job.id)-2.png"])
+            for file in record.files.compactMap({ $0 }) {
+                #expect(FileManager.default.fileExists(atPath: setup.folder + "/" + file), "\(file)")
+            }
+        }
+        let downloaded = events.filter { $0.kind == .downloaded }
+        #expect(downloaded.count == 4)
+        #expect(downloaded.allSatisfy { $0["outputs"] == .int(2) })
+        // After the first output alone, the job is rendered, not completed: a resume fetches the rest.
+        let firstOnly = events.prefix { !($0.kind == .downloaded && $0["output"] == .int(2)) }
+        let partial = LedgerFold(Array(firstOnly)).record(setup.jobs[0].id, key: setup.jobs[0].key.description)
+        if partial.files.first != nil {
+            #expect(partial.state == .rendered && !partial.hasEveryFile)
+            let plan = ResumePlanner().plan([setup.jobs[0]], fold: LedgerFold(Array(firstOnly)), prices: .estimate) { _ in true }
+            #expect(plan.runs.map(\.start) == [.download(outputs: partial.outputs)])
+        } else {
+            Issue.record("the first output was not on record before the second: \(partial)")
+        }
+    }
 }
 
 /// A value shared with `@Sendable` closures under a lock.

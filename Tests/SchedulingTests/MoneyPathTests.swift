@@ -214,7 +214,7 @@ struct MoneyPathTests {
             LedgerEvent(.submitIntent, job: "s1", time: "t", [("key", .string("v1:old")), ("attempt", .int(1)), ("estimated_cost", .number(0.56))]),
             LedgerEvent(.submitted, job: "s1", time: "t", [("key", .string("v1:old")), ("request_id", .string("req_old"))]),
         ])
-        let superseded = PlannedRun(id: "s1", key: "v1:old", start: .poll, requestID: "req_old", body: nil, estimatedCost: 0, fileName: "s1.superseded-old.mp4")
+        let superseded = PlannedRun(id: "s1", key: "v1:old", start: .poll, requestID: "req_old", body: nil, estimatedCost: 0, fileBase: "s1.superseded-old")
         setup.client.onResult = { id, _ in ResultReport(state: .completed, outputs: ["https://cdn.example.com/\(id).mp4"], cost: 0.5) }
         let (_, seen) = await drive(setup, runs: [superseded])
         let spentEvents = seen.compactMap { if case .spent(let folder, _) = $0 { folder } else { nil } }

@@ -93,7 +93,7 @@ struct ResumePlannerTests {
         #expect(start(result, "s1") == .submit(previousAttempts: 0))
         let superseded = result.runs.first { $0.id == "s1" && $0.body == nil }
         #expect(superseded?.start == .poll)
-        #expect(superseded?.fileName == "s1.superseded-00000000.mp4")
+        #expect(superseded?.fileBase == "s1.superseded-00000000")
         #expect(superseded?.key == oldKey)
     }
 
