@@ -20,6 +20,8 @@ public struct PriceList: Sendable, Equatable {
     public var soundFactor: Double
     /// Where the numbers come from.
     public var source: Source
+    /// The prices of other models the API gave (by model id); a model not here has its published price, if any.
+    public var models: [String: ModelPrice] = [:]
 
     /// Creates a price list.
     public init(perSecond: Double, soundFactor: Double, source: Source) {
@@ -42,10 +44,14 @@ public struct PriceList: Sendable, Equatable {
         return ModelPrice(basePriceUSD: perSecond, unit: .second, factor: soundFactor, source: source)
     }
 
-    /// The price this list gives a job's model: this list for the seed model, else the model's published price.
+    /// The price this list gives a job's model: this list for the seed model, else the API's price for it, else
+    /// its published price, else unknown.
     public func price(for schema: ModelSchema) -> ModelPrice {
         if schema.isBuiltIn { return modelPrice }
-        return schema.publishedPrice ?? ModelPrice(basePriceUSD: nil, unit: schema.outputKind == .image ? .output : .second, source: .unknown)
+        if let live = models[schema.modelID] { return live }
+        if let published = schema.publishedPrice, published.basePriceUSD != nil { return published }
+        let unit = schema.publishedPrice?.unit ?? (schema.outputKind == .image ? .output : .second)
+        return ModelPrice(basePriceUSD: nil, unit: unit, factor: schema.rules.soundFactor, source: .unknown)
     }
 
     /// The estimated cost of one job, in USD (0 where its model's price is unknown: `--max-cost` refuses those).

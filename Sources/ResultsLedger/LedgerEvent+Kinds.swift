@@ -12,24 +12,29 @@ extension LedgerEvent {
         public var duration: Int
         public var sound: Bool
         public var estimatedCost: Double
+        /// Its model, when it is not the seed's (left out of the line for the seed, as ledgers before it were).
+        public var model: String?
 
-        public init(id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double) {
+        public init(id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double, model: String? = nil) {
             self.id = id
             self.index = index
             self.key = key
             self.duration = duration
             self.sound = sound
             self.estimatedCost = estimatedCost
+            self.model = model
         }
     }
 
     /// A run begins: the base URL, the manifest and its SHA-256, and the jobs it covers.
     public static func runStarted(baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], time: String) -> LedgerEvent {
         let list: [JSONValue] = jobs.map { job in
-            .object([
+            var fields: [(key: String, value: JSONValue)] = [
                 ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
                 ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
-            ])
+            ]
+            if let model = job.model { fields.append(("model", .string(model))) }
+            return .object(fields)
         }
         return LedgerEvent(.runStarted, time: time, [
             ("base_url", .string(baseURL)), ("manifest", .string(manifest)), ("manifest_sha256", .string(manifestSHA256)),

@@ -12,6 +12,8 @@ public struct LedgerFold: Sendable {
         public var duration: Int
         public var sound: Bool
         public var estimatedCost: Double
+        /// Its model when it is not the seed's.
+        public var model: String?
     }
 
     /// The base URL the folder was made against (the first `run_started`).
@@ -105,7 +107,7 @@ public struct LedgerFold: Sendable {
                     guard let id = job.string("id"), let key = job.string("key") else { return nil }
                     return PlannedJob(
                         id: id, index: job.int("index") ?? position, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
-                        estimatedCost: job.number("estimated_cost") ?? 0
+                        estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model")
                     )
                 }
             }

@@ -52,12 +52,13 @@ struct PlanCommand: AsyncParsableCommand {
         }
         if !plan.warnings.isEmpty { console.err(DiagnosticRenderer.render(plan.warnings, path: manifest)) }
         let environment = ProcessInfo.processInfo.environment
-        let prices = await LivePrice.lookup(
-            modelID: plan.schema.modelID,
-            token: try Credentials.token(file: tokenFile, environment: environment),
-            baseURL: Credentials.baseURL(option: baseURL, environment: environment),
-            console: console
-        )
+        let token = try Credentials.token(file: tokenFile, environment: environment)
+        let base = Credentials.baseURL(option: baseURL, environment: environment)
+        var prices = PriceList.estimate
+        if plan.models.contains(where: \.isBuiltIn) {
+            prices = await LivePrice.lookup(modelID: ModelSchema.klingO3ProImageToVideo.modelID, token: token, baseURL: base, console: console)
+        }
+        if let token { prices.models = await LivePrice.others(plan.models, token: token, baseURL: base, console: console) }
         var shown = plan
         if let shard = try sharding.resolve(environment: environment) {
             shown = shown.filtered { shard.contains($0.id) }

@@ -11,6 +11,8 @@ struct RunSummary {
     let folder: String
     /// Each shot's picked take (shot id: job id).
     let picks: [String: String]
+    /// The model of each job that does not render with the seed's.
+    let models: [String: String]
 
     /// The jobs listed (id, key), each with what the ledger says of it under that key.
     init(fold: LedgerFold, jobs: [(id: String, key: String)], folder: String) {
@@ -21,6 +23,9 @@ struct RunSummary {
         baseURL = fold.baseURL
         self.folder = folder
         picks = fold.picks
+        var models: [String: String] = [:]
+        for job in fold.planned { if let model = job.model { models[job.id] = model } }
+        self.models = models
     }
 
     /// Whether a job is its shot's picked take.
@@ -51,6 +56,10 @@ struct RunSummary {
                 ("attempts", .int(record.attempts)),
                 ("output", record.outputs.first.map(JSONValue.string) ?? .null),
                 ("file", record.file.map(JSONValue.string) ?? .null),
+                ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
+                ("model", .string(models[record.id] ?? ModelSchema.klingO3ProImageToVideo.modelID)),
+                ("waiting_on", .array([])),
+                ("blocked_by", .null),
                 ("cost", record.cost.map { .number($0) } ?? .null),
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
                 ("picked", .bool(isPicked(record))),

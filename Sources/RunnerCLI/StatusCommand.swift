@@ -10,7 +10,7 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show each job's state from a run folder's ledger alone (no manifest, no network).",
         discussion: """
             --json prints {"run_dir", "base_url", "jobs": [{"id", "key", "state", "request_id", "attempts", \
-            "output", "file", "cost", "error"}], "counts": {state: n}}.
+            "output", "file", "files", "model", "waiting_on", "blocked_by", "cost", "error", "picked"}], "counts": {state: n}}.
             """
     )
 

@@ -49,10 +49,24 @@ extension BatchRun {
         )
 
         // The price, asked of the API before anything is spent: it feeds the prompt, the estimates and the cap.
-        let modelID = scope.manifest.schema.modelID
+        let modelID = ModelSchema.klingO3ProImageToVideo.modelID
         var prices = PriceList.estimate
+        // One price per model of the jobs left (not one per job): the seed's as before, every other model's too.
+        var models: [ModelSchema] = []
+        for run in plan.runs {
+            if let schema = run.body?.schema, !models.contains(where: { $0 === schema }) { models.append(schema) }
+        }
         if !plan.runs.isEmpty {
-            prices = try await livePrice(modelID: modelID, target: target, needed: plan.submits > 0)
+            if models.isEmpty || models.contains(where: \.isBuiltIn) {
+                prices = try await livePrice(modelID: modelID, target: target, needed: plan.submits > 0)
+            }
+            prices.models = await LivePrice.others(models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console)
+            if request.maxCost != nil {
+                let submitting = plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap { $0.body?.schema }
+                if let unpriced = models.first(where: { model in !model.isBuiltIn && submitting.contains { $0 === model } && !prices.price(for: model).source.isPublished }) {
+                    throw CLIError.setup("--max-cost needs a price from the API or the catalogue for \(unpriced.modelID), which has none; a cap computed from nothing is not a cap")
+                }
+            }
             plan.runs = plan.runs.map { run in
                 var run = run
                 if let body = run.body { run.estimatedCost = prices.cost(of: body) }
@@ -69,7 +83,7 @@ extension BatchRun {
         let listed = scope.shardJobs.map { job in
             LedgerEvent.ListedJob(
                 id: job.id, index: manifestIndex[job.id] ?? 0, key: job.key.description, duration: job.body.duration, sound: job.body.sound,
-                estimatedCost: PriceList.rounded(prices.cost(of: job.body))
+                estimatedCost: PriceList.rounded(prices.cost(of: job.body)), model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID
             )
         }
         let runStarted: @Sendable () -> LedgerEvent = {
@@ -88,10 +102,19 @@ extension BatchRun {
             }
             var opening = [runStarted()]
             if !plan.runs.isEmpty {
-                opening.append(.price(
-                    model: modelID, basePriceUSD: prices.perSecond, unit: "second", soundFactor: prices.soundFactor,
-                    source: prices.source.rawValue, time: startedAt
-                ))
+                if models.isEmpty || models.contains(where: \.isBuiltIn) {
+                    opening.append(.price(
+                        model: modelID, basePriceUSD: prices.perSecond, unit: "second", soundFactor: prices.soundFactor,
+                        source: prices.source.rawValue, time: startedAt
+                    ))
+                }
+                for model in models where !model.isBuiltIn {
+                    let price = prices.price(for: model)
+                    guard let base = price.basePriceUSD else { continue }
+                    opening.append(.price(
+                        model: model.modelID, basePriceUSD: base, unit: price.unit.rawValue, soundFactor: price.factor, source: price.source.rawValue, time: startedAt
+                    ))
+                }
             }
             try await ledger.append(opening)
         } catch {
@@ -104,13 +127,29 @@ extension BatchRun {
     func confirm(_ prepared: Prepared) -> Bool {
         let plan = prepared.plan
         guard plan.submits > 0, !request.simulate, !request.yes else { return true }
-        let submitCost = plan.runs.filter { if case .submit = $0.start { true } else { false } }.reduce(0) { $0 + $1.estimatedCost }
-        let source = switch prepared.prices.source {
-        case .api: "live price"
-        case .snapshot: "published price"
-        case .estimate: "built-in estimate"
+        let submits = plan.runs.filter { if case .submit = $0.start { true } else { false } }
+        let submitCost = submits.reduce(0) { $0 + $1.estimatedCost }
+        func label(_ source: ModelPrice.Source) -> String {
+            switch source {
+            case .api: "live price"
+            case .snapshot: "published price"
+            case .estimate: "built-in estimate"
+            case .unknown: "price unknown, counted as 0"
+            }
         }
-        console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost)) (\(source))? [y/N] ")
+        // Several models: what each will cost, then the question.
+        var models: [ModelSchema] = []
+        for run in submits { if let schema = run.body?.schema, !models.contains(where: { $0 === schema }) { models.append(schema) } }
+        if models.count > 1 || models.contains(where: { !$0.isBuiltIn }) {
+            for model in models {
+                let jobs = submits.filter { $0.body?.schema === model }
+                let cost = jobs.reduce(0) { $0 + $1.estimatedCost }
+                console.out("  \(DiagnosticRenderer.plural(jobs.count, "job")) of \(model.modelID): \(PlanReport.usd(cost)) (\(label(prepared.prices.price(for: model).source)))")
+            }
+            console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost))? [y/N] ")
+        } else {
+            console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost)) (\(label(prepared.prices.modelPrice.source)))? [y/N] ")
+        }
         guard let answer = console.readLine()?.lowercased() else { return false }
         return answer == "y" || answer == "yes"
     }

@@ -55,6 +55,46 @@ enum LivePrice {
         return outcome
     }
 
+    /// Another model's price from the API, per second or per output as its record says; nil (with the reason) when
+    /// the API gives none. The sound factor is the per-model table's.
+    static func fetch(_ schema: ModelSchema, token: Token, baseURL: String, proxies: ProxySettings? = nil) async -> (ModelPrice?, String?) {
+        let transport = AsyncHTTPTransport(connectTimeout: .seconds(3), proxies: proxies ?? ProxySettings.from().settings)
+        defer { Task { await transport.shutdown() } }
+        var configuration = HTTPModelAPIClient.Configuration(baseURL: baseURL)
+        configuration.pollReadTimeout = .seconds(5)
+        let client = HTTPModelAPIClient(configuration: configuration, token: token, transport: transport)
+        do {
+            let info = try await client.modelInfo(modelID: schema.modelID)
+            let unit: ModelPrice.Unit? = switch info.priceUnit {
+            case "second": .second
+            case "output": .output
+            case nil: schema.publishedPrice?.unit
+            default: nil
+            }
+            guard let price = info.basePriceUSD, price > 0, let unit else {
+                return (nil, "the API gave no usable price for \(schema.modelID)")
+            }
+            return (ModelPrice(basePriceUSD: price, unit: unit, factor: schema.rules.soundFactor, source: .api), nil)
+        } catch {
+            return (nil, "\(error.code): \(error.message)")
+        }
+    }
+
+    /// Every model's price but the seed's: the API's when it answers, else the published one (a note says so).
+    static func others(_ schemas: [ModelSchema], token: Token, baseURL: String, proxies: ProxySettings? = nil, console: Console) async -> [String: ModelPrice] {
+        var prices: [String: ModelPrice] = [:]
+        for schema in schemas where !schema.isBuiltIn {
+            let (price, reason) = await fetch(schema, token: token, baseURL: baseURL, proxies: proxies)
+            if let price {
+                prices[schema.modelID] = price
+            } else {
+                let fallback = schema.publishedPrice?.basePriceUSD != nil ? "the catalogue's published price" : "an unknown price"
+                console.err("note: the live price of \(schema.modelID) is unavailable (\(reason ?? "no answer")); using \(fallback)")
+            }
+        }
+        return prices
+    }
+
     /// `plan`'s price: the API's when a token is at hand and it answers, else the built-in estimate, saying why on
     /// stderr. It never fails: `plan` needs no network.
     static func lookup(modelID: String, token: Token?, baseURL: String, console: Console) async -> PriceList {
