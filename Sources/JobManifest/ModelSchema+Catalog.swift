@@ -1,4 +1,5 @@
 public import ModelCatalog
+import Crypto
 import JSON
 
 extension ModelSchema {
@@ -14,7 +15,8 @@ extension ModelSchema {
         }
         let rules = ModelRules.forCatalogModel(entry.modelID, fieldNames: fields.map(\.name))
         let price = unit.map { ModelPrice(basePriceUSD: entry.basePriceUSD, unit: $0, factor: rules.soundFactor, source: .snapshot) }
-        self.init(modelID: entry.modelID, fields: fields, rules: rules, outputKind: entry.outputKind, publishedPrice: price)
+        let digest = Hex.lowercase(Array(SHA256.hash(data: entry.inputSchemaJSON.sortedKeys().compactBytes)).prefix(12))
+        self.init(modelID: entry.modelID, fields: fields, rules: rules, outputKind: entry.outputKind, publishedPrice: price, schemaDigest: digest)
     }
 
     private static func field(_ schema: FieldSchema, required: Bool) -> Field {

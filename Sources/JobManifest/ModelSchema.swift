@@ -19,6 +19,9 @@ public final class ModelSchema: Sendable {
     public let publishedPrice: ModelPrice?
     /// Whether the fields come from shotrunner's own table (the seed model) rather than a catalogue.
     public let isBuiltIn: Bool
+    /// A digest of the schema the fields were read from (`builtin` for the seed's table): `run_started` records
+    /// it, and a resume tells by it that a refreshed catalogue changed a model's defaults.
+    public let schemaDigest: String
 
     /// The field holding the clip's length in seconds, if the model has one.
     public var durationField: String? { rules.durationField }
@@ -30,8 +33,9 @@ public final class ModelSchema: Sendable {
     /// Creates a schema.
     public init(
         modelID: String, fields: [Field], rules: ModelRules, outputKind: CatalogEntry.OutputKind,
-        publishedPrice: ModelPrice? = nil, isBuiltIn: Bool = false
+        publishedPrice: ModelPrice? = nil, isBuiltIn: Bool = false, schemaDigest: String = "builtin"
     ) {
+        self.schemaDigest = schemaDigest
         self.modelID = modelID
         self.fields = fields
         self.rules = rules

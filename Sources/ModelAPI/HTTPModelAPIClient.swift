@@ -35,8 +35,8 @@ public struct HTTPModelAPIClient: ModelAPIClient {
 
     /// The configuration in force.
     public let configuration: Configuration
-    private let token: Token
-    private let transport: any HTTPTransport
+    let token: Token
+    let transport: any HTTPTransport
 
     /// Creates a client over a transport.
     public init(configuration: Configuration, token: Token, transport: any HTTPTransport) {

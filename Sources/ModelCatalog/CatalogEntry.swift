@@ -14,6 +14,8 @@ public struct CatalogEntry: Sendable, Equatable {
     public var basePriceUSD: Double?
     public var categories: [String]
     public var schema: InputSchema
+    /// The `input_schema` as sent: its digest tells a changed schema from an unchanged one.
+    public var inputSchemaJSON: JSONValue
     /// Where the entry's facts came from, and when they were read (the snapshot's entries).
     public var sourceURL: String?
     public var sourceDate: String?
@@ -25,7 +27,8 @@ public struct CatalogEntry: Sendable, Equatable {
         priceUnit = value["price_unit"]?.string
         basePriceUSD = value["base_price_usd"]?.double
         categories = value["categories"]?.elements?.compactMap(\.string) ?? []
-        schema = InputSchema(value["input_schema"] ?? .object([]))
+        inputSchemaJSON = value["input_schema"] ?? .object([])
+        schema = InputSchema(inputSchemaJSON)
         sourceURL = value["source"]?["url"]?.string
         sourceDate = value["source"]?["date"]?.string
     }

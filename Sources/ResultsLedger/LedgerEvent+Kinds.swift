@@ -27,7 +27,10 @@ extension LedgerEvent {
     }
 
     /// A run begins: the base URL, the manifest and its SHA-256, and the jobs it covers.
-    public static func runStarted(baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], time: String) -> LedgerEvent {
+    /// `models` maps each catalogue model of the run (not the seed) to the digest of its schema.
+    public static func runStarted(
+        baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], models: [(id: String, digest: String)] = [], time: String
+    ) -> LedgerEvent {
         let list: [JSONValue] = jobs.map { job in
             var fields: [(key: String, value: JSONValue)] = [
                 ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
@@ -36,10 +39,12 @@ extension LedgerEvent {
             if let model = job.model { fields.append(("model", .string(model))) }
             return .object(fields)
         }
-        return LedgerEvent(.runStarted, time: time, [
+        var fields: [(key: String, value: JSONValue)] = [
             ("base_url", .string(baseURL)), ("manifest", .string(manifest)), ("manifest_sha256", .string(manifestSHA256)),
-            ("jobs", .array(list)),
-        ])
+        ]
+        if !models.isEmpty { fields.append(("models", .object(models.map { ($0.id, .string($0.digest)) }))) }
+        fields.append(("jobs", .array(list)))
+        return LedgerEvent(.runStarted, time: time, fields)
     }
 
     /// A model's price as the run uses it.

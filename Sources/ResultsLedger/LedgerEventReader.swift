@@ -20,6 +20,8 @@ protocol LedgerEventReader: LedgerFieldReader {
     func strings(_ key: String) -> [String]?
     /// A list of objects (`run_started`'s `jobs`).
     func objects(_ key: String) -> [Item]?
+    /// An object of strings (`run_started`'s `models`).
+    func stringMap(_ key: String) -> [String: String]?
 }
 
 /// An object's members as a `JSONValue` gives them.
@@ -63,5 +65,12 @@ extension LedgerEvent: LedgerEventReader {
     func objects(_ key: String) -> [JSONMembers]? {
         guard case .array(let items)? = self[key] else { return nil }
         return items.compactMap { if case .object(let members) = $0 { JSONMembers(members: members) } else { nil } }
+    }
+
+    func stringMap(_ key: String) -> [String: String]? {
+        guard case .object(let members)? = self[key] else { return nil }
+        var map: [String: String] = [:]
+        for (name, value) in members { if case .string(let text) = value { map[name] = text } }
+        return map
     }
 }

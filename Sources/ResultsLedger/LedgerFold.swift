@@ -22,6 +22,8 @@ public struct LedgerFold: Sendable {
     public var manifestPath: String?
     /// The jobs of the latest `run_started`, in order.
     public var planned: [PlannedJob] = []
+    /// The schema digest of each catalogue model as the latest run that listed them read it.
+    public var modelDigests: [String: String] = [:]
     /// Every record (one per job id and key), in the order each was first written.
     public private(set) var allRecords: [JobRecord] = []
     /// Where a job's first record is in `allRecords`; a job with renders under other keys (an edited shot) has
@@ -102,6 +104,7 @@ public struct LedgerFold: Sendable {
             if baseURL == nil { baseURL = event.string("base_url") }
             if firstStartedAt == nil { firstStartedAt = time }
             manifestPath = event.string("manifest") ?? manifestPath
+            if let digests = event.stringMap("models") { modelDigests.merge(digests) { _, new in new } }
             if let jobs = event.objects("jobs") {
                 planned = jobs.enumerated().compactMap { position, job in
                     guard let id = job.string("id"), let key = job.string("key") else { return nil }

@@ -35,6 +35,13 @@ struct LedgerLine: LedgerEventReader {
         members.slice(key)?.elements?.compactMap { $0.members.map(SliceMembers.init) }
     }
 
+    func stringMap(_ key: String) -> [String: String]? {
+        guard let pairs = members.slice(key)?.members else { return nil }
+        var map: [String: String] = [:]
+        for (name, value) in pairs { if let text = value.string { map[name] = text } }
+        return map
+    }
+
     /// The line as an event (every field built).
     var event: LedgerEvent {
         var fields: [(key: String, value: JSONValue)] = []

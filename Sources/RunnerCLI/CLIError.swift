@@ -11,6 +11,8 @@ enum CLIError: Error {
     case usage(String)
     /// The run folder or its ledger failed.
     case ledger(LedgerError)
+    /// A local file could not be written (exit 6).
+    case localIO(String)
     /// The command finished and its status is already decided (its output printed).
     case exit(Int32)
 }

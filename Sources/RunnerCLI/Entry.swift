@@ -33,7 +33,7 @@ public enum Entry {
         case CLIError.invalidManifests, CLIError.usage: ExitStatus.invalidInput
         case CLIError.setup: ExitStatus.fatalSetup
         case CLIError.ledger(LedgerError.locked): ExitStatus.locked
-        case CLIError.ledger: ExitStatus.localIO
+        case CLIError.ledger, CLIError.localIO: ExitStatus.localIO
         case CLIError.exit(let status): status
         case is ValidationError, is ExitCode, is CleanExit:
             RootCommand.exitCode(for: error) == .validationFailure ? ExitStatus.invalidInput : RootCommand.exitCode(for: error).rawValue
@@ -53,7 +53,7 @@ public enum Entry {
     static func briefly(_ error: any Error) -> String? {
         switch error {
         case CLIError.invalidManifests(let count): "\(count) invalid manifest\(count == 1 ? "" : "s")"
-        case CLIError.setup(let message), CLIError.usage(let message): message
+        case CLIError.setup(let message), CLIError.usage(let message), CLIError.localIO(let message): message
         case CLIError.ledger(let error): "\(error)"
         case CLIError.exit: nil
         default: status(for: error) == ExitStatus.internalError ? "internal error (a bug in shotrunner)" : nil
@@ -71,6 +71,9 @@ public enum Entry {
         case CLIError.usage(let message):
             console.err("error: \(message)")
             return ExitStatus.invalidInput
+        case CLIError.localIO(let message):
+            console.err("error: \(message)")
+            return ExitStatus.localIO
         case CLIError.ledger(let error):
             console.err("error: \(error)")
             if case LedgerError.locked = error { return ExitStatus.locked }

@@ -5,7 +5,7 @@ import JobManifest
 import ModelCatalog
 
 /// `shotrunner models list|show ID [--json] [--catalog F]`
-struct ModelsCommand: ParsableCommand {
+struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "The model catalogue: every model shotrunner knows, and each one's inputs.",
@@ -15,7 +15,7 @@ struct ModelsCommand: ParsableCommand {
             else the snapshot shipped in shotrunner (each entry with its source and date). The seed model is \
             always known.
             """,
-        subcommands: [ModelsList.self, ModelsShow.self]
+        subcommands: [ModelsList.self, ModelsShow.self, ModelsRefresh.self]
     )
 }
 

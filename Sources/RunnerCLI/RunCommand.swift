@@ -53,6 +53,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var catalog: CatalogOption
 
+    @Flag(name: .customLong("accept-catalog-change"), help: "Render again the completed jobs whose defaults a refreshed catalogue changed (otherwise the run lists them and stops, exit 2).")
+    var acceptCatalogChange = false
+
     @Option(name: .customLong("job-timeout"), help: "Leave a job still rendering after this long (e.g. 45m, 2h, 90s) for the next run.")
     var jobTimeout = "60m"
 
@@ -109,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
         let status: Int32
         do {
             let request = RunRequest(
-                manifest: manifest, catalogFile: catalog.file, out: out, concurrency: concurrency, baseURL: baseURL, tokenFile: tokenFile, simulate: simulate,
+                manifest: manifest, catalogFile: catalog.file, acceptCatalogChange: acceptCatalogChange, out: out, concurrency: concurrency, baseURL: baseURL, tokenFile: tokenFile, simulate: simulate,
                 retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, maxCost: maxCost, downloads: !noDownload, only: only,
                 shard: try sharding.resolve(environment: environment), jobTimeout: DurationParser.parse(jobTimeout) ?? .seconds(3_600),
                 yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt.flatMap(HaltRule.init(parsing:)),

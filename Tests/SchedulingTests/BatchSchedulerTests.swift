@@ -302,7 +302,7 @@ struct BatchSchedulerTests {
         #expect(downloaded.count == 4)
         #expect(downloaded.allSatisfy { $0["outputs"] == .int(2) })
         // After the first output alone, the job is rendered, not completed: a resume fetches the rest.
-        let firstOnly = events.prefix { !($0.kind == .downloaded && $0["output"] == .int(2)) }
+        let firstOnly = events.prefix { !($0.kind == .downloaded && $0.job == setup.jobs[0].id && $0["output"] == .int(2)) }
         let partial = LedgerFold(Array(firstOnly)).record(setup.jobs[0].id, key: setup.jobs[0].key.description)
         if partial.files.first != nil {
             #expect(partial.state == .rendered && !partial.hasEveryFile)

@@ -37,6 +37,7 @@ extension BatchRun {
     /// answer, `run_started` and `price`.
     func prepare(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Prepared {
         let fold = ledger.initialFold
+        if !request.acceptCatalogChange { try Self.checkCatalogChange(scope.jobs, fold: fold) }
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
         var plan = planner.plan(scope.jobs, fold: fold, prices: .estimate) { file in FileManager.default.fileExists(atPath: scope.folderPath + "/" + file) }
         if plan.submits > 0, !request.simulate, !request.yes, !console.isTerminal {
@@ -86,8 +87,13 @@ extension BatchRun {
                 estimatedCost: PriceList.rounded(prices.cost(of: job.body)), model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID
             )
         }
+        var digests: [(id: String, digest: String)] = []
+        for job in scope.shardJobs where !job.body.schema.isBuiltIn && !digests.contains(where: { $0.id == job.body.schema.modelID }) {
+            digests.append((job.body.schema.modelID, job.body.schema.schemaDigest))
+        }
+        let modelDigests = digests
         let runStarted: @Sendable () -> LedgerEvent = {
-            .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, time: startedAt)
+            .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, models: modelDigests, time: startedAt)
         }
         // A signal during the price call: its end is on record (or being written); nothing may follow it.
         let prepared = Prepared(scope: scope, target: target, plan: plan, prices: prices, interruption: interruption, signals: signals, runStarted: runStarted)
@@ -121,6 +127,30 @@ extension BatchRun {
             throw CLIError.ledger(error)
         }
         return prepared
+    }
+
+    /// The design's "Keys" rule: a catalogue whose schema for a model changed since the folder's last run may have
+    /// changed the defaults, and so the keys, of jobs already completed; rendering them again would be paid for
+    /// quietly. Such jobs are listed and the run stops (exit 2) unless `--accept-catalog-change`.
+    static func checkCatalogChange(_ jobs: [Job], fold: LedgerFold) throws {
+        var affected: [String] = []
+        var models: [String] = []
+        for job in jobs where !job.body.schema.isBuiltIn {
+            let schema = job.body.schema
+            guard let recorded = fold.modelDigests[schema.modelID], recorded != schema.schemaDigest else { continue }
+            guard fold.record(job.id, key: job.key.description).state == .pending,
+                fold.otherRecords(job.id, except: job.key.description).contains(where: { $0.state == .completed })
+            else { continue }
+            affected.append(job.id)
+            if !models.contains(schema.modelID) { models.append(schema.modelID) }
+        }
+        guard !affected.isEmpty else { return }
+        let shown = affected.count <= 10 ? affected.joined(separator: ", ") : affected.prefix(10).joined(separator: ", ") + " and \(affected.count - 10) more"
+        throw CLIError.usage(
+            "the catalogue's schema of \(models.joined(separator: ", ")) changed since this folder's last run, and \(affected.count) completed "
+                + "job\(affected.count == 1 ? "" : "s") would render again with new defaults: \(shown). Pass --accept-catalog-change to pay for "
+                + "them again, or run with the catalogue the folder was rendered with (--catalog FILE)"
+        )
     }
 
     /// Confirm: on a terminal, what the run will spend, and the user's yes (not asked with `--yes` or `--simulate`).

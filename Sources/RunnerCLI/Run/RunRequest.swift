@@ -7,6 +7,8 @@ struct RunRequest: Sendable {
     var manifest: String
     /// `--catalog`: a saved catalogue response to read instead of the cache or the snapshot.
     var catalogFile: String?
+    /// `--accept-catalog-change`: render again the completed jobs a changed catalogue re-keyed.
+    var acceptCatalogChange = false
     var out: String?
     var concurrency = 4
     var baseURL: String?
