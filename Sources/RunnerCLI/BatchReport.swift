@@ -111,6 +111,7 @@ struct BatchReport {
                 ("attempts", .int(record.attempts)),
                 ("output", record.outputs.first.map(JSONValue.string) ?? .null),
                 ("file", record.file.map(JSONValue.string) ?? .null),
+                ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
                 ("cost", record.cost.map { .number($0) } ?? .null),
                 ("render_seconds", Self.renderSeconds(record).map { .number(($0 * 10).rounded() / 10) } ?? .null),
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),

@@ -32,7 +32,8 @@ enum ContactSheet {
             .card.pending,.card.queued,.card.running,.card.submitting,.card.rendered{border-top-color:#757575}
             .id{font-weight:600;font-family:ui-monospace,Menlo,Consolas,monospace}.state{float:right;font-size:12px;text-transform:uppercase}
             .frames{display:flex;gap:6px;margin:8px 0}.frames img{width:48%;border-radius:4px;background:#ddd}
-            video{width:100%;border-radius:4px;background:#000;margin:6px 0}
+            video,img.output{width:100%;border-radius:4px;background:#000;margin:6px 0}
+            audio{width:100%;margin:6px 0}
             .prompt{font-size:13px;margin:6px 0}.segments{font-size:12px;color:#444;margin:0;padding-left:18px}
             .pick{font-size:11px;font-weight:700;color:#fff;background:#1565c0;border-radius:3px;padding:1px 5px;margin-left:6px}
             .pick.lowest{background:#90a4ae}.card.in-cut{box-shadow:0 0 0 2px #1565c0}
@@ -60,8 +61,17 @@ enum ContactSheet {
             if !frames.isEmpty {
                 page += "<div class=\"frames\">" + frames.map { "<img src=\"\(escape(link($0, from: pageFolder)))\" alt=\"frame\">" }.joined() + "</div>\n"
             }
-            if record.state == .completed, let file = record.file {
-                page += "<video controls preload=\"metadata\" src=\"\(escape(link(entry.folder + "/" + file, from: pageFolder)))\"></video>\n"
+            if record.state == .completed, record.file != nil {
+                // Every output, each as what it is: an image shown, audio and video playable.
+                for file in record.files.compactMap({ $0 }) {
+                    let source = escape(link(entry.folder + "/" + file, from: pageFolder))
+                    let tag = switch Self.mediaKind(of: file) {
+                    case "image": "<img class=\"output\" alt=\"\(escape(file))\" src=\"\(source)\">\n"
+                    case "audio": "<audio controls preload=\"metadata\" src=\"\(source)\"></audio>\n"
+                    default: "<video controls preload=\"metadata\" src=\"\(source)\"></video>\n"
+                    }
+                    page += tag
+                }
             }
             if let shot {
                 page += "<p class=\"prompt\">\(escape(shot.prompt))</p>\n"
@@ -132,5 +142,13 @@ enum ContactSheet {
             )
         }
         return shots
+    }
+
+    /// `image`, `audio` or `video`, from an output file's extension (its bytes chose it when it was downloaded).
+    static func mediaKind(of file: String) -> String {
+        let ext = file.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        if ["png", "jpg", "jpeg", "webp", "gif"].contains(ext) { return "image" }
+        if ["wav", "mp3", "ogg", "flac", "m4a"].contains(ext) { return "audio" }
+        return "video"
     }
 }
