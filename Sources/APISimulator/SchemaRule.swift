@@ -34,36 +34,48 @@ struct SchemaRule: Sendable {
     var defaultValue: JSONValue?
 
     init(_ schema: JSONValue) {
-        media = schema["format"]?.string.flatMap(MediaFormat.init(format:))
-        type = switch schema["type"]?.string {
+        var named: String?
+        for (keyword, value) in schema.members ?? [] {
+            switch keyword {
+            case "type": named = value.string
+            case "format": media = value.string.flatMap(MediaFormat.init(format:))
+            case "enum": choices = value.elements
+            case "minimum": minimum = value.double
+            case "maximum": maximum = value.double
+            case "minLength": minLength = value.int
+            case "maxLength": maxLength = value.int
+            case "minItems": minItems = value.int
+            case "maxItems": maxItems = value.int
+            case "default": defaultValue = value
+            case "properties" where value.members != nil: fields = ObjectRule(schema)
+            case "items" where value.members != nil:
+                items = Self.listsFields(value) ? .object(ObjectRule(listed: value)) : .value(SchemaRule(value))
+            default: break  // a keyword the simulator does not act on
+            }
+        }
+        type = switch named {
         case "string": .string
         case "integer": .integer
         case "number", "float": .number
         case "boolean": .boolean
         case "array": .array
         case "object": .object
-        default: media.map { $0.many ? .array : .string }
+        // No type: a media format's (one string or a list of them), or an object's when it lists `properties`.
+        default: media.map { $0.many ? .array : .string } ?? (fields != nil ? .object : nil)
         }
-        choices = schema["enum"]?.elements
-        minimum = schema["minimum"]?.double
-        maximum = schema["maximum"]?.double
-        minLength = schema["minLength"]?.int
-        maxLength = schema["maxLength"]?.int
-        minItems = schema["minItems"]?.int
-        maxItems = schema["maxItems"]?.int
-        defaultValue = schema["default"]
-        if schema["properties"]?.members != nil {
-            fields = ObjectRule(schema)
-        }
-        if let items = schema["items"], let members = items.members {
-            if items["properties"]?.members != nil {
-                self.items = .object(ObjectRule(items))
-            } else if items["type"] != nil || items["enum"] != nil || items["format"] != nil {
-                self.items = .value(SchemaRule(items))
-            } else {
-                self.items = .object(ObjectRule(fields: members.filter { $0.value.members != nil }.map { ($0.key, SchemaRule($0.value)) }, required: []))
-            }
-        }
+    }
+
+    /// The keywords of a schema: an `items` holding none of them, and only objects, lists an object's fields.
+    static let keywords: Set<String> = [
+        "type", "enum", "format", "properties", "required", "items", "default", "title", "description",
+        "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
+    ]
+
+    /// Whether an `items` is the seed's form, `{"prompt": {...}, "duration": {...}}`, rather than a schema (which
+    /// may itself be an object's, with `properties`).
+    private static func listsFields(_ items: JSONValue) -> Bool {
+        guard let members = items.members, !members.isEmpty else { return false }
+        return members.allSatisfy { !keywords.contains($0.key) && $0.value.members != nil }
     }
 
     /// The largest number the rule allows: its `maximum`, else its largest numeric choice (numbers, or strings
@@ -79,9 +91,10 @@ struct ObjectRule: Sendable {
     var fields: [(name: String, rule: SchemaRule)]
     var required: [String]
 
-    init(fields: [(name: String, rule: SchemaRule)], required: [String]) {
-        self.fields = fields
-        self.required = required
+    /// Reads an object's fields listed directly (the seed's `items` form); none required.
+    init(listed: JSONValue) {
+        fields = (listed.members ?? []).map { ($0.key, SchemaRule($0.value)) }
+        required = []
     }
 
     /// Reads `properties` and `required` (a whole `input_schema`, or a nested object's schema).

@@ -87,6 +87,8 @@ struct SimulatorSchemaTests {
             (#""segments":[{"prompt":"a","speed":2}]"#, ["body", "segments", "0", "speed"], "value_error.extra"),
             (#""keyframes":[{"at":1}]"#, ["body", "keyframes", "0", "uri"], "value_error.missing"),
             (#""keyframes":[{"uri":"ftp://x"}]"#, ["body", "keyframes", "0", "uri"], "value_error.url"),
+            (#""keyframes":["https://a.example/1.png"]"#, ["body", "keyframes", "0"], "type_error.dict"),
+            (#""segments":[{"prompt":1}]"#, ["body", "segments", "0", "prompt"], "type_error.str"),
             (#""tags":["c"]"#, ["body", "tags", "0"], "type_error.enum"),
             (#""seed":1"#, ["body", "seed"], "value_error.extra"),
         ]
