@@ -22,15 +22,9 @@ struct SimulatorSession {
         var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
     }
 
-    /// Starts a simulator (renders take 60 s after 10 s in the queue, unless `configure` says otherwise), runs
-    /// `body`, then stops it.
+    /// Starts a simulator (as `start` does), runs `body` with a session on it, then stops it.
     static func run(_ configure: (inout SimulatorOptions) -> Void, _ body: (SimulatorSession) async throws -> Void) async throws {
-        var options = SimulatorOptions()
-        options.renderSeconds = 60...60
-        options.queueSeconds = 10...10
-        configure(&options)
-        let time = ManualTime()
-        let simulator = try await SimulatorServer.start(options, time: time)
+        let (simulator, time) = try await start(configure)
         let session = SimulatorSession(
             simulator: simulator, time: time, transport: AsyncHTTPTransport(connectTimeout: .seconds(2), proxies: .direct),
             authority: "127.0.0.1:\(simulator.port)"
@@ -44,6 +38,17 @@ struct SimulatorSession {
         }
         await session.transport.shutdown()
         await simulator.stop()
+    }
+
+    /// Starts a simulator on a free port whose time moves by hand: renders take 60 s after 10 s in the queue,
+    /// unless `configure` says otherwise.
+    static func start(_ configure: (inout SimulatorOptions) -> Void) async throws -> (RunningSimulator, ManualTime) {
+        var options = SimulatorOptions()
+        options.renderSeconds = 60...60
+        options.queueSeconds = 10...10
+        configure(&options)
+        let time = ManualTime()
+        return (try await SimulatorServer.start(options, time: time), time)
     }
 
     /// A call with a bearer token (none when `token` is nil). `path` is everything after the authority.
