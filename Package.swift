@@ -66,7 +66,8 @@ var package = Package(
         ),
         .target(
             name: "APISimulator",
-            dependencies: ["JSON", "MediaTools", hummingbird, httpTypes, nioCore, nioLocks, crypto, logging],
+            // ModelCatalog for the snapshot's text only: the simulator reads the schemas with its own code.
+            dependencies: ["JSON", "MediaTools", "ModelCatalog", hummingbird, httpTypes, nioCore, nioLocks, crypto, logging],
             exclude: ["Resources"]
         ),
         .target(

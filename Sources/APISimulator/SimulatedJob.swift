@@ -6,9 +6,13 @@ struct SimulatedJob: Sendable {
     }
 
     let id: String
+    let modelID: String
     let bodyDigest: String
-    let duration: Int
-    let sound: Bool
+    /// What it renders, and how many outputs.
+    let kind: OutputKind
+    let outputs: Int
+    /// What the result says it cost, in USD.
+    let cost: Double
     /// Simulated seconds.
     let submittedAt: Double
     let startsAt: Double

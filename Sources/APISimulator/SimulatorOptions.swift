@@ -1,3 +1,5 @@
+public import JSON
+
 /// How the simulator behaves: its address, clock, render times, account limits, and seeded faults.
 public struct SimulatorOptions: Sendable {
     /// Faults, each a probability from 0 to 1, drawn from the seeded generator.
@@ -30,6 +32,8 @@ public struct SimulatorOptions: Sendable {
         public var modelInfoError = 0.0
         /// Real seconds every model-info call waits before it answers (a slow price lookup).
         public var modelInfoDelay = 0.0
+        /// The catalogue's last page answered with `has_more` and the first page's cursor: a page loop.
+        public var pageLoop = 0.0
 
         /// No faults.
         public init() {}
@@ -64,8 +68,15 @@ public struct SimulatorOptions: Sendable {
     /// How long an output URL works, in simulated seconds (nil: for ever). Each result call hands out a fresh one,
     /// signed with its expiry, as providers' pre-signed URLs are; an expired one is answered 403.
     public var urlLifetime: Double?
-    /// USD per second of video (sound adds 25%).
+    /// USD per second of video (sound adds 25%): the seed's price, and that of every per-second model whose
+    /// catalogue entry has none.
     public var pricePerSecond = 0.112
+    /// The catalogue served: entries in the catalogue's shape (`{model_id, kind, price_unit, base_price_usd?,
+    /// categories, input_schema}`), listed by `GET /v1/models` and accepted by submits. The seed model is served
+    /// whether or not it is among them. Default: the shipped snapshot.
+    public var catalog: [JSONValue] = SimulatorCatalog.snapshot
+    /// Entries per page of `GET /v1/models`.
+    public var pageSize = 50
     /// The faults to inject.
     public var faults = Faults()
 

@@ -110,6 +110,13 @@ public enum SimulatorServer {
                 await state.submit(modelID: modelPath(context), body: body)
             }
         }
+        router.get("/v1/models") { request, context in
+            let cursor = request.uri.queryParameters["cursor"].map(String.init)
+            let includeSchema = request.uri.queryParameters["include_schema"] == "true"
+            return try await serve(request, context, state, "models", authenticated: true) { _ in
+                await state.models(cursor: cursor, includeSchema: includeSchema)
+            }
+        }
         router.get("/v1/models/**") { request, context in
             try await serve(request, context, state, "model", authenticated: true) { _ in
                 await state.modelInfo(modelPath(context))

@@ -9,9 +9,11 @@ actor SimulatorState {
     static let modelID = "kling/kling-video-o3/pro/image-to-video"
 
     let options: SimulatorOptions
-    private var random: SeededRandom
+    /// The catalogue served besides the seed model.
+    let catalog: ServedCatalog
+    var random: SeededRandom
     private let elapsed: @Sendable () -> Double
-    private var jobs: [String: SimulatedJob] = [:]
+    private(set) var jobs: [String: SimulatedJob] = [:]
     private var order: [String] = []
     private var nextID = 1
     var baseURL = "http://127.0.0.1"
@@ -19,6 +21,8 @@ actor SimulatorState {
     // Counters.
     private var calls: [String: Int] = [:]
     private var acceptedByBody: [String: Int] = [:]
+    private var submitsByModel: [String: Int] = [:]
+    private var acceptedByModel: [String: Int] = [:]
     private var accepted = 0
     private var inFlight = 0
     private var maxInFlight = 0
@@ -26,12 +30,13 @@ actor SimulatorState {
     /// - Parameter elapsed: real seconds since the simulator started (injected so tests can drive time).
     init(options: SimulatorOptions, elapsed: @escaping @Sendable () -> Double) {
         self.options = options
+        self.catalog = ServedCatalog(entries: options.catalog, pageSize: options.pageSize, pricePerSecond: options.pricePerSecond)
         self.random = SeededRandom(seed: options.seed)
         self.elapsed = elapsed
     }
 
     /// Simulated seconds since start.
-    private var now: Double { elapsed() / max(options.clockScale, 1e-9) }
+    var now: Double { elapsed() / max(options.clockScale, 1e-9) }
 
     func setBaseURL(_ url: String) {
         baseURL = url
@@ -58,6 +63,7 @@ actor SimulatorState {
     // MARK: - Endpoints
 
     func submit(modelID: String, body: [UInt8]) -> SimulatedReply {
+        submitsByModel[modelID, default: 0] += 1
         let faults = options.faults
         if random.chance(faults.rateLimited) {
             return .error(429, code: 429001, "rate limited; retry in a moment", headers: [("Retry-After", "1")])
@@ -65,7 +71,9 @@ actor SimulatorState {
         if random.chance(faults.unavailableBeforeAccept) {
             return .error(503, code: 503001, "service temporarily unavailable", headers: [("Retry-After", "1")])
         }
-        guard modelID == Self.modelID else {
+        // The seed model is checked by its own validator; every other by its catalogue schema.
+        let schemaModel = modelID == Self.modelID ? nil : catalog.model(modelID)
+        guard modelID == Self.modelID || schemaModel != nil else {
             return .error(400, code: 400001, "invalid model_id '\(modelID)'")
         }
         let json: JSONValue
@@ -74,7 +82,8 @@ actor SimulatorState {
         } catch {
             return .error(422, code: 422001, "the body is not valid JSON")
         }
-        let problems = InputValidator.problems(in: json)
+        var problems = schemaModel.map { SchemaCheck.problems(in: json, schema: $0.schema) } ?? InputValidator.problems(in: json)
+        if problems.isEmpty, let count = schemaModel?.countProblem(json) { problems.append(count) }
         guard problems.isEmpty else {
             return .error(422, code: 422001, "validation error", detail: .array(problems.map(\.json)))
         }
@@ -93,9 +102,11 @@ actor SimulatorState {
         let render = Double.random(in: options.renderSeconds, using: &random)
         var job = SimulatedJob(
             id: id,
+            modelID: modelID,
             bodyDigest: digest,
-            duration: json["duration"].flatMap { if case .int(let value) = $0 { value } else { nil } } ?? 5,
-            sound: json["sound"] == .bool(true),
+            kind: schemaModel?.kind ?? .video,
+            outputs: schemaModel?.outputCount(json) ?? 1,
+            cost: schemaModel?.cost(json) ?? Self.seedCost(json, pricePerSecond: options.pricePerSecond),
             submittedAt: current,
             startsAt: current + queue,
             endsAt: current + queue + render,
@@ -104,6 +115,7 @@ actor SimulatorState {
         )
         accepted += 1
         acceptedByBody[digest, default: 0] += 1
+        acceptedByModel[modelID, default: 0] += 1
         var reply = SimulatedReply.json(200, .object([
             ("request_id", .string(id)),
             ("status_url", .string("\(baseURL)/v1/requests/\(id)/status")),
@@ -120,7 +132,7 @@ actor SimulatorState {
             job.submitFault = "slow_response"
             reply.delivery = .after(faults.slowDelay)
         }
-        if let timedClips, let request = TimedClips.key(of: json) {
+        if schemaModel == nil, let timedClips, let request = TimedClips.key(of: json) {
             job.timedClip = request
             Task { await timedClips.prepare(request) }
         }
@@ -159,11 +171,12 @@ actor SimulatorState {
         switch status {
         case "completed":
             let signature = options.urlLifetime.map { "?expires=\(String(format: "%.3f", now + $0))" } ?? ""
-            fields.append(("output", .object([("video", .string("\(baseURL)/files/\(id).mp4\(signature)"))])))
+            let names = job.outputs == 1 ? [id] : (1...job.outputs).map { "\(id)-\($0)" }
+            let urls = names.map { "\(baseURL)/files/\($0).\(job.kind.fileExtension)\(signature)" }
+            fields.append(("output", .object([job.kind.output(urls)])))
             fields.append(("created_at", .string(timestamp(job.submittedAt))))
             fields.append(("finished_at", .string(timestamp(job.endsAt))))
-            let cost = Double(job.duration) * options.pricePerSecond * (job.sound ? 1.25 : 1)
-            fields.append(("cost", .number((cost * 10_000).rounded() / 10_000)))
+            fields.append(("cost", .number((job.cost * 10_000).rounded() / 10_000)))
         case "failed":
             fields.append(("error", .object([("code", .string("render_failed")), ("message", .string("the render failed on the provider's side"))])))
         default:
@@ -183,48 +196,22 @@ actor SimulatorState {
     }
 
     /// Downloads refused because their URL had expired.
-    private(set) var expiredURLs = 0
-
-    func modelInfo(_ modelID: String) -> SimulatedReply {
-        guard modelID == Self.modelID else { return .error(404, code: 400001, "no model '\(modelID)'") }
-        if random.chance(options.faults.modelInfoError) { return .error(500, code: 500001, "internal error") }
-        var reply = SimulatedReply.json(200, .object([
-            ("model_id", .string(modelID)),
-            ("kind", .string("video")),
-            ("base_price_usd", .number(options.pricePerSecond)),
-            ("price_unit", .string("second")),
-        ]))
-        if options.faults.modelInfoDelay > 0 { reply.delivery = .after(options.faults.modelInfoDelay) }
-        return reply
-    }
-
-    func file(_ name: String, expires: Double? = nil) async -> SimulatedReply {
-        if random.chance(options.faults.downloadError) {
-            return SimulatedReply(status: 500, body: Array("internal error".utf8), contentType: "text/plain")
-        }
-        if options.urlLifetime != nil, (expires ?? -1) < now {
-            expiredURLs += 1
-            return SimulatedReply(status: 403, body: Array("request has expired".utf8), contentType: "text/plain")
-        }
-        let id = name.hasSuffix(".mp4") ? String(name.dropLast(4)) : name
-        guard let job = jobs[id], job.status(at: now) == "completed" || (job.expires && now >= job.endsAt) else {
-            return SimulatedReply(status: 404, body: Array("not found".utf8), contentType: "text/plain")
-        }
-        if let request = job.timedClip, let timedClips, let made = await timedClips.clip(request) {
-            return SimulatedReply(status: 200, body: made, contentType: "video/mp4")
-        }
-        return SimulatedReply(status: 200, body: clip, contentType: "video/mp4")
-    }
+    var expiredURLs = 0
 
     /// The maker of timed clips, when asked for and ffmpeg is on PATH.
-    private lazy var timedClips: TimedClips? = {
+    lazy var timedClips: TimedClips? = {
         guard options.timedClips, let ffmpeg = FFmpeg.locate() else { return nil }
         let folder = options.timedClipFolder ?? FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-simulator-clips").path
         return TimedClips(ffmpeg: ffmpeg, folder: folder)
     }()
 
     /// The output video: the sample clip, padded to `clipBytes` when asked.
-    private lazy var clip: [UInt8] = SampleClip.padded(to: options.clipBytes)
+    lazy var clip: [UInt8] = SampleClip.padded(to: options.clipBytes)
+
+    /// The seed's cost: its `duration` (5 when absent) x the price per second, 25% more with `sound`.
+    static func seedCost(_ body: JSONValue, pricePerSecond: Double) -> Double {
+        Double(body["duration"]?.int ?? 5) * pricePerSecond * (body["sound"] == .bool(true) ? 1.25 : 1)
+    }
 
     // MARK: - Faults and counters
 
@@ -293,13 +280,17 @@ actor SimulatorState {
             ("calls", .object(calls.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("accepted_submits", .int(accepted)),
             ("accepted_by_body", .object(acceptedByBody.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("submits_by_model", .object(submitsByModel.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("accepted_by_model", .object(acceptedByModel.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("expired_urls", .int(expiredURLs)),
             ("max_in_flight", .int(maxInFlight)),
             ("detection", detection()),
             ("requests", .object(order.compactMap { id in
                 guard let job = jobs[id] else { return nil }
                 return (id, .object([
+                    ("model_id", .string(job.modelID)),
                     ("body_sha256", .string(job.bodyDigest)),
+                    ("outputs", .int(job.outputs)),
                     ("outcome", .string(job.outcome.rawValue)),
                     ("submit_fault", job.submitFault.map(JSONValue.string) ?? .null),
                     ("expires", .bool(job.expires)),

@@ -1,5 +1,7 @@
 import APISimulator
 import ArgumentParser
+import Foundation
+import JSON
 
 /// `shotrunner simulate`: a local stand-in for the RunComfy Model API.
 struct SimulateCommand: AsyncParsableCommand {
@@ -8,8 +10,9 @@ struct SimulateCommand: AsyncParsableCommand {
         abstract: "Serve a local simulation of the RunComfy Model API.",
         discussion: """
             Prints 'listening on http://HOST:PORT' as its first line, then serves the API's endpoints (submit, \
-            status, result, cancel, model info), the output files (a small real MP4), and counters at \
-            GET /_sim/stats, until interrupted. Jobs go in_queue, in_progress, completed over a simulated render \
+            status, result, cancel, model info, the catalogue at GET /v1/models), the output files (a small real \
+            MP4, PNG or WAV, as the model renders), and counters at GET /_sim/stats, until interrupted. It serves \
+            the shipped catalogue snapshot, or --catalog FILE, and the seed model always. Jobs go in_queue, in_progress, completed over a simulated render \
             time; --clock-scale makes simulated seconds pass faster. Faults are drawn from --seed, each with its \
             own probability. See docs/simulator.md.
             """
@@ -51,8 +54,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Submits the account can pay for; past them, 400002.")
     var balance: Int?
 
-    @Option(name: .customLong("price"), help: "USD per second of video.")
+    @Option(name: .customLong("price"), help: "USD per second of video (the seed's price, and that of per-second models the catalogue gives none).")
     var pricePerSecond = 0.112
+
+    @Option(help: ArgumentHelp("Serve this saved catalogue response (an object with the entries under \"models\", or a bare array) instead of the shipped snapshot.", valueName: "file"))
+    var catalog: String?
+
+    @Option(name: .customLong("page-size"), help: "Models per page of GET /v1/models.")
+    var pageSize = 50
 
     @Option(name: .customLong("fault-429"), help: "Probability of a 429 with Retry-After (submits and polls).")
     var rateLimited = 0.0
@@ -81,6 +90,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-model-info"), help: "Probability of a 500 on a model-info (price) call.")
     var modelInfoError = 0.0
 
+    @Option(name: .customLong("fault-page-loop"), help: "Probability that the catalogue's last page points back at the first (a page loop).")
+    var pageLoop = 0.0
+
     @Option(name: .customLong("model-info-delay"), help: "Real seconds every model-info (price) call waits before answering.")
     var modelInfoDelay = 0.0
 
@@ -90,10 +102,12 @@ struct SimulateCommand: AsyncParsableCommand {
         if !(0...60).contains(modelInfoDelay) { throw ValidationError("--model-info-delay takes seconds from 0 to 60.") }
         if let clipBytes, !(0...(1 << 30)).contains(clipBytes) { throw ValidationError("--clip-bytes must be between 0 and 1073741824.") }
         guard clockScale > 0 else { throw ValidationError("--clock-scale must be positive.") }
+        guard pageSize > 0 else { throw ValidationError("--page-size must be at least 1.") }
         for (name, value) in [("--fault-429", rateLimited), ("--fault-503", unavailable), ("--fault-500-after-accept", errorAfterAccept),
             ("--fault-lost-response", lostResponse), ("--fault-slow", slow), ("--fault-poll-5xx", pollServerError),
             ("--fault-failed", jobFailure), ("--fault-unknown-status", unknownStatus), ("--fault-200-error", okWithErrorCode),
-            ("--fault-expire", expiry), ("--fault-download", downloadError), ("--fault-model-info", modelInfoError)] where !(0...1).contains(value) {
+            ("--fault-expire", expiry), ("--fault-download", downloadError), ("--fault-model-info", modelInfoError),
+            ("--fault-page-loop", pageLoop)] where !(0...1).contains(value) {
             throw ValidationError("\(name) is a probability: give a number from 0 to 1.")
         }
     }
@@ -121,6 +135,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.concurrencyLimit = concurrencyLimit
         options.balance = balance
         options.pricePerSecond = pricePerSecond
+        options.pageSize = pageSize
         options.faults.rateLimited = rateLimited
         options.faults.unavailableBeforeAccept = unavailable
         options.faults.errorAfterAccept = errorAfterAccept
@@ -135,10 +150,23 @@ struct SimulateCommand: AsyncParsableCommand {
         options.faults.downloadError = downloadError
         options.faults.modelInfoError = modelInfoError
         options.faults.modelInfoDelay = modelInfoDelay
+        options.faults.pageLoop = pageLoop
         return options
     }
 
+    /// The entries of the `--catalog` file.
+    static func entries(_ path: String) throws -> [JSONValue] {
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError.usage("cannot read the catalogue \(path)") }
+        do {
+            return try SimulatorCatalog.entries(inText: Array(bytes))
+        } catch {
+            throw CLIError.usage("the catalogue \(path): \(error)")
+        }
+    }
+
     func run() async throws {
+        var options = self.options
+        if let catalog { options.catalog = try Self.entries(catalog) }
         let simulator: RunningSimulator
         do {
             simulator = try await SimulatorServer.start(options)

@@ -17,12 +17,7 @@ struct SimulatorClientTests {
         readTimeout: Duration = .seconds(10),
         _ body: (HTTPModelAPIClient, RunningSimulator, ManualTime) async throws -> Void
     ) async throws {
-        var options = SimulatorOptions()
-        options.renderSeconds = 60...60
-        options.queueSeconds = 10...10
-        configure(&options)
-        let time = ManualTime()
-        let simulator = try await SimulatorServer.start(options, time: time)
+        let (simulator, time) = try await SimulatorSession.start(configure)
         let transport = AsyncHTTPTransport(connectTimeout: .seconds(2))
         var configuration = HTTPModelAPIClient.Configuration(baseURL: simulator.baseURL)
         configuration.submitReadTimeout = readTimeout
