@@ -118,7 +118,8 @@ extension ManifestDecoder {
     /// shot `key-1` in the same folder.
     mutating func checkOutputNames(_ ids: IDRegistry, scene: String?) {
         for shot in ids.multiOutput {
-            for number in 1...shot.outputs {
+            // A count past any real model's (16 at most seen) is refused by the API anyway; not worth a long loop.
+            for number in 1...min(shot.outputs, 1_000) {
                 guard let other = ids.singleFile(named: "\(shot.id)-\(number)") else { continue }
                 let folder = scene.map { " in scene '\($0)'" } ?? ""
                 log.error(

@@ -72,6 +72,12 @@ struct ManifestDecoder {
         if let model = positions["model"].map({ pairs[$0].value }) { topChoice = modelChoice(model) }
         if let position = positions["assets"] { decodeAssets(pairs[position].value) }
         let defaults = DefaultsLayer(positions["defaults"].map { pairs[$0].value }, context: "defaults", decoder: &self)
+        if let model = positions["model"].map({ pairs[$0].value }), case .model = defaults.model, let written = defaults.modelMark {
+            log.error(
+                "model", at: written, "the manifest names its model twice, as 'model' and as 'defaults.model'; keep one",
+                notes: [.init(at: model.mark, "the top-level 'model' is here")]
+            )
+        }
         let inherited = defaults.model.or(topChoice)
         if case .model(let schema) = inherited { topSchema = schema }
 

@@ -18,7 +18,9 @@ public enum MediaSniffer {
         if at(4, "ftyp") {
             if at(8, "M4A ") || at(8, "M4B ") { return "audio/mp4" }
             if at(8, "qt  ") { return "video/quicktime" }
-            return "video/mp4"
+            // ISO media is also AVIF and HEIC images, and more: only the video brands are video.
+            let videoBrands = ["isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "M4V ", "M4VP", "dash", "3gp4", "3gp5", "3gp6", "3g2a", "mmp4", "f4v ", "MSNV", "XAVC"]
+            return videoBrands.contains { at(8, $0) } ? "video/mp4" : nil
         }
         // QuickTime files written before `ftyp` existed start with another atom.
         if at(4, "moov") || at(4, "mdat") || at(4, "wide") || at(4, "free") { return "video/quicktime" }

@@ -41,6 +41,8 @@ public struct ModelRules: Sendable, Equatable {
         Row(prefix: "kling/kling-3.0/", soundFields: ["generate_audio", "sound"], soundFactor: 1.5),
         // Kling O3 standard reference-to-video: $0.084/s, $0.112/s with sound (4/3).
         Row(prefix: "kling/kling-video-o3/standard/reference-to-video", soundFields: ["sound"], soundFactor: 0.112 / 0.084),
+        // The seed's family: sound adds 25% (the seed's own page).
+        Row(prefix: "kling/kling-video-o3/", soundFields: ["sound"], soundFactor: 1.25),
         // Veo 3.1 renders 8-second clips and its schema has no duration field.
         Row(prefix: "google-deepmind/veo-3-1/", fixedSeconds: 8),
     ]

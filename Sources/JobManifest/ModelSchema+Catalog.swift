@@ -48,8 +48,9 @@ extension ModelSchema {
         switch schema.kind {
         case .string: return .string(minLength: schema.minLength, maxLength: schema.maxLength)
         case .integer:
-            let lower = schema.minimum.map { Int(max(-9e18, $0.rounded(.up))) } ?? Int.min
-            let upper = schema.maximum.map { Int(min(9e18, $0.rounded(.down))) } ?? Int.max
+            // Bounds outside the integers (or not finite) bound nothing.
+            let lower = schema.minimum.flatMap { $0.isFinite && abs($0) < 9e18 ? Int($0.rounded(.up)) : nil } ?? Int.min
+            let upper = schema.maximum.flatMap { $0.isFinite && abs($0) < 9e18 ? Int($0.rounded(.down)) : nil } ?? Int.max
             return .integer(lower <= upper ? lower...upper : lower...lower)
         case .number: return .number(minimum: schema.minimum, maximum: schema.maximum)
         case .boolean: return .boolean

@@ -54,10 +54,16 @@ public struct PriceList: Sendable, Equatable {
         return ModelPrice(basePriceUSD: nil, unit: unit, factor: schema.rules.soundFactor, source: .unknown)
     }
 
-    /// The estimated cost of one job, in USD (0 where its model's price is unknown: `--max-cost` refuses those).
+    /// The estimated cost of one job, in USD (0 where it is unknown: `--max-cost` refuses to start with such a
+    /// job to submit, see `estimate(of:)`).
     public func cost(of body: RequestBody) -> Double {
+        estimate(of: body) ?? 0
+    }
+
+    /// The estimated cost of one job, in USD; nil when its model's price, or its clip's length, is unknown.
+    public func estimate(of body: RequestBody) -> Double? {
         if body.schema.isBuiltIn { return Double(body.duration) * perSecond * (body.sound ? soundFactor : 1) }
-        return price(for: body.schema).cost(of: body)?.usd ?? 0
+        return price(for: body.schema).cost(of: body)?.usd
     }
 
     /// A USD amount rounded to 4 decimals, as reports and JSON show it.

@@ -24,8 +24,8 @@ public struct RequestBody: Sendable, Equatable {
 
     /// The clip's length in whole seconds (an upper bound rounded up; 0 where unknown or not a clip).
     public var duration: Int {
-        if let seconds = self[schema.durationField ?? ""].integer { return seconds }
-        return seconds.map { Int($0.value.rounded(.up)) } ?? 0
+        if let seconds = self[schema.durationField ?? ""].integer { return max(0, seconds) }
+        return seconds.map { Int(min($0.value, 1e9).rounded(.up)) } ?? 0
     }
 
     /// The seconds a per-second price counts, and whether they are an upper bound: the duration field's value (a
@@ -35,11 +35,13 @@ public struct RequestBody: Sendable, Equatable {
         guard let field = schema.durationField, let position = schema.position(of: field) else {
             return schema.rules.fixedSeconds.map { (Double($0), false) }
         }
+        // Only a finite, non-negative length counts; anything else (`"nan"`, `-5`) is as unknown as `"auto"`.
+        func usable(_ value: Double) -> Bool { value.isFinite && value >= 0 && value <= 1e9 }
         switch values[position] {
-        case .integer(let value): return (Double(value), false)
-        case .number(let value): return (value, false)
+        case .integer(let value) where usable(Double(value)): return (Double(value), false)
+        case .number(let value) where usable(value): return (value, false)
         case .string(let text):
-            if let value = Double(text) { return (value, false) }
+            if let value = Double(text), usable(value) { return (value, false) }
         default: break
         }
         return Self.longest(schema.fields[position].kind).map { ($0, true) }
@@ -48,9 +50,10 @@ public struct RequestBody: Sendable, Equatable {
     /// The largest number a duration field allows, if it has one.
     private static func longest(_ kind: ModelSchema.Field.Kind) -> Double? {
         switch kind {
-        case .integer(let range): range.upperBound == Int.max ? nil : Double(range.upperBound)
-        case .number(_, let maximum): maximum
-        case .choice(let options): options.compactMap { $0.numeric ?? $0.string.flatMap(Double.init) }.max()
+        case .integer(let range): range.upperBound == Int.max || range.upperBound < 0 ? nil : Double(range.upperBound)
+        case .number(_, let maximum): maximum.flatMap { $0.isFinite && $0 >= 0 && $0 <= 1e9 ? $0 : nil }
+        case .choice(let options):
+            options.compactMap { $0.numeric ?? $0.string.flatMap(Double.init) }.filter { $0.isFinite && $0 >= 0 && $0 <= 1e9 }.max()
         default: nil
         }
     }

@@ -11,6 +11,8 @@ extension HTTPModelAPIClient {
         if let nextURL {
             if nextURL.hasPrefix("/") {
                 path = nextURL
+            } else if !nextURL.contains("://") {
+                path = "/v1/" + nextURL  // relative to the list's own path, /v1/models
             } else if nextURL.hasPrefix(configuration.baseURL + "/") {
                 path = String(nextURL.dropFirst(configuration.baseURL.count))
             } else {

@@ -62,26 +62,31 @@ enum ResponseParser {
     /// `output.image`, `output.images` (a list counts only when every item is a string).
     static func outputs(_ json: ReplyObject) -> [String] {
         switch json["output"] {
-        case .string(let url)?: return [url]
+        case .string(let url)?: return url.isEmpty ? [] : [url]
         case .object(let members)?:
+            // Every URL under every key the design names (a result may carry a video and its audio), in that order;
+            // an item may be a URL or an object with a `url`.
             let fields = ReplyObject(members: members)
-            if let video = fields.string("video"), !video.isEmpty { return [video] }
-            if let videos = strings(fields["videos"]), !videos.isEmpty { return videos }
-            if let image = fields.string("image"), !image.isEmpty { return [image] }
-            if let images = strings(fields["images"]), !images.isEmpty { return images }
-            return []
+            var urls: [String] = []
+            for key in ["video", "videos", "image", "images", "audio", "audios"] {
+                for url in Self.urls(fields[key]) where !urls.contains(url) { urls.append(url) }
+            }
+            return urls
+        case .array(let items)?:
+            return items.flatMap { Self.urls($0) }
         default: return []
         }
     }
 
-    /// A list of strings only.
-    private static func strings(_ value: JSONValue?) -> [String]? {
-        guard case .array(let items)? = value else { return nil }
-        var strings: [String] = []
-        for item in items {
-            guard case .string(let text) = item else { return nil }
-            strings.append(text)
+    /// The URLs a value holds: a string, an object with a `url`, or a list of either.
+    private static func urls(_ value: JSONValue?) -> [String] {
+        switch value {
+        case .string(let text)?: return text.isEmpty ? [] : [text]
+        case .object(let members)?:
+            if case .string(let text)? = members.first(where: { $0.key == "url" })?.value, !text.isEmpty { return [text] }
+            return []
+        case .array(let items)?: return items.flatMap { urls($0) }
+        default: return []
         }
-        return strings
     }
 }

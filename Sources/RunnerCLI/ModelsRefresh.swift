@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import ModelAPI
 import ModelCatalog
+import JobManifest
 
 /// `shotrunner models refresh [--base-url URL] [--token-file F]`: the live catalogue, every page, into the cache.
 struct ModelsRefresh: AsyncParsableCommand {
@@ -46,7 +47,7 @@ struct ModelsRefresh: AsyncParsableCommand {
             await transport.shutdown()
             throw error
         }
-        let models = entries.filter { ($0["model_id"]?.string ?? "").isEmpty == false }
+        let models = entries.filter { !(($0["model_id"] ?? $0["id"])?.string ?? "").isEmpty }
         let path = Catalog.cachePath(environment: environment)
         let previous = Self.previous(path: path)
         let fetchedAt = Timestamp.now()
@@ -106,7 +107,7 @@ struct ModelsRefresh: AsyncParsableCommand {
         }
         var entries: [String: String] = [:]
         for entry in json.flatMap({ CatalogPage($0)?.entries }) ?? [] {
-            if let id = entry["model_id"]?.string { entries[id] = comparable(entry) }
+            if let id = (entry["model_id"] ?? entry["id"])?.string { entries[id] = comparable(entry) }
         }
         return (source, entries)
     }
@@ -122,12 +123,13 @@ struct ModelsRefresh: AsyncParsableCommand {
         var now: [String: String] = [:]
         var order: [String] = []
         for entry in models {
-            guard let id = entry["model_id"]?.string, now[id] == nil else { continue }
+            guard let id = (entry["model_id"] ?? entry["id"])?.string, now[id] == nil else { continue }
             now[id] = comparable(entry)
             order.append(id)
         }
         let added = order.filter { previous.entries[$0] == nil }
-        let removed = previous.entries.keys.filter { now[$0] == nil }.sorted()
+        // The seed model stays known whatever the catalogue says: it is never "removed".
+        let removed = previous.entries.keys.filter { now[$0] == nil && $0 != ModelSchema.klingO3ProImageToVideo.modelID }.sorted()
         let changed = order.filter { previous.entries[$0] != nil && previous.entries[$0] != now[$0] }
         func list(_ ids: [String]) -> String {
             ids.count <= 12 ? ids.joined(separator: ", ") : ids.prefix(12).joined(separator: ", ") + " and \(ids.count - 12) more"

@@ -58,7 +58,7 @@ struct PlanCommand: AsyncParsableCommand {
         if plan.models.contains(where: \.isBuiltIn) {
             prices = await LivePrice.lookup(modelID: ModelSchema.klingO3ProImageToVideo.modelID, token: token, baseURL: base, console: console)
         }
-        if let token { prices.models = await LivePrice.others(plan.models, token: token, baseURL: base, console: console) }
+        if let token { prices.models = (try? await LivePrice.others(plan.models, token: token, baseURL: base, console: console)) ?? [:] }
         var shown = plan
         if let shard = try sharding.resolve(environment: environment) {
             shown = shown.filtered { shard.contains($0.id) }

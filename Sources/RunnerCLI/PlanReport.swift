@@ -127,6 +127,8 @@ enum PlanReport {
 
     /// `$1.2345`.
     static func usd(_ amount: Double) -> String {
+        guard amount.isFinite, abs(amount) < 1e12 else { return "$?" }
+        if amount < 0 { return "-" + usd(-amount) }
         let cents = Int((amount * 10_000).rounded())
         let fraction = String(cents % 10_000)
         return "$\(cents / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"

@@ -259,7 +259,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 // One output is `<base>.<ext>`, several `<base>-1.<ext>`, `<base>-2.<ext>`; the extension from the bytes.
                 let count = max(1, machine.outputs.count)
                 let index = machine.downloadIndex
-                let base = run.fileBase + (count > 1 ? "-\(index + 1)" : "")
+                var base = run.fileBase + (count > 1 ? "-\(index + 1)" : "")
+                if count > 1, options.jobIDs.contains(base.lowercased()) { base = run.fileBase + ".output-\(index + 1)" }
                 do {
                     let download = try await client.download(from: url, toBase: folder + "/" + base, maxBytes: options.maxDownloadBytes)
                     let relative = String(download.path.dropFirst(folder.count + 1))

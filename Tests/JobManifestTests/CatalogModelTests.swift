@@ -216,9 +216,11 @@ struct CatalogModelTests {
         #expect(sample.mediaType == "audio/wav")
         #expect(voice.body.schema.outputKind == .audio)
 
-        // `defaults.model` at the top level, under a top-level `model`, is nearer and wins.
-        let nearer = try read("version: 1\nmodel: acme/motion-1/image-to-video\ndefaults: {model: acme/still-2/text-to-image}\nshots:\n  - {id: x, prompt: X.}\n", folder: folder)
-        #expect(nearer.jobs.map(\.body.schema.modelID) == ["acme/still-2/text-to-image"])
+        // `defaults.model` alone chooses for the top level; with a top-level `model` too, the model is named twice.
+        let byDefaults = try read("version: 1\ndefaults: {model: acme/still-2/text-to-image}\nshots:\n  - {id: x, prompt: X.}\n", folder: folder)
+        #expect(byDefaults.jobs.map(\.body.schema.modelID) == ["acme/still-2/text-to-image"])
+        let twice = diagnostics("version: 1\nmodel: acme/motion-1/image-to-video\ndefaults: {model: acme/still-2/text-to-image}\nshots:\n  - {id: x, prompt: X.}\n", folder: folder)
+        #expect(twice.map { $0.mark?.line ?? 0 } == [3] && twice.first?.notes.map(\.mark.line) == [2], "\(twice.map(\.message))")
     }
 
     @Test("an unknown model: did-you-mean over the known ids, a hint to refresh, its shots unchecked")

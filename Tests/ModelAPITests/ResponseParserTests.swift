@@ -69,15 +69,18 @@ struct ResponseParserTests {
         #expect(ResponseParser.number(.null) == nil)
     }
 
-    @Test("outputs: output as a string, then output.video, videos, image, images", arguments: [
+    @Test("outputs: every URL under video, videos, image, images, audio, audios, in that order, strings or {url}", arguments: [
         (#"{"output":"https://x/a.mp4"}"#, ["https://x/a.mp4"]),
-        (#"{"output":{"video":"v","videos":["w"]}}"#, ["v"]),
+        (#"{"output":{"video":"v","videos":["w"]}}"#, ["v", "w"]),
         (#"{"output":{"video":"","videos":["w1","w2"]}}"#, ["w1", "w2"]),
-        (#"{"output":{"videos":["w",1],"image":"i"}}"#, ["i"]),
+        (#"{"output":{"videos":["w",1],"image":"i"}}"#, ["w", "i"]),
         (#"{"output":{"videos":[],"images":["i1"]}}"#, ["i1"]),
+        (#"{"output":{"audio":"a","video":"v"}}"#, ["v", "a"]),
+        (#"{"output":{"audios":[{"url":"a1"},{"url":"a2"}]}}"#, ["a1", "a2"]),
+        (#"{"output":{"images":[{"url":"i1"},"i1"]}}"#, ["i1"]),
         (#"{"output":{"other":"o"}}"#, []),
         (#"{"output":null}"#, []),
-        (#"{"output":["a"]}"#, []),
+        (#"{"output":["a"]}"#, ["a"]),
         (#"{"status":"completed"}"#, []),
     ])
     func outputs(body: String, expected: [String]) throws {

@@ -14,6 +14,7 @@ extension BatchRun {
         options.jobTimeout = request.jobTimeout
         options.downloads = request.downloads
         options.halt = request.halt
+        options.jobIDs = Set(prepared.scope.manifest.jobs.map { $0.id.lowercased() })
         options.pollMinimum = request.pollMinimum
         options.pollMaximum = max(options.pollMinimum, .seconds(30))
         if request.simulate {

@@ -37,7 +37,8 @@ extension BatchRun {
     /// answer, `run_started` and `price`.
     func prepare(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Prepared {
         let fold = ledger.initialFold
-        if !request.acceptCatalogChange { try Self.checkCatalogChange(scope.jobs, fold: fold) }
+        // Over the shard's every job, not only `--only`'s: this run records the new digests for all of them.
+        if !request.acceptCatalogChange { try Self.checkCatalogChange(scope.shardJobs, fold: fold) }
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
         var plan = planner.plan(scope.jobs, fold: fold, prices: .estimate) { file in FileManager.default.fileExists(atPath: scope.folderPath + "/" + file) }
         if plan.submits > 0, !request.simulate, !request.yes, !console.isTerminal {
@@ -61,11 +62,17 @@ extension BatchRun {
             if models.isEmpty || models.contains(where: \.isBuiltIn) {
                 prices = try await livePrice(modelID: modelID, target: target, needed: plan.submits > 0)
             }
-            prices.models = await LivePrice.others(models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console)
+            prices.models = try await LivePrice.others(
+                models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console, strict: plan.submits > 0
+            )
             if request.maxCost != nil {
-                let submitting = plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap { $0.body?.schema }
-                if let unpriced = models.first(where: { model in !model.isBuiltIn && submitting.contains { $0 === model } && !prices.price(for: model).source.isPublished }) {
-                    throw CLIError.setup("--max-cost needs a price from the API or the catalogue for \(unpriced.modelID), which has none; a cap computed from nothing is not a cap")
+                // A cap is only as good as every estimate under it: a job of unknown cost (no price, or no known
+                // length) would pass it as 0.
+                let submitting = plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap(\.body)
+                if let unpriced = submitting.first(where: { !$0.schema.isBuiltIn && (!prices.price(for: $0.schema).source.isPublished || prices.estimate(of: $0) == nil) }) {
+                    throw CLIError.setup(
+                        "--max-cost needs every job's cost, and \(unpriced.schema.modelID) has no price from the API or the catalogue, or no known clip length; a cap that counts a job as 0 is not a cap"
+                    )
                 }
             }
             plan.runs = plan.runs.map { run in
@@ -138,8 +145,10 @@ extension BatchRun {
         for job in jobs where !job.body.schema.isBuiltIn {
             let schema = job.body.schema
             guard let recorded = fold.modelDigests[schema.modelID], recorded != schema.schemaDigest else { continue }
+            // A render under the old key (completed, rendered, in flight, or perhaps started): paid for, and the
+            // new key would pay again.
             guard fold.record(job.id, key: job.key.description).state == .pending,
-                fold.otherRecords(job.id, except: job.key.description).contains(where: { $0.state == .completed })
+                fold.otherRecords(job.id, except: job.key.description).contains(where: { $0.requestID != nil || $0.state == .unknownOutcome })
             else { continue }
             affected.append(job.id)
             if !models.contains(schema.modelID) { models.append(schema.modelID) }
@@ -147,8 +156,8 @@ extension BatchRun {
         guard !affected.isEmpty else { return }
         let shown = affected.count <= 10 ? affected.joined(separator: ", ") : affected.prefix(10).joined(separator: ", ") + " and \(affected.count - 10) more"
         throw CLIError.usage(
-            "the catalogue's schema of \(models.joined(separator: ", ")) changed since this folder's last run, and \(affected.count) completed "
-                + "job\(affected.count == 1 ? "" : "s") would render again with new defaults: \(shown). Pass --accept-catalog-change to pay for "
+            "the catalogue's schema of \(models.joined(separator: ", ")) changed since this folder's last run, and \(affected.count) "
+                + "job\(affected.count == 1 ? "" : "s") already rendered would render again with new defaults: \(shown). Pass --accept-catalog-change to pay for "
                 + "them again, or run with the catalogue the folder was rendered with (--catalog FILE)"
         )
     }
@@ -164,7 +173,7 @@ extension BatchRun {
             case .api: "live price"
             case .snapshot: "published price"
             case .estimate: "built-in estimate"
-            case .unknown: "price unknown, counted as 0"
+            case .unknown: "cost unknown, not in the estimate"
             }
         }
         // Several models: what each will cost, then the question.

@@ -76,15 +76,29 @@ enum LivePrice {
             }
             return (ModelPrice(basePriceUSD: price, unit: unit, factor: schema.rules.soundFactor, source: .api), nil)
         } catch {
+            if error.kind == .fatal, [401, 403, 402].contains(error.httpStatus ?? 0) || [400004, 400002, 401001, 403003].contains(error.apiCode ?? 0) {
+                return (nil, "refused:\(error.code): \(error.message)")
+            }
+            if error.kind == .notSent { return (nil, "unreachable:\(error.message)") }
             return (nil, "\(error.code): \(error.message)")
         }
     }
 
     /// Every model's price but the seed's: the API's when it answers, else the published one (a note says so).
-    static func others(_ schemas: [ModelSchema], token: Token, baseURL: String, proxies: ProxySettings? = nil, console: Console) async -> [String: ModelPrice] {
+    /// With `strict` (a run about to spend), a refused account or an API that cannot be reached stops it, exit 3,
+    /// as the seed's price call does.
+    static func others(
+        _ schemas: [ModelSchema], token: Token, baseURL: String, proxies: ProxySettings? = nil, console: Console, strict: Bool = false
+    ) async throws -> [String: ModelPrice] {
         var prices: [String: ModelPrice] = [:]
         for schema in schemas where !schema.isBuiltIn {
             let (price, reason) = await fetch(schema, token: token, baseURL: baseURL, proxies: proxies)
+            if strict, let reason, reason.hasPrefix("refused:") {
+                throw CLIError.setup("the API refused the account (\(reason.dropFirst("refused:".count))); check the token and the balance")
+            }
+            if strict, let reason, reason.hasPrefix("unreachable:") {
+                throw CLIError.setup("the API cannot be reached at \(baseURL) (\(reason.dropFirst("unreachable:".count))); check --base-url, RUNCOMFY_BASE_URL and any proxy; nothing was submitted")
+            }
             if let price {
                 prices[schema.modelID] = price
             } else {
