@@ -101,4 +101,38 @@ struct EveryModelEndToEndTests {
         let png = try Data(contentsOf: out.appendingPathComponent("keyframes/tower.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     }
+
+    @Test("a catalogue whose schema changed a rendered job's defaults: the resume lists it and stops, exit 2, unless --accept-catalog-change")
+    func catalogChange() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-change-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let before = folder.appendingPathComponent("before.json")
+        let after = folder.appendingPathComponent("after.json")
+        try Self.catalog.write(to: before, atomically: true, encoding: .utf8)
+        try Self.catalog.replacingOccurrences(of: #""default": "auto""#, with: #""default": "6""#).write(to: after, atomically: true, encoding: .utf8)
+        let simulator = try await SimulatorProcess(["--catalog", before.path, "--clock-scale", "0.001"])
+        let environment = ["RUNCOMFY_API_TOKEN": "test-token", "XDG_CACHE_HOME": folder.appendingPathComponent("cache").path]
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).write(to: folder.appendingPathComponent("start.png"))
+        try "version: 1\nshots:\n  - {id: clip, model: acme/flow/image-to-video, start: start.png, prompt: Go.}\n"
+            .write(to: folder.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        func run(_ catalog: URL, _ extra: [String] = []) async throws -> CLIProcess.Result {
+            try await CLIProcess.run(
+                ["run", "m.yaml", "--catalog", catalog.path, "--base-url", simulator.baseURL, "--out", "out", "--yes", "--progress", "plain"] + extra,
+                environment: environment, in: folder
+            )
+        }
+        let first = try await run(before)
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try await run(before)
+        #expect(again.status == 0 && !again.stdout.contains("submitted"), "an unchanged catalogue renders nothing: \(again.stdout)")
+        let changed = try await run(after)
+        #expect(changed.status == 2)
+        #expect(changed.stderr.contains("acme/flow/image-to-video") && changed.stderr.contains("clip") && changed.stderr.contains("--accept-catalog-change"), "\(changed.stderr)")
+        let ledger = try String(contentsOf: folder.appendingPathComponent("out/ledger.jsonl"), encoding: .utf8)
+        #expect(ledger.components(separatedBy: #""event":"submit_intent""#).count == 2, "one submit in all so far")
+        let accepted = try await run(after, ["--accept-catalog-change"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let final = try String(contentsOf: folder.appendingPathComponent("out/ledger.jsonl"), encoding: .utf8)
+        #expect(final.components(separatedBy: #""event":"submit_intent""#).count == 3, "rendered again once accepted")
+    }
 }
