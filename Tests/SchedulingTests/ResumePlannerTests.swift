@@ -26,6 +26,35 @@ struct ResumePlannerTests {
         plan.runs.first { $0.id == id && $0.body != nil }?.start
     }
 
+    @Test("a folder written before several outputs existed: its single-file lines read as one of one, and nothing renders again")
+    func ledgerOfAnEarlierVersion() throws {
+        // Lines exactly as earlier versions wrote them: a run_started without `models` or per-job `model`, a
+        // downloaded line without `output`/`outputs`, the file named `<id>.mp4`.
+        let lines = (0..<6).flatMap { job in
+            [
+                event(.submitIntent, job, [("attempt", .int(1)), ("estimated_cost", .number(0.56))]),
+                event(.submitted, job, [("request_id", .string("r\(job)"))]),
+                event(.rendered, job, [("outputs", .array([.string("https://cdn.example.com/r\(job).mp4")])), ("cost", .number(0.56))]),
+                event(.downloaded, job, [("path", .string("s\(job + 1).mp4")), ("bytes", .int(10)), ("sha256", .string("ab"))]),
+            ]
+        }
+        let started = LedgerEvent.runStarted(
+            baseURL: "https://model-api.runcomfy.net", manifest: "/m.yaml", manifestSHA256: "x",
+            jobs: Self.manifest.jobs.enumerated().map { .init(id: $1.id, index: $0, key: $1.key.description, duration: 5, sound: false, estimatedCost: 0.56) },
+            time: "t"
+        )
+        #expect(!started.line.contains("\"models\"") && !started.line.contains("\"model\""), "the seed's run_started keeps its old shape")
+        let fold = LedgerFold([started] + lines)
+        #expect(fold.planned.allSatisfy { $0.model == nil } && fold.modelDigests.isEmpty)
+        let record = fold.record("s1", key: key(0))
+        #expect(record.state == .completed && record.files == ["s1.mp4"] && record.file == "s1.mp4")
+        let files = Set((1...6).map { "s\($0).mp4" })
+        let result = plan([started] + lines, files: files)
+        #expect(result.runs.isEmpty && result.settled.count == 6, "every file on disk: nothing to do")
+        let oneGone = plan([started] + lines, files: files.subtracting(["s3.mp4"]))
+        #expect(oneGone.submits == 0 && start(oneGone, "s3") == .download(outputs: ["https://cdn.example.com/r2.mp4"]))
+    }
+
     @Test("nothing recorded: every job submits")
     func fresh() {
         let result = plan([])
