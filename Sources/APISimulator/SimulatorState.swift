@@ -21,6 +21,8 @@ actor SimulatorState {
     // Counters.
     private var calls: [String: Int] = [:]
     private var acceptedByBody: [String: Int] = [:]
+    /// Accepted submits' media sent inline, by the SHA-256 of the decoded bytes of each data URI (what arrived).
+    private var acceptedMedia: [String: Int] = [:]
     private var submitsByModel: [String: Int] = [:]
     private var acceptedByModel: [String: Int] = [:]
     private var accepted = 0
@@ -116,6 +118,7 @@ actor SimulatorState {
         accepted += 1
         acceptedByBody[digest, default: 0] += 1
         acceptedByModel[modelID, default: 0] += 1
+        for bytes in Self.inlineMedia(json) { acceptedMedia[Hex.lowercase(SHA256.hash(data: bytes)), default: 0] += 1 }
         var reply = SimulatedReply.json(200, .object([
             ("request_id", .string(id)),
             ("status_url", .string("\(baseURL)/v1/requests/\(id)/status")),
@@ -274,12 +277,27 @@ actor SimulatorState {
     }
 
     /// Everything counted, as `GET /_sim/stats` shows it.
+    /// The decoded bytes of every `data:...;base64,` string anywhere in a body.
+    static func inlineMedia(_ json: JSONValue) -> [[UInt8]] {
+        switch json {
+        case .string(let text):
+            guard text.hasPrefix("data:"), let comma = text.firstIndex(of: ","), text[..<comma].hasSuffix(";base64"),
+                let data = Data(base64Encoded: String(text[text.index(after: comma)...]))
+            else { return [] }
+            return [Array(data)]
+        case .array(let items): return items.flatMap(inlineMedia)
+        case .object(let members): return members.flatMap { inlineMedia($0.value) }
+        default: return []
+        }
+    }
+
     func stats() -> JSONValue {
         let current = now
         return .object([
             ("calls", .object(calls.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("accepted_submits", .int(accepted)),
             ("accepted_by_body", .object(acceptedByBody.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("accepted_media", .object(acceptedMedia.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("submits_by_model", .object(submitsByModel.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("accepted_by_model", .object(acceptedByModel.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("expired_urls", .int(expiredURLs)),

@@ -80,6 +80,11 @@ struct EveryModelEndToEndTests {
         #expect(first.starts(with: [0x89, 0x50, 0x4E, 0x47]) && first != second, "two PNGs, each its own")
 
         let stats = try Self.json(String(decoding: try await URLSession.shared.data(from: URL(string: simulator.baseURL + "/_sim/stats")!).0, as: UTF8.self))
+        // The local start frame arrived as its own bytes: the simulator saw their digest in a data URI (the clip's
+        // job and the seed's both sent it).
+        let media = try #require(stats["accepted_media"] as? [String: Int])
+        let frameDigest = SHA256Hex.of(frame)
+        #expect(media[frameDigest] == 2, "\(media)")
         let accepted = try #require(stats["accepted_by_model"] as? [String: Int])
         #expect(accepted == ["acme/flow/image-to-video": 1, "acme/frame/text-to-image": 1, "kling/kling-video-o3/pro/image-to-video": 1])
 
@@ -134,5 +139,22 @@ struct EveryModelEndToEndTests {
         #expect(accepted.status == 0, "\(accepted.stderr)")
         let final = try String(contentsOf: folder.appendingPathComponent("out/ledger.jsonl"), encoding: .utf8)
         #expect(final.components(separatedBy: #""event":"submit_intent""#).count == 3, "rendered again once accepted")
+    }
+}
+
+/// SHA-256 in lowercase hex, by the system's `sha256sum` (the test target has no crypto library of its own).
+enum SHA256Hex {
+    static func of(_ bytes: [UInt8]) -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)")
+        try? Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try? process.run()
+        process.waitUntilExit()
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 }
