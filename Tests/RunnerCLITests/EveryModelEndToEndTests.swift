@@ -94,6 +94,31 @@ struct EveryModelEndToEndTests {
         #expect(ledger.contains(#""event":"price""#) && ledger.contains("acme/frame/text-to-image"))
     }
 
+    @Test("--max-cost refuses a job whose cost is unknown (a per-second model with no duration), exit 3, nothing submitted")
+    func capNeedsEveryCost() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-cap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let catalog = folder.appendingPathComponent("c.json")
+        try #"[{"model_id": "acme/nodur/text-to-video", "kind": "model", "price_unit": "second", "categories": ["text-to-video"], "input_schema": {"required": ["prompt"], "properties": {"prompt": {"type": "string"}}}}]"#
+            .write(to: catalog, atomically: true, encoding: .utf8)
+        let simulator = try await SimulatorProcess(["--catalog", catalog.path, "--clock-scale", "0.001"])
+        try "version: 1\nshots:\n  - {id: a, model: acme/nodur/text-to-video, prompt: Go.}\n".write(to: folder.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        let run = try await CLIProcess.run(
+            ["run", "m.yaml", "--catalog", catalog.path, "--base-url", simulator.baseURL, "--out", "out", "--yes", "--max-cost", "5"],
+            environment: ["RUNCOMFY_API_TOKEN": "test-token"], in: folder
+        )
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("--max-cost") && run.stderr.contains("acme/nodur/text-to-video"))
+        let stats = try Self.json(String(decoding: try await URLSession.shared.data(from: URL(string: simulator.baseURL + "/_sim/stats")!).0, as: UTF8.self))
+        #expect(stats["accepted_submits"] as? Int == 0)
+        // Without the cap it renders (its cost is simply unknown).
+        let uncapped = try await CLIProcess.run(
+            ["run", "m.yaml", "--catalog", catalog.path, "--base-url", simulator.baseURL, "--out", "out", "--yes"],
+            environment: ["RUNCOMFY_API_TOKEN": "test-token"], in: folder
+        )
+        #expect(uncapped.status == 0, "\(uncapped.stderr)")
+    }
+
     @Test("the mixed-model example renders with --simulate: images as PNG, clips as MP4")
     func mixedExample() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-mixed-\(UUID().uuidString)")
