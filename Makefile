@@ -101,7 +101,7 @@ fuzz: deps
 LSAN_SUPP := $(CURDIR)/Tools/sanitize/lsan.supp
 test-sanitize: deps
 	SHOTRUNNER_SANITIZE_SUBSET=address $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	SHOTRUNNER_SANITIZE_SUBSET=address ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+	SHOTRUNNER_SANITIZE_SUBSET=address ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:malloc_context_size=100 \
 		LSAN_OPTIONS=suppressions=$(LSAN_SUPP):print_suppressions=0 \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	SHOTRUNNER_SANITIZE_SUBSET=thread $(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
