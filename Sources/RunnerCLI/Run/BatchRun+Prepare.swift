@@ -54,10 +54,7 @@ extension BatchRun {
         let modelID = ModelSchema.klingO3ProImageToVideo.modelID
         var prices = PriceList.estimate
         // One price per model of the jobs left (not one per job): the seed's as before, every other model's too.
-        var models: [ModelSchema] = []
-        for run in plan.runs {
-            if let schema = run.body?.schema, !models.contains(where: { $0 === schema }) { models.append(schema) }
-        }
+        let models = Self.models(of: plan.runs)
         if !plan.runs.isEmpty {
             if models.isEmpty || models.contains(where: \.isBuiltIn) {
                 prices = try await livePrice(modelID: modelID, target: target, needed: plan.submits > 0)
@@ -136,6 +133,15 @@ extension BatchRun {
         return prepared
     }
 
+    /// The models of some runs, each once, in order of first use.
+    static func models(of runs: [PlannedRun]) -> [ModelSchema] {
+        var models: [ModelSchema] = []
+        for run in runs {
+            if let schema = run.body?.schema, !models.contains(where: { $0 === schema }) { models.append(schema) }
+        }
+        return models
+    }
+
     /// The design's "Keys" rule: a catalogue whose schema for a model changed since the folder's last run may have
     /// changed the defaults, and so the keys, of jobs already completed; rendering them again would be paid for
     /// quietly. Such jobs are listed and the run stops (exit 2) unless `--accept-catalog-change`.
@@ -177,8 +183,7 @@ extension BatchRun {
             }
         }
         // Several models: what each will cost, then the question.
-        var models: [ModelSchema] = []
-        for run in submits { if let schema = run.body?.schema, !models.contains(where: { $0 === schema }) { models.append(schema) } }
+        let models = Self.models(of: submits)
         if models.count > 1 || models.contains(where: { !$0.isBuiltIn }) {
             for model in models {
                 let jobs = submits.filter { $0.body?.schema === model }

@@ -33,7 +33,7 @@ enum LivePrice {
                 }
                 break
             } catch {
-                if error.kind == .fatal, [401, 403, 402].contains(error.httpStatus ?? 0) || [400004, 400002, 401001, 403003].contains(error.apiCode ?? 0) {
+                if isRefusal(error) {
                     outcome = .refused(error)
                     break
                 }
@@ -76,7 +76,7 @@ enum LivePrice {
             }
             return (ModelPrice(basePriceUSD: price, unit: unit, factor: schema.rules.soundFactor, source: .api), nil)
         } catch {
-            if error.kind == .fatal, [401, 403, 402].contains(error.httpStatus ?? 0) || [400004, 400002, 401001, 403003].contains(error.apiCode ?? 0) {
+            if isRefusal(error) {
                 return (nil, "refused:\(error.code): \(error.message)")
             }
             if error.kind == .notSent { return (nil, "unreachable:\(error.message)") }
@@ -107,6 +107,11 @@ enum LivePrice {
             }
         }
         return prices
+    }
+
+    /// A refused token or an account that cannot render (401/403, 400004, 400002, 402): no price call will do.
+    static func isRefusal(_ error: APIError) -> Bool {
+        error.kind == .fatal && ([401, 403, 402].contains(error.httpStatus ?? 0) || [400004, 400002, 401001, 403003].contains(error.apiCode ?? 0))
     }
 
     /// `plan`'s price: the API's when a token is at hand and it answers, else the built-in estimate, saying why on
