@@ -12,14 +12,30 @@ public struct Job: Sendable, Equatable {
     public let key: JobKey
     /// Where the shot starts in the manifest.
     public let mark: Mark
+    /// The jobs whose outputs its media fields take (the storyboard graph), each once; empty for most jobs.
+    public let sources: [String]
+    /// Whether a reference is still unresolved (its source has not completed): the key is then a placeholder.
+    public let isWaiting: Bool
 
     /// Creates a job, computing its key.
-    public init(id: String, take: Int, body: RequestBody, mark: Mark) {
+    public init(id: String, take: Int, body: RequestBody, mark: Mark, hasReferences: Bool = false) {
         self.id = id
         self.take = take
         self.body = body
         self.mark = mark
         key = JobKey(modelID: body.schema.modelID, body: body, take: take)
+        sources = hasReferences ? body.sourceJobs : []
+        isWaiting = hasReferences && !body.references.isEmpty
+    }
+
+    /// The key as the ledger and `plan` write it: `v1:<hex>`, or `after:<source ids>` until every source exists.
+    public var keyText: String {
+        isWaiting ? "after:" + sources.joined(separator: ",") : key.description
+    }
+
+    /// The same job with its references resolved (each source's digest known): its key is then the real one.
+    public func resolved(_ body: RequestBody) -> Job {
+        Job(id: id, take: take, body: body, mark: mark, hasReferences: true)
     }
 }
 
@@ -41,14 +57,27 @@ public struct Manifest: Sendable {
     public let jobs: [Job]
     /// Warnings, sorted by position (errors would have stopped the manifest).
     public let warnings: [Diagnostic]
+    /// Whether some shot takes another job's output (the storyboard graph).
+    public var hasReferences: Bool = false
 
     /// The same manifest with only the jobs `keep` accepts (counts and seconds follow).
     public func filtered(_ keep: (Job) -> Bool) -> Manifest {
         let kept = jobs.filter(keep)
-        return Manifest(
+        var manifest = Manifest(
             path: path, schema: schema, models: models, shotCount: shotCount, jobCount: kept.count,
             totalSeconds: kept.reduce(0) { $0 + $1.body.duration }, jobs: kept, warnings: warnings
         )
+        manifest.hasReferences = hasReferences
+        return manifest
+    }
+
+    /// The jobs of one shard. Without references, by the job id's hash; with them, each connected group of jobs
+    /// stays together, in the shard of its first job in manifest order.
+    public func jobs(in shard: Shard?) -> [Job] {
+        guard let shard else { return jobs }
+        guard hasReferences else { return jobs.filter { shard.contains($0.id) } }
+        let graph = StoryboardGraph(jobs)
+        return jobs.indices.filter { shard.contains(jobs[graph.groupLeader(of: $0)].id) }.map { jobs[$0] }
     }
 }
 

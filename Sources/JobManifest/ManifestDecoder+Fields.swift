@@ -54,6 +54,7 @@ extension ManifestDecoder {
             return .string(text)
 
         case .media(let kind):
+            if case .mapping(let mapping) = node { return reference(mapping, kind: kind, path: path).map { .media(.reference($0)) } }
             guard let text = string(node, path) else { return nil }
             guard !text.isEmpty else {
                 log.error("empty", at: node.mark, "\(path) must not be empty")

@@ -93,17 +93,24 @@ extension ManifestDecoder {
             let shot = shotLayer(mapping, schema: schema, context: context())
             let layers = defaults.map { layer(of: $0, for: schema, shot: context(), at: mapping.mark) }
             let body = resolve(shot, defaults: layers, schema: schema, context: context(), at: mapping.mark)
-            guard makesJobs, let shotID, let body else { continue }
+            guard makesJobs, let shotID else { continue }
+            guard let body else {
+                // Still a job others may name: a reference to it is not also "unknown".
+                let base = scene.map { "\($0)/\(shotID)" } ?? shotID
+                graphShots.append(GraphShot(id: base, takes: shot.takes ?? 1, outputs: Int.max, kind: schema.outputKind, modelID: schema.modelID, seconds: nil, mark: mapping.mark))
+                continue
+            }
             let takes = shot.takes ?? layers.reversed().lazy.compactMap(\.takes).first ?? 1
             jobCount += takes
             let requestBody = RequestBody(schema: schema, values: body)
             registry.record(shotID, takes: takes, outputs: requestBody.outputs, at: mapping.mark)
             checkBodySize(requestBody, context: context(), at: mapping.mark)
             totalSeconds += takes * requestBody.duration
-            guard collectsJobs else { continue }
             let base = scene.map { "\($0)/\(shotID)" } ?? shotID
+            recordGraphShot(id: base, takes: takes, body: requestBody, at: mapping.mark)
+            guard collectsJobs else { continue }
             for take in 1...takes {
-                jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: requestBody, mark: mapping.mark))
+                jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: requestBody, mark: mapping.mark, hasReferences: sawReferences))
             }
         }
     }

@@ -24,6 +24,10 @@ struct ManifestDecoder {
     /// Whether to keep each job (with its key); `validate` only needs the counts.
     let collectsJobs: Bool
     var jobs: [Job] = []
+    /// Whether some media field takes another job's output; then every shot is recorded as a possible source.
+    var sawReferences = false
+    var graphShots: [GraphShot] = []
+    var referenceUses: [ReferenceUse] = []
     var shotCount = 0
     var jobCount = 0
     var totalSeconds = 0
@@ -99,6 +103,7 @@ struct ManifestDecoder {
             }
         }
         checkUnapplied(defaults)
+        checkReferences()
         if shotCount == 0, log.errorCount == 0 {
             log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
         }

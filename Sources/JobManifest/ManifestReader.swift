@@ -47,7 +47,7 @@ public struct ManifestReader: Sendable {
         }
         let diagnostics = decoder.log.items.sortedByPosition()
         guard decoder.log.errorCount == 0 else { throw ManifestError(path: name, diagnostics: diagnostics) }
-        return Manifest(
+        var manifest = Manifest(
             path: name,
             schema: decoder.topSchema,
             models: decoder.models.isEmpty ? [decoder.topSchema] : decoder.models,
@@ -57,5 +57,7 @@ public struct ManifestReader: Sendable {
             jobs: decoder.jobs,
             warnings: diagnostics
         )
+        manifest.hasReferences = decoder.sawReferences && decoder.jobs.contains { !$0.sources.isEmpty }
+        return manifest
     }
 }

@@ -26,6 +26,10 @@ extension RequestBody {
             appendString(text, to: &out)
         case .media(.file(let file)):
             appendString("sha256:" + file.sha256, to: &out)
+        case .media(.reference(let reference)):
+            appendString(reference.placeholder, to: &out)
+        case .media(.resolved(let input)):
+            appendString(input.keyText, to: &out)
         case .integer(let number):
             out.append(contentsOf: String(number).utf8)
         case .number(let number):

@@ -73,19 +73,69 @@ public struct RequestBody: Sendable, Equatable {
         return items.map { ($0.first?.string ?? "", $0.count > 1 ? $0[1].integer ?? 0 : 0) }
     }
 
-    /// Every local file the body sends.
+    /// Every local file the body sends (a resolved reference's file included, once built).
     public var localFiles: [LocalMedia] {
         var files: [LocalMedia] = []
-        func collect(_ value: BodyValue) {
+        visitMedia { source in
+            switch source {
+            case .file(let file): files.append(file)
+            case .resolved(let input): if let file = input.file { files.append(file) }
+            case .url, .reference: break
+            }
+        }
+        return files
+    }
+
+    /// Every reference to another job's output still unresolved, in field order.
+    public var references: [JobReference] {
+        var found: [JobReference] = []
+        visitMedia { if case .reference(let reference) = $0 { found.append(reference) } }
+        return found
+    }
+
+    /// Every reference, resolved or not, in field order.
+    public var allReferences: [JobReference] {
+        var found: [JobReference] = []
+        visitMedia { source in
+            switch source {
+            case .reference(let reference): found.append(reference)
+            case .resolved(let input): found.append(input.reference)
+            case .url, .file: break
+            }
+        }
+        return found
+    }
+
+    /// The ids of the jobs this body takes outputs from, each once, in field order.
+    public var sourceJobs: [String] {
+        var ids: [String] = []
+        for reference in allReferences where !ids.contains(reference.job) { ids.append(reference.job) }
+        return ids
+    }
+
+    /// The body with each media source replaced as `transform` says (nil: kept as it is).
+    public func replacingMedia(_ transform: (MediaSource) throws -> MediaSource?) rethrows -> RequestBody {
+        func replace(_ value: BodyValue) throws -> BodyValue {
             switch value {
-            case .media(.file(let file)): files.append(file)
-            case .list(let items): items.forEach(collect)
-            case .segments(let items): items.forEach { $0.forEach(collect) }
+            case .media(let source): return .media(try transform(source) ?? source)
+            case .list(let items): return .list(try items.map(replace))
+            case .segments(let items): return .segments(try items.map { try $0.map(replace) })
+            default: return value
+            }
+        }
+        return RequestBody(schema: schema, values: try values.map(replace))
+    }
+
+    private func visitMedia(_ visit: (MediaSource) -> Void) {
+        func walk(_ value: BodyValue) {
+            switch value {
+            case .media(let source): visit(source)
+            case .list(let items): items.forEach(walk)
+            case .segments(let items): items.forEach { $0.forEach(walk) }
             default: break
             }
         }
-        values.forEach(collect)
-        return files
+        values.forEach(walk)
     }
 
     /// How a local file is written into the JSON.
@@ -96,21 +146,47 @@ public struct RequestBody: Sendable, Equatable {
         case fileURL
     }
 
-    /// The body as JSON, keys sorted, absent fields left out, local files in the given form.
+    /// The body as JSON, keys sorted, absent fields left out, local files in the given form. A reference shows as
+    /// its `{"from": ...}` object in the `file://` form and as the text the key covers in the digest form.
     public func json(images: ImageForm) -> JSONValue {
-        json { file in
-            switch images {
-            case .digest: "sha256:" + file.sha256
-            case .fileURL: file.fileURL
+        json { source in
+            switch (source, images) {
+            case (.url(let url), _): .string(url)
+            case (.file(let file), .digest): .string("sha256:" + file.sha256)
+            case (.file(let file), .fileURL): .string(file.fileURL)
+            case (.reference(let reference), .digest): .string(reference.placeholder)
+            case (.reference(let reference), .fileURL): reference.json
+            case (.resolved(let input), .digest): .string(input.keyText)
+            case (.resolved(let input), .fileURL): input.file.map { .string($0.fileURL) } ?? input.reference.json
             }
         }
     }
 
-    /// The body as JSON with each local file written as `encode` makes it (a data URI, for the API).
-    public func json(encodingImages encode: (LocalMedia) throws -> String) rethrows -> JSONValue {
+    /// The body as JSON with each local file written as `encode` makes it (a data URI, for the API). A reference
+    /// must have been resolved and built first (`BodyNotBuilt` otherwise: it is never sent as a placeholder).
+    public func json(encodingImages encode: (LocalMedia) throws -> String) throws -> JSONValue {
+        try json { source in
+            switch source {
+            case .url(let url): return .string(url)
+            case .file(let file): return .string(try encode(file))
+            case .resolved(let input):
+                guard let file = input.file else { throw BodyNotBuilt(reference: input.reference) }
+                return .string(try encode(file))
+            case .reference(let reference): throw BodyNotBuilt(reference: reference)
+            }
+        }
+    }
+
+    /// A body sent before its references were built into files (a bug: the scheduler builds them first).
+    public struct BodyNotBuilt: Error, CustomStringConvertible {
+        public let reference: JobReference
+        public var description: String { "the input from '\(reference.job)' was not built before the submit" }
+    }
+
+    private func json(media: (MediaSource) throws -> JSONValue) rethrows -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         for (field, value) in zip(schema.fields, values) {
-            guard let json = try Self.json(value, field: field, encode: encode) else { continue }
+            guard let json = try Self.json(value, field: field, media: media) else { continue }
             members.append((field.name, json))
         }
         return JSONValue.object(members).sortedKeys()
@@ -119,7 +195,7 @@ public struct RequestBody: Sendable, Equatable {
     private static func json(
         _ value: BodyValue,
         field: ModelSchema.Field?,
-        encode: (LocalMedia) throws -> String
+        media: (MediaSource) throws -> JSONValue
     ) rethrows -> JSONValue? {
         switch value {
         case .absent: return nil
@@ -127,16 +203,15 @@ public struct RequestBody: Sendable, Equatable {
         case .integer(let number): return .int(number)
         case .number(let number): return .number(number)
         case .boolean(let flag): return .bool(flag)
-        case .media(.url(let url)): return .string(url)
-        case .media(.file(let file)): return .string(try encode(file))
-        case .list(let items): return .array(try items.compactMap { try json($0, field: nil, encode: encode) })
+        case .media(let source): return try media(source)
+        case .list(let items): return .array(try items.compactMap { try json($0, field: nil, media: media) })
         case .json(let value): return value
         case .segments(let items):
             guard case .objects(let itemFields, _, _)? = field?.kind else { return nil }
             return .array(try items.map { item in
                 var members: [(key: String, value: JSONValue)] = []
                 for (itemField, itemValue) in zip(itemFields, item) {
-                    if let json = try Self.json(itemValue, field: itemField, encode: encode) { members.append((itemField.name, json)) }
+                    if let json = try Self.json(itemValue, field: itemField, media: media) { members.append((itemField.name, json)) }
                 }
                 return .object(members)
             })
