@@ -10,10 +10,10 @@ import Darwin
 /// Checks local media files (exist, regular, within the largest limit, an image, video or audio by their bytes)
 /// and hashes them, once per path however many shots use a file. Which kind a field wants, and that kind's size
 /// limit, the decoder checks against the result.
-struct MediaInspector {
+public struct MediaInspector {
     /// The largest file of each kind: images 6 MiB (RunComfy's own clients cap an image there), videos 32 MiB,
     /// audio 16 MiB; a whole body at most 64 MiB.
-    static func maxBytes(_ kind: MediaKind) -> Int {
+    public static func maxBytes(_ kind: MediaKind) -> Int {
         switch kind {
         case .image: 6 * 1024 * 1024
         case .video: 32 * 1024 * 1024
@@ -25,7 +25,7 @@ struct MediaInspector {
     static let maxBodyBytes = 64 * 1024 * 1024
 
     /// No file larger than this is read.
-    static let readCap = maxBytes(.video)
+    public static let readCap = maxBytes(.video)
 
     /// Why a file was refused.
     enum Problem: Error, Equatable {
@@ -100,5 +100,29 @@ extension LocalMedia {
 extension MediaInspector {
     static func mediaType(of bytes: ArraySlice<UInt8>) -> String? {
         MediaSniffer.mediaType(of: bytes)
+    }
+}
+
+extension LocalMedia {
+    /// Checks a file a run made (a source's output, or a frame extracted from it) as the manifest checks its own:
+    /// a regular file, an image, video or audio by its bytes, at most `maxBytes`. The error says why not.
+    public static func inspect(_ path: String, maxBytes: Int = MediaInspector.readCap) -> Result<LocalMedia, InspectionFailure> {
+        switch MediaInspector.readCapped(path, cap: maxBytes) {
+        case .failure(.notFound): return .failure(InspectionFailure(path: path, reason: "not found"))
+        case .failure(.notRegularFile): return .failure(InspectionFailure(path: path, reason: "not a regular file"))
+        case .failure(.unreadable(let reason)): return .failure(InspectionFailure(path: path, reason: reason))
+        case .failure(.tooLarge(let bytes)): return .failure(InspectionFailure(path: path, reason: "\(bytes) bytes, more than the \(maxBytes) a request may carry"))
+        case .failure(.unrecognised): return .failure(InspectionFailure(path: path, reason: "neither an image, a video nor audio by its bytes"))
+        case .success(let bytes):
+            guard let mediaType = MediaSniffer.mediaType(of: bytes) else { return .failure(InspectionFailure(path: path, reason: "neither an image, a video nor audio by its bytes")) }
+            return .success(LocalMedia(path: path, sha256: Hex.lowercase(SHA256.hash(data: bytes)), byteCount: bytes.count, mediaType: mediaType))
+        }
+    }
+
+    /// Why a run's file cannot be sent.
+    public struct InspectionFailure: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
     }
 }

@@ -106,6 +106,13 @@ public struct RequestBody: Sendable, Equatable {
         return found
     }
 
+    /// Every resolved reference, in field order (the order `replacingMedia` visits them).
+    public var resolvedInputs: [ResolvedInput] {
+        var found: [ResolvedInput] = []
+        visitMedia { if case .resolved(let input) = $0 { found.append(input) } }
+        return found
+    }
+
     /// The ids of the jobs this body takes outputs from, each once, in field order.
     public var sourceJobs: [String] {
         var ids: [String] = []

@@ -11,6 +11,10 @@ public enum JobState: String, Sendable, CaseIterable, Comparable {
     case cancelled
     case unknownOutcome = "unknown_outcome"
     case downloadFailed = "download_failed"
+    /// Its sources (the jobs whose outputs it takes) have not all completed yet.
+    case waiting
+    /// A source ended otherwise than completed: nothing was submitted, nothing spent.
+    case blocked
 
     /// Whether the job is done for good (a run does nothing more with it unless asked).
     public var isFinal: Bool {
@@ -38,6 +42,12 @@ public struct JobRecord: Sendable, Equatable {
     public var file: String? { files.first ?? nil }
     /// Every output's file, relative to the run folder, by output (nil where not downloaded yet).
     public var files: [String?] = []
+    /// The SHA-256 of each output's file, by output, as its `downloaded` line recorded it.
+    public var fileSHA256: [String?] = []
+    /// The jobs it waits on (`waiting`).
+    public var waitingOn: [String] = []
+    /// The source that left it `blocked`, and that source's state.
+    public var blockedBy: BlockedBy?
     /// Whether every output's file is recorded.
     public var hasEveryFile: Bool { !files.isEmpty && files.allSatisfy { $0 != nil } }
     public var bytes: Int?
@@ -57,6 +67,17 @@ public struct JobRecord: Sendable, Equatable {
     public var earlierSpend = 0.0
     /// Whether the latest submit may have started (and so may cost money).
     public var latestMayCost = false
+
+    /// Why a job is blocked: which source, in which state.
+    public struct BlockedBy: Sendable, Equatable {
+        public var job: String
+        public var state: String
+
+        public init(job: String, state: String) {
+            self.job = job
+            self.state = state
+        }
+    }
 
     public init(id: String, key: String) {
         self.id = id

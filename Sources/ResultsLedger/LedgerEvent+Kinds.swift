@@ -14,8 +14,12 @@ extension LedgerEvent {
         public var estimatedCost: Double
         /// Its model, when it is not the seed's (left out of the line for the seed, as ledgers before it were).
         public var model: String?
+        /// The jobs whose outputs it takes (left out when none).
+        public var sources: [String]
 
-        public init(id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double, model: String? = nil) {
+        public init(
+            id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double, model: String? = nil, sources: [String] = []
+        ) {
             self.id = id
             self.index = index
             self.key = key
@@ -23,6 +27,7 @@ extension LedgerEvent {
             self.sound = sound
             self.estimatedCost = estimatedCost
             self.model = model
+            self.sources = sources
         }
     }
 
@@ -37,6 +42,7 @@ extension LedgerEvent {
                 ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
             ]
             if let model = job.model { fields.append(("model", .string(model))) }
+            if !job.sources.isEmpty { fields.append(("sources", .array(job.sources.map(JSONValue.string)))) }
             return .object(fields)
         }
         var fields: [(key: String, value: JSONValue)] = [
@@ -149,6 +155,49 @@ extension LedgerEvent {
     /// A request id found elsewhere (the web UI) attached to an `unknown_outcome` job.
     public static func adopted(job: String, key: String, requestID: String, time: String) -> LedgerEvent {
         LedgerEvent(.adopted, job: job, time: time, [("key", .string(key)), ("request_id", .string(requestID))])
+    }
+
+    /// A job that waits on other jobs' outputs; `key` is its `after:<sources>` placeholder.
+    public static func waiting(job: String, key: String, sources: [String], time: String) -> LedgerEvent {
+        LedgerEvent(.waiting, job: job, time: time, [("key", .string(key)), ("sources", .array(sources.map(JSONValue.string)))])
+    }
+
+    /// A job that will not be submitted: its source `source` ended `sourceState` (a blocked source blocks on).
+    public static func blocked(job: String, key: String, source: String, sourceState: String, reason: String, time: String) -> LedgerEvent {
+        LedgerEvent(.blocked, job: job, time: time, [
+            ("key", .string(key)), ("source", .string(source)), ("source_state", .string(sourceState)), ("reason", .string(reason)),
+        ])
+    }
+
+    /// One source of a dependent as its body was built: the job, which output, the frame if any, the file's digest.
+    public struct ResolvedSource: Sendable, Equatable {
+        public var job: String
+        public var output: Int
+        public var frame: String?
+        public var sha256: String
+        /// The file sent, relative to the run folder (the source's output, or the frame extracted from it).
+        public var path: String
+
+        public init(job: String, output: Int, frame: String?, sha256: String, path: String) {
+            self.job = job
+            self.output = output
+            self.frame = frame
+            self.sha256 = sha256
+            self.path = path
+        }
+    }
+
+    /// A dependent's body was built from its sources' files; `key` is the key it renders under.
+    public static func inputsResolved(job: String, key: String, sources: [ResolvedSource], time: String) -> LedgerEvent {
+        LedgerEvent(.inputsResolved, job: job, time: time, [
+            ("key", .string(key)),
+            ("sources", .array(sources.map { source in
+                var fields: [(key: String, value: JSONValue)] = [("job", .string(source.job)), ("output", .int(source.output))]
+                if let frame = source.frame { fields.append(("frame", .string(frame))) }
+                fields += [("sha256", .string(source.sha256)), ("path", .string(source.path))]
+                return .object(fields)
+            })),
+        ])
     }
 
     /// A take chosen for its shot in the cut.

@@ -28,6 +28,12 @@ public struct LedgerEvent: Sendable, Equatable {
         case picked
         /// A shot's choice removed (`job` the take that was picked, `shot` its shot's id).
         case unpicked
+        /// A job that waits on other jobs' outputs (`sources`); its `key` reads `after:<sources>`.
+        case waiting
+        /// A job whose source ended otherwise than completed (`source`, `source_state`): never submitted.
+        case blocked
+        /// A dependent's sources as its body was built for a submit (`sources`: job, sha256, ...), under its key.
+        case inputsResolved = "inputs_resolved"
     }
 
     /// The kind.

@@ -7,6 +7,8 @@ protocol LedgerFieldReader {
     func int(_ key: String) -> Int?
     func number(_ key: String) -> Double?
     func bool(_ key: String) -> Bool?
+    /// A list of strings (`outputs`, a listed job's `sources`).
+    func strings(_ key: String) -> [String]?
 }
 
 /// What folding reads of an event. A `LedgerEvent` gives it, and so does a line read in place (`LedgerLine`),
@@ -16,8 +18,6 @@ protocol LedgerEventReader: LedgerFieldReader {
     var kind: LedgerEvent.Kind { get }
     var job: String { get }
     var time: String { get }
-    /// A list of strings (`outputs`).
-    func strings(_ key: String) -> [String]?
     /// A list of objects (`run_started`'s `jobs`).
     func objects(_ key: String) -> [Item]?
     /// An object of strings (`run_started`'s `models`).
@@ -51,6 +51,11 @@ struct JSONMembers: LedgerFieldReader {
     func bool(_ key: String) -> Bool? {
         if case .bool(let value)? = value(key) { return value }
         return nil
+    }
+
+    func strings(_ key: String) -> [String]? {
+        guard case .array(let items)? = value(key) else { return nil }
+        return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
     }
 }
 

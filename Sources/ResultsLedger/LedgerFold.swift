@@ -14,6 +14,8 @@ public struct LedgerFold: Sendable {
         public var estimatedCost: Double
         /// Its model when it is not the seed's.
         public var model: String?
+        /// The jobs whose outputs it takes.
+        public var sources: [String] = []
     }
 
     /// The base URL the folder was made against (the first `run_started`).
@@ -79,6 +81,20 @@ public struct LedgerFold: Sendable {
         public var source: String
     }
 
+    /// Each dependent's key as its body was last built in the latest run (`inputs_resolved`): the key it renders
+    /// under, where `run_started` could only list `after:<sources>`.
+    public private(set) var resolvedKeys: [String: String] = [:]
+
+    /// The key a job listed under `listed` now renders under (its resolved key, once its sources were built).
+    public func currentKey(_ id: String, listed: String) -> String {
+        resolvedKeys[id] ?? listed
+    }
+
+    /// The record of a job as `status` shows it: under its resolved key once its body was built.
+    public func currentRecord(_ id: String, listed: String) -> JobRecord {
+        record(id, key: currentKey(id, listed: listed))
+    }
+
     private func position(_ id: String, key: String) -> Int? {
         guard let first = firstRecord[id] else { return nil }
         if allRecords[first].key == key { return first }
@@ -101,6 +117,7 @@ public struct LedgerFold: Sendable {
         switch event.kind {
         case .runStarted:
             spentBeforeLatestRun = spent
+            resolvedKeys = [:]
             if baseURL == nil { baseURL = event.string("base_url") }
             if firstStartedAt == nil { firstStartedAt = time }
             manifestPath = event.string("manifest") ?? manifestPath
@@ -110,7 +127,7 @@ public struct LedgerFold: Sendable {
                     guard let id = job.string("id"), let key = job.string("key") else { return nil }
                     return PlannedJob(
                         id: id, index: job.int("index") ?? position, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
-                        estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model")
+                        estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model"), sources: job.strings("sources") ?? []
                     )
                 }
             }
@@ -123,6 +140,8 @@ public struct LedgerFold: Sendable {
             return
         case .runFinished:
             return
+        case .inputsResolved:
+            if !event.job.isEmpty, let key = event.string("key") { resolvedKeys[event.job] = key }
         case .price:
             if let model = event.string("model"), let price = event.number("base_price_usd") {
                 prices[model] = RecordedPrice(basePriceUSD: price, unit: event.string("price_unit") ?? "second", source: event.string("source") ?? "estimate")
@@ -198,7 +217,11 @@ public struct LedgerFold: Sendable {
             let count = max(1, event.int("outputs") ?? 1)
             let index = min(max(1, event.int("output") ?? 1), count) - 1
             if record.files.count != count { record.files = Array(record.files.prefix(count)) + Array(repeating: nil, count: max(0, count - record.files.count)) }
+            if record.fileSHA256.count != count {
+                record.fileSHA256 = Array(record.fileSHA256.prefix(count)) + Array(repeating: nil, count: max(0, count - record.fileSHA256.count))
+            }
             record.files[index] = event.string("path")
+            record.fileSHA256[index] = event.string("sha256")
             if record.hasEveryFile { record.state = .completed }
             record.bytes = event.int("bytes")
             record.sha256 = event.string("sha256")
@@ -218,7 +241,15 @@ public struct LedgerFold: Sendable {
             record.state = .cancelled
         case .cancelRequested, .notCancellable:
             break
-        case .runStarted, .runFinished, .price, .picked, .unpicked:
+        case .waiting:
+            record.state = .waiting
+            record.waitingOn = event.strings("sources") ?? []
+        case .blocked:
+            record.state = .blocked
+            record.blockedBy = JobRecord.BlockedBy(job: event.string("source") ?? "", state: event.string("source_state") ?? "")
+            record.errorCode = "blocked"
+            record.errorMessage = event.string("reason")
+        case .runStarted, .runFinished, .price, .picked, .unpicked, .inputsResolved:
             break
         }
     }

@@ -71,4 +71,8 @@ struct SliceMembers: LedgerFieldReader {
     }
 
     func bool(_ key: String) -> Bool? { slice(key)?.bool }
+
+    func strings(_ key: String) -> [String]? {
+        slice(key)?.elements?.compactMap(\.string)
+    }
 }

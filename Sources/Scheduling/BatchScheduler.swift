@@ -10,12 +10,12 @@ import JSON
 /// here: the submit pause after a 429, the spend cap, a fatal stop, and interruption.
 public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     private let client: any ModelAPIClient
-    private let ledger: Ledger
-    private let folder: String
+    let ledger: Ledger
+    let folder: String
     private let modelID: String
     private let options: BatchOptions
     let clock: C
-    private let now: @Sendable () -> String
+    let now: @Sendable () -> String
     let events: AsyncStream<SchedulerEvent>.Continuation?
 
     var random: SplitMix
@@ -35,6 +35,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// Poll sleeps guessed before any render time was known (woken when the first is learnt).
     var learningWaiters: Set<Int> = []
     var result = BatchResult()
+    /// Runs waiting for a slot, the longest chain first (`ReadyKey`), and the jobs waiting on others.
+    var ready = MinHeap<ReadyKey>()
+    var readyRuns: [Int: PlannedRun] = [:]
+    var sequence = 0
+    var graph: GraphState?
     /// Ids that arrived and are not yet on disk (for an abrupt exit to print).
     public nonisolated let arrived = ArrivedRequests()
     /// Set at once by a signal handler (before the actor hears of it): an intent that becomes durable after it
@@ -64,21 +69,25 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         self.schedule = PollSchedule(minimum: options.pollMinimum, maximum: options.pollMaximum)
     }
 
-    /// Runs every planned job and returns how the batch ended.
-    public func run(_ runs: [PlannedRun]) async -> BatchResult {
-        await withTaskGroup(of: (String, JobLifecycle.Outcome).self) { group in
-            var pending = runs.makeIterator()
+    /// Runs every planned job and returns how the batch ended. With `dependents`, jobs waiting on others join as
+    /// their sources complete (and are blocked when one fails); the bound holds over everything.
+    public func run(_ runs: [PlannedRun], dependents: DependentWork? = nil) async -> BatchResult {
+        graph = dependents.map(GraphState.init)
+        for run in runs { enqueue(run) }
+        await withTaskGroup(of: (String, Bool, JobLifecycle.Outcome).self) { group in
             var running = 0
             func startNext() -> Bool {
-                guard !state.everythingStopped, let next = pending.next() else { return false }
+                guard !state.everythingStopped, let next = nextReady() else { return false }
                 let label = next.body == nil ? next.id + " (superseded)" : next.id
-                group.addTask { (label, await self.drive(next)) }
+                group.addTask { (label, next.body != nil, await self.drive(next)) }
                 return true
             }
             while running < max(1, options.concurrency), startNext() { running += 1 }
-            while let (id, outcome) = await group.next() {
+            while let (id, isMain, outcome) = await group.next() {
+                running -= 1
                 result.outcomes[id] = outcome
-                if !startNext() { running -= 1 }
+                if isMain { await settle(id, outcome) }
+                while running < max(1, options.concurrency), startNext() { running += 1 }
             }
         }
         return result
@@ -122,8 +131,18 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         while true {
             switch action {
             case .submit(let attempt, let wait):
-                guard let body = run.body else { return .leftPending(reason: "no body") }
+                guard var body = run.body else { return .leftPending(reason: "no body") }
                 guard await sleep(wait, beforeSubmit: true), await submitWindow() else { return .leftPending(reason: "submits stopped") }
+                // A dependent's inputs, from its sources' files (a frame extracted): nothing is on record as sent yet.
+                if !body.allReferences.isEmpty {
+                    do {
+                        body = try await buildInputs(run, body)
+                    } catch {
+                        _ = await record(.failed(job: run.id, key: run.key, code: "input_unavailable", message: "\(error)", time: now()))
+                        emit(run.id, .failed, "\(error)")
+                        return .failed(code: "input_unavailable", message: "\(error)")
+                    }
+                }
                 // The body before the intent: an image edited since the manifest was read is caught while nothing
                 // is on record as possibly sent (it counts nothing and costs nothing).
                 let bytes: [UInt8]
@@ -139,6 +158,13 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     result.costCapReached = true
                     stopSubmits(reason: "--max-cost \(cap) reached", hard: false)
                     return .leftPending(reason: "--max-cost reached")
+                }
+                // What jobs waiting on others will need is kept aside: this one waits for the next run instead.
+                if let cap = options.maxCost, let reserved = graph?.reserved, reserved > 0, spent + estimate + reserved > cap + 1e-9 {
+                    result.costCapReached = true
+                    let reason = "--max-cost \(cap): the rest is kept for \(graph?.waiting.count ?? 0) jobs waiting on others"
+                    emit(run.id, .pending, reason)
+                    return .leftPending(reason: reason)
                 }
                 // Counted from this moment (before the intent is written) until the ledger's own fold holds it.
                 ledger.reserve(estimate)
@@ -167,7 +193,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                 emitSpent()
                 emit(run.id, .submitting, nil)
                 do {
-                    let submission = try await client.submit(modelID: run.body?.schema.modelID ?? modelID, body: bytes)
+                    let submission = try await client.submit(modelID: body.schema.modelID, body: bytes)
                     arrived.add(job: run.id, requestID: submission.requestID)
                     result.requestIDs.append((run.id, submission.requestID))
                     requestID = submission.requestID
@@ -327,7 +353,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     }
 
     /// Appends a job's line; on a ledger failure, stops everything (nothing may be acted on unrecorded).
-    private func record(_ event: LedgerEvent, releasing reservation: Double = 0) async -> Bool {
+    func record(_ event: LedgerEvent, releasing reservation: Double = 0) async -> Bool {
         do {
             try await ledger.append([event], releasing: reservation)
             return true

@@ -47,6 +47,11 @@ public struct PlannedRun: Sendable {
     /// Where its outputs go, relative to the run folder and without an extension (`scene/shot`,
     /// `shot.superseded-1a2b3c4d`): one output is `<base>.<ext>`, several `<base>-1.<ext>`, ...
     public var fileBase: String
+    /// The longest chain of renders from this job (1 unless others wait on it): the scheduler starts the
+    /// highest first, so the critical path is not left behind independent jobs.
+    public var rank = 1
+    /// Its place in the manifest, the tie-break after `rank` (0 for a list without a graph: the list's order).
+    public var order = 0
 
     public init(id: String, key: String, start: JobLifecycle.Start, requestID: String? = nil, body: RequestBody?, estimatedCost: Double, fileBase: String) {
         self.id = id
@@ -100,6 +105,9 @@ public struct BatchResult: Sendable {
     /// Jobs whose submit was withdrawn before its POST (a stop came first) but whose ledger could not say so: on
     /// record as an intent with no answer, though they were certainly not sent.
     public var unrecordedWithdrawals: [String] = []
+
+    /// Jobs blocked in this run: a source ended otherwise than completed (nothing submitted for them).
+    public var blocked: [String] = []
 
     /// An empty result.
     public init() {}

@@ -49,7 +49,7 @@ public struct ResumePlanner: Sendable {
         var plan = Plan()
         var superseded: [PlannedRun] = []
         for job in jobs {
-            let key = job.key.description
+            let key = job.keyText
             let record = fold.record(job.id, key: key)
             let fileBase = job.id
             let cost = prices.cost(of: job.body)
@@ -57,7 +57,7 @@ public struct ResumePlanner: Sendable {
                 PlannedRun(id: job.id, key: key, start: start, requestID: record.requestID, body: job.body, estimatedCost: cost, fileBase: fileBase)
             }
             switch record.state {
-            case .pending:
+            case .pending, .waiting, .blocked:
                 plan.runs.append(run(.submit(previousAttempts: record.attempts)))
             case .submitting:
                 plan.unanswered.append((job.id, key))

@@ -1,0 +1,73 @@
+public import JobManifest
+public import ResultsLedger
+
+/// Extracts one frame of a video as PNG (ffmpeg in the CLI; a fake in tests).
+public protocol FrameExtracting: Sendable {
+    /// Writes the frame of `video` that `frame` names to `png` (the caller renames it into place).
+    func extractFrame(of video: String, at frame: JobReference.Frame, to png: String) async throws
+}
+
+/// What a batch needs to bring in jobs that wait on others: the waiting jobs, every job's key, and what planning
+/// a resolved job takes (the planner's rules, the prices, the files on disk).
+public struct DependentWork: Sendable {
+    public var waiting: [ResumePlanner.WaitingJob]
+    /// The key each job of the run folder renders under, by id (sources' records are found by it).
+    public var keys: [String: String]
+    public var planner: ResumePlanner
+    public var prices: PriceList
+    /// Whether a file exists, relative to the run folder.
+    public var fileExists: @Sendable (String) -> Bool
+    /// Frames for `frame:` references (nil: none can be extracted, and such a job fails without being sent).
+    public var frames: (any FrameExtracting)?
+
+    public init(
+        waiting: [ResumePlanner.WaitingJob], keys: [String: String], planner: ResumePlanner, prices: PriceList,
+        fileExists: @escaping @Sendable (String) -> Bool, frames: (any FrameExtracting)?
+    ) {
+        self.waiting = waiting
+        self.keys = keys
+        self.planner = planner
+        self.prices = prices
+        self.fileExists = fileExists
+        self.frames = frames
+    }
+}
+
+/// The waiting jobs of a batch as it goes: who waits on whom, and the estimates kept aside for them.
+struct GraphState {
+    var work: DependentWork
+    /// The key each job renders under (a dependent's, once resolved).
+    var keys: [String: String]
+    var waiting: [String: ResumePlanner.WaitingJob] = [:]
+    /// Each waiting job's sources not completed yet.
+    var remaining: [String: Set<String>] = [:]
+    /// The waiting jobs of each source.
+    var dependents: [String: [String]] = [:]
+    /// The estimates of the jobs still waiting: `--max-cost` keeps them aside, so independent jobs cannot spend
+    /// what a chain already started needs to finish.
+    var reserved = 0.0
+
+    init(_ work: DependentWork) {
+        self.work = work
+        keys = work.keys
+        for job in work.waiting {
+            waiting[job.job.id] = job
+            remaining[job.job.id] = Set(job.waitingOn)
+            reserved += job.estimatedCost
+            for source in job.job.sources { dependents[source, default: []].append(job.job.id) }
+        }
+    }
+}
+
+/// The order runs start in: the longest chain first, then manifest place, then the order they came.
+struct ReadyKey: Comparable, Sendable {
+    let rank: Int
+    let order: Int
+    let sequence: Int
+
+    static func < (lhs: ReadyKey, rhs: ReadyKey) -> Bool {
+        if lhs.rank != rhs.rank { return lhs.rank > rhs.rank }
+        if lhs.order != rhs.order { return lhs.order < rhs.order }
+        return lhs.sequence < rhs.sequence
+    }
+}
