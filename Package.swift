@@ -62,7 +62,7 @@ var package = Package(
         .target(name: "ProcessSignals"),
         .target(
             name: "RunnerTestSupport",
-            dependencies: ["ModelAPI", "JobManifest", nioLocks]
+            dependencies: ["ModelAPI", "JobManifest", "JSON", nioLocks, crypto]
         ),
         .target(
             name: "APISimulator",

@@ -1,6 +1,8 @@
 public import ModelAPI
 import JobManifest
 import NIOConcurrencyHelpers
+import Crypto
+import JSON
 
 /// A fake `ModelAPIClient` for scheduler tests: answers come from closures the test sets, every call is
 /// recorded, and the largest number of requests in flight at once is tracked.
@@ -118,6 +120,6 @@ public final class ScriptedAPIClient: ModelAPIClient, @unchecked Sendable {
         } catch {
             throw APIError(.transient, code: "local_io", message: "\(error)")
         }
-        return Download(path: path, bytes: bytes.count, sha256: "fake", mediaType: mediaType)
+        return Download(path: path, bytes: bytes.count, sha256: Hex.lowercase(SHA256.hash(data: bytes)), mediaType: mediaType)
     }
 }

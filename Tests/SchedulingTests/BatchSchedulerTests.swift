@@ -31,24 +31,7 @@ struct BatchSchedulerTests {
                 ("key", .string("v1:earlier")), ("attempt", .int(1)), ("estimated_cost", .number(alreadySpent)),
             ]))
         }
-        let scheduler = BatchScheduler(client: setup.client, ledger: setup.ledger, folder: setup.folder, modelID: "m", options: options, clock: setup.clock, now: { "t" })
-        let planned = runs ?? self.runs(setup)
-        return await withTaskGroup(of: BatchResult?.self) { group in
-            group.addTask { await scheduler.run(planned) }
-            group.addTask {
-                if let during { await during(scheduler) }
-                // Let the scheduler run until every job sleeps on the clock, then move to the next deadline.
-                for _ in 0..<100_000 {
-                    if Task.isCancelled { break }
-                    for _ in 0..<50 { await Task.yield() }  // every job asleep before the clock moves, even under a sanitizer
-                    if !setup.clock.advanceToNextDeadline() { await Task.yield() }
-                }
-                return nil
-            }
-            let result = await group.next()!
-            group.cancelAll()
-            return result ?? BatchResult()
-        }
+        return await setup.run(options, runs: runs ?? self.runs(setup), during: during)
     }
 
     private func states(_ setup: Setup) throws -> [String: JobState] {
