@@ -54,7 +54,7 @@ public struct Manifest: Sendable {
     /// Seconds of video over all jobs.
     public let totalSeconds: Int
     /// The jobs, in file order (empty when read in `.summary` mode).
-    public let jobs: [Job]
+    public private(set) var jobs: [Job]
     /// Warnings, sorted by position (errors would have stopped the manifest).
     public let warnings: [Diagnostic]
     /// Whether some shot takes another job's output (the storyboard graph).
@@ -68,6 +68,22 @@ public struct Manifest: Sendable {
             totalSeconds: kept.reduce(0) { $0 + $1.body.duration }, jobs: kept, warnings: warnings
         )
         manifest.hasReferences = hasReferences
+        return manifest
+    }
+
+    /// The same jobs, sources before their dependents (otherwise in manifest order).
+    public func inDependencyOrder() -> Manifest {
+        guard hasReferences else { return self }
+        let order = StoryboardGraph(jobs).order
+        var manifest = self
+        manifest.jobs = order.map { jobs[$0] }
+        return manifest
+    }
+
+    /// The same manifest with these jobs in place of its own (a plan's, with dependents resolved).
+    public func replacingJobs(_ replacement: [Job]) -> Manifest {
+        var manifest = self
+        manifest.jobs = replacement
         return manifest
     }
 

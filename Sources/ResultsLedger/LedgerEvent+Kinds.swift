@@ -175,10 +175,11 @@ extension LedgerEvent {
         public var output: Int
         public var frame: String?
         public var sha256: String
-        /// The file sent, relative to the run folder (the source's output, or the frame extracted from it).
-        public var path: String
+        /// The file sent, relative to the run folder (the source's output, or the frame extracted from it); nil
+        /// when the line is written as the sources are found ready, before the body is built.
+        public var path: String?
 
-        public init(job: String, output: Int, frame: String?, sha256: String, path: String) {
+        public init(job: String, output: Int, frame: String?, sha256: String, path: String?) {
             self.job = job
             self.output = output
             self.frame = frame
@@ -194,7 +195,8 @@ extension LedgerEvent {
             ("sources", .array(sources.map { source in
                 var fields: [(key: String, value: JSONValue)] = [("job", .string(source.job)), ("output", .int(source.output))]
                 if let frame = source.frame { fields.append(("frame", .string(frame))) }
-                fields += [("sha256", .string(source.sha256)), ("path", .string(source.path))]
+                fields.append(("sha256", .string(source.sha256)))
+                if let path = source.path { fields.append(("path", .string(path))) }
                 return .object(fields)
             })),
         ])

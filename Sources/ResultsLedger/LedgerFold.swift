@@ -81,8 +81,8 @@ public struct LedgerFold: Sendable {
         public var source: String
     }
 
-    /// Each dependent's key as its body was last built in the latest run (`inputs_resolved`): the key it renders
-    /// under, where `run_started` could only list `after:<sources>`.
+    /// Each dependent's key in the latest run: as `run_started` listed it when its sources existed then, else as
+    /// `inputs_resolved` recorded it once they did (where `run_started` could only list `after:<sources>`).
     public private(set) var resolvedKeys: [String: String] = [:]
 
     /// The key a job listed under `listed` now renders under (its resolved key, once its sources were built).
@@ -130,6 +130,8 @@ public struct LedgerFold: Sendable {
                         estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model"), sources: job.strings("sources") ?? []
                     )
                 }
+                // A dependent listed under its real key (its sources existed when the run began) is found by it.
+                for job in planned where !job.sources.isEmpty && !job.key.hasPrefix("after:") { resolvedKeys[job.id] = job.key }
             }
             return
         case .picked:

@@ -38,12 +38,12 @@ struct AdoptCommand: AsyncParsableCommand {
         guard let planned = fold.planned.first(where: { $0.id == jobID }) else {
             throw CLIError.usage("the run folder has no job '\(jobID)' (see 'shotrunner status \(runDir)')")
         }
-        let record = fold.record(jobID, key: planned.key)
+        let record = fold.currentRecord(jobID, listed: planned.key)
         guard record.state == .unknownOutcome || record.state == .submitting else {
             throw CLIError.usage("job '\(jobID)' is \(record.state.rawValue), not unknown_outcome or submitting: only a job whose submit's outcome is unknown can be adopted")
         }
         do {
-            try await ledger.append(.adopted(job: jobID, key: planned.key, requestID: requestID, time: Timestamp.now()))
+            try await ledger.append(.adopted(job: jobID, key: record.key, requestID: requestID, time: Timestamp.now()))
         } catch {
             throw CLIError.ledger(error)
         }

@@ -32,7 +32,7 @@ struct BatchReport {
         spentLatestRun = folders.reduce(0) { $0 + $1.fold.spentInLatestRun }
         baseURLs = Array(Set(folders.compactMap(\.fold.baseURL))).sorted()
         entries = folders.flatMap { folder in
-            let records = folder.fold.planned.map { folder.fold.record($0.id, key: $0.key) }
+            let records = folder.fold.planned.map { folder.fold.currentRecord($0.id, listed: $0.key) }
             let inCut = CutChoice.chosen(records: records, picks: folder.fold.picks)
             return zip(folder.fold.planned, records).map { job, record in
                 Entry(

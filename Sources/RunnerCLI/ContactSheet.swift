@@ -81,6 +81,12 @@ enum ContactSheet {
             }
             page += "<div class=\"meta\">\(entry.duration) s · " + (record.cost.map(PlanReport.usd) ?? "no cost recorded")
                 + (record.requestID.map { " · \(escape($0))" } ?? "") + "</div>\n"
+            if record.state == .waiting, !record.waitingOn.isEmpty {
+                page += "<div class=\"reason\">Waiting on \(escape(record.waitingOn.joined(separator: ", ")))</div>\n"
+            }
+            if record.state == .blocked, let by = record.blockedBy {
+                page += "<div class=\"reason\">Blocked: its source \(escape(by.job)) is \(escape(by.state.replacingOccurrences(of: "_", with: " "))); nothing was submitted</div>\n"
+            }
             if [.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].contains(record.state) {
                 let why = record.errorMessage ?? record.state.rawValue
                 page += "<div class=\"reason\">\(escape(record.state == .unknownOutcome ? "Outcome unknown: " + why : why))</div>\n"

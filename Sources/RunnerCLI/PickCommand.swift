@@ -46,7 +46,7 @@ struct PickCommand: AsyncParsableCommand {
         guard JobID.take(of: jobID) != nil, !takes.isEmpty else {
             throw CLIError.usage("'\(jobID)' is not a take: its shot renders once, so the cut uses it as it is (takes: N makes takes to choose from)")
         }
-        let record = fold.record(jobID, key: planned.key)
+        let record = fold.currentRecord(jobID, listed: planned.key)
         guard record.state == .completed else {
             throw CLIError.usage("take '\(jobID)' is \(record.state.rawValue), not completed: only a clip on disk can be picked (run the batch again to collect it)")
         }

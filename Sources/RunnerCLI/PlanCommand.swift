@@ -61,18 +61,25 @@ struct PlanCommand: AsyncParsableCommand {
         if let token { prices.models = (try? await LivePrice.others(plan.models, token: token, baseURL: base, console: console)) ?? [:] }
         var shown = plan
         if let shard = try sharding.resolve(environment: environment) {
-            shown = shown.filtered { shard.contains($0.id) }
+            let kept = Set(plan.jobs(in: shard).map(\.id))
+            shown = shown.filtered { kept.contains($0.id) }
         }
         if let out {
             let folder = RunFolderPaths.absolute(out)
             let events = FileManager.default.fileExists(atPath: folder + "/ledger.jsonl") ? ((try? Ledger.readEvents(folder: folder)) ?? []) : []
-            let remaining = ResumePlanner().plan(shown.jobs, fold: LedgerFold(events), prices: prices) { FileManager.default.fileExists(atPath: folder + "/" + $0) }
-            let submitting = Set(remaining.runs.filter { if case .submit = $0.start { true } else { false } }.map(\.id))
-            shown = shown.filtered { submitting.contains($0.id) }
+            let graph = ResumePlanner().plan(graph: shown.jobs, fold: LedgerFold(events), prices: prices) { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+            let remaining = graph.plan
+            let submitting = Set(remaining.runs.filter { if case .submit = $0.start { true } else { false } }.map(\.id) + graph.waiting.map(\.job.id))
+            // Dependents whose sources are on disk show their real keys; the rest wait on what renders first.
+            shown = shown.replacingJobs(graph.jobs).filtered { submitting.contains($0.id) }
             if !json {
-                console.err("\(out): \(remaining.settled.count) jobs need nothing, \(remaining.runs.count - submitting.count) would be polled or downloaded, \(submitting.count) submitted")
+                var line = "\(out): \(remaining.settled.count) jobs need nothing, \(remaining.runs.filter { $0.body != nil }.count - remaining.submits) would be polled or downloaded, \(submitting.count) submitted"
+                if !graph.waiting.isEmpty { line += " (\(graph.waiting.count) of them after the jobs they take outputs from)" }
+                if !graph.blocked.isEmpty { line += "; \(graph.blocked.count) blocked by a source that did not complete: \(graph.blocked.map { "\($0.job.id) (\($0.source) \($0.sourceState))" }.joined(separator: ", "))" }
+                console.err(line)
             }
         }
+        shown = shown.inDependencyOrder()
         console.out(json ? PlanReport.json(shown, prices: prices).pretty : PlanReport.table(shown, prices: prices))
     }
 }

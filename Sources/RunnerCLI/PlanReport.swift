@@ -24,11 +24,11 @@ enum PlanReport {
             let soundField = schema.soundField ?? (schema.field("sound") != nil ? "sound" : nil)
             return .object([
                 ("id", .string(job.id)),
-                ("key", .string(job.key.description)),
+                ("key", .string(job.keyText)),
                 ("model", .string(schema.modelID)),
                 ("price_unit", .string(price.unit.rawValue)),
                 ("outputs", .int(body.outputs)),
-                ("after", .array([])),
+                ("after", .array(job.sources.map(JSONValue.string))),
                 ("duration", duration),
                 ("duration_is_bound", .bool(price.unit == .second && (seconds?.isBound ?? false))),
                 ("sound", soundField.map { .bool(body[$0].boolean ?? false) } ?? .null),
@@ -92,6 +92,7 @@ enum PlanReport {
             if showsModel { line += pad(body.schema.modelID, modelWidth) + "  " }
             line += pad(body.schema.outputKind == .image ? "-" : seconds, 7, right: true) + "  " + pad(body.schema.soundField == nil ? "-" : body.sound ? "yes" : "no", 5)
                 + "  " + pad(segments == 0 ? "-" : String(segments), 8, right: true) + "  " + pad(cost, 10, right: true)
+            if !job.sources.isEmpty { line += "  after " + job.sources.joined(separator: ", ") + (job.isWaiting ? "" : " (\(job.key.short))") }
             lines.append(line)
         }
         lines.append("")

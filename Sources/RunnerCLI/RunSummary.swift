@@ -16,7 +16,7 @@ struct RunSummary {
 
     /// The jobs listed (id, key), each with what the ledger says of it under that key.
     init(fold: LedgerFold, jobs: [(id: String, key: String)], folder: String) {
-        records = jobs.map { fold.record($0.id, key: $0.key) }
+        records = jobs.map { fold.currentRecord($0.id, listed: $0.key) }
         var counts: [JobState: Int] = [:]
         for record in records { counts[record.state, default: 0] += 1 }  // not grouped: that copies every record
         self.counts = counts
@@ -58,8 +58,8 @@ struct RunSummary {
                 ("file", record.file.map(JSONValue.string) ?? .null),
                 ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
                 ("model", .string(models[record.id] ?? ModelSchema.klingO3ProImageToVideo.modelID)),
-                ("waiting_on", .array([])),
-                ("blocked_by", .null),
+                ("waiting_on", .array(record.state == .waiting ? record.waitingOn.map(JSONValue.string) : [])),
+                ("blocked_by", record.state == .blocked ? record.blockedBy.map { .object([("job", .string($0.job)), ("state", .string($0.state))]) } ?? .null : .null),
                 ("cost", record.cost.map { .number($0) } ?? .null),
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
                 ("picked", .bool(isPicked(record))),
@@ -69,8 +69,13 @@ struct RunSummary {
     /// The closing summary for people.
     func text(fatal: (any Error)?, ledgerFailure: (any Error)?, capReached: Bool, halted: String? = nil) -> String {
         var lines = ["\(records.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ")]
-        for record in records where [.failed, .expired, .unknownOutcome, .downloadFailed, .cancelled].contains(record.state) {
+        for record in records where [.failed, .expired, .unknownOutcome, .downloadFailed, .cancelled, .blocked].contains(record.state) {
             lines.append("  \(record.id): \(record.state.rawValue)" + (record.errorMessage.map { " (\($0))" } ?? ""))
+        }
+        let waiting = records.filter { $0.state == .waiting }
+        if !waiting.isEmpty {
+            let shown = waiting.prefix(10).map { "\($0.id) (on \($0.waitingOn.joined(separator: ", ")))" }.joined(separator: ", ")
+            lines.append("  still waiting on other jobs: \(shown)\(waiting.count > 10 ? " and \(waiting.count - 10) more" : ""); run again once they complete")
         }
         if let fatal { lines.append("stopped: \(fatal)") }
         if let ledgerFailure { lines.append("stopped: \(ledgerFailure); free space or fix the folder, then run again") }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import JobManifest
 import ResultsLedger
@@ -47,7 +48,10 @@ struct StatusCommand: ParsableCommand {
         var lines = ["JOB" + String(repeating: " ", count: width - 3) + "  STATE            REQUEST"]
         for record in summary.records {
             let state = record.state.rawValue + (summary.isPicked(record) ? " *" : "")
-            lines.append(record.id + String(repeating: " ", count: width - record.id.count) + "  " + state + String(repeating: " ", count: max(1, 17 - state.count)) + (record.requestID ?? "-"))
+            var line = record.id + String(repeating: " ", count: width - record.id.count) + "  " + state + String(repeating: " ", count: max(1, 17 - state.count)) + (record.requestID ?? "-")
+            if record.state == .waiting, !record.waitingOn.isEmpty { line += "  waiting on " + record.waitingOn.joined(separator: ", ") }
+            if record.state == .blocked, let by = record.blockedBy { line += "  blocked by \(by.job) (\(by.state.replacingOccurrences(of: "_", with: " ")))" }
+            lines.append(line)
         }
         lines.append("")
         if !summary.picks.isEmpty { lines.append("* the take picked for its shot's cut (shotrunner pick)") }

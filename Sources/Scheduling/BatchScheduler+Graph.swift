@@ -60,7 +60,7 @@ extension BatchScheduler {
             graph?.keys[id] = job.keyText
             let sources = job.body.resolvedInputs.map { input in
                 LedgerEvent.ResolvedSource(
-                    job: input.reference.job, output: input.reference.outputIndex + 1, frame: input.reference.frame?.text, sha256: input.sourceSHA256, path: ""
+                    job: input.reference.job, output: input.reference.outputIndex + 1, frame: input.reference.frame?.text, sha256: input.sourceSHA256, path: nil
                 )
             }
             guard await record(.inputsResolved(job: id, key: job.keyText, sources: sources, time: now())) else { return }

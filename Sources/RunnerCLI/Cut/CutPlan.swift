@@ -36,7 +36,7 @@ struct CutPlan {
             for job in fold.planned {
                 let shot = JobID.shot(of: job.id)
                 if let only, !Glob.matches(only, job.id), !Glob.matches(only, shot) { continue }
-                takes[shot, default: []].append((job.index, path, fold.record(job.id, key: job.key), job.duration))
+                takes[shot, default: []].append((job.index, path, fold.currentRecord(job.id, listed: job.key), job.duration))
             }
         }
         var shots = takes.map { shot, entries in

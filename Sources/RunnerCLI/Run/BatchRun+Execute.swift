@@ -26,7 +26,9 @@ extension BatchRun {
         let httpClient = HTTPModelAPIClient(configuration: .init(baseURL: prepared.target.effectiveBase), token: prepared.target.token, transport: transport)
         let client: any ModelAPIClient = request.verbose ? LoggingAPIClient(base: httpClient, logger: LoggingAPIClient.standardError()) : httpClient
         let plan = prepared.plan
-        let printer = ProgressPrinter(mode: request.progress, console: console, total: plan.runs.count + plan.settled.count, isTerminal: console.isTerminal)
+        let printer = ProgressPrinter(
+            mode: request.progress, console: console, total: plan.runs.count + plan.settled.count + prepared.graph.waiting.count, isTerminal: console.isTerminal
+        )
         let (stream, continuation) = AsyncStream<SchedulerEvent>.makeStream()
         let scheduler = BatchScheduler(
             client: client, ledger: ledger, folder: prepared.scope.folderPath, modelID: prepared.scope.manifest.schema.modelID, options: options,
@@ -34,13 +36,19 @@ extension BatchRun {
         )
         prepared.interruption.scheduler = scheduler  // interrupted at once if a signal came before
         let runs = plan.runs
+        let folder = prepared.scope.folderPath
+        let graph = prepared.graph
+        let dependents = graph.waiting.isEmpty ? nil : DependentWork(
+            waiting: graph.waiting, keys: graph.keys, planner: prepared.planner, prices: prepared.prices,
+            fileExists: { FileManager.default.fileExists(atPath: folder + "/" + $0) }, frames: prepared.frames
+        )
         let result = await withTaskGroup(of: BatchResult?.self) { group in
             group.addTask {
                 for await event in stream { printer.handle(event) }
                 return nil
             }
             group.addTask {
-                let result = await scheduler.run(runs)
+                let result = await scheduler.run(runs, dependents: dependents)
                 continuation.finish()
                 return result
             }
@@ -59,12 +67,12 @@ extension BatchRun {
         let scope = prepared.scope
         let folderPath = scope.folderPath
         let finalFold = await ledger.fold
-        let summary = RunSummary(fold: finalFold, jobs: scope.shardJobs.map { ($0.id, $0.key.description) }, folder: folderPath)
+        let summary = RunSummary(fold: finalFold, jobs: scope.shardJobs.map { ($0.id, $0.keyText) }, folder: folderPath)
         // The exit status speaks of the jobs asked for (`--only` narrows them); the summary lists them all.
-        let asked = request.only == nil ? summary : RunSummary(fold: finalFold, jobs: scope.jobs.map { ($0.id, $0.key.description) }, folder: folderPath)
+        let asked = request.only == nil ? summary : RunSummary(fold: finalFold, jobs: scope.jobs.map { ($0.id, $0.keyText) }, folder: folderPath)
         let outcome = RunOutcome(
             allCompleted: asked.allCompleted(downloads: request.downloads),
-            pendingLeft: asked.counts[.pending, default: 0],
+            pendingLeft: asked.counts[.pending, default: 0] + asked.counts[.waiting, default: 0],
             costCapReached: result.costCapReached,
             fatal: result.fatal != nil,
             localFailure: result.ledgerFailure != nil || result.localFailure != nil,

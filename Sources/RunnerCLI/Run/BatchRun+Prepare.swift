@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import JSON
 import JobManifest
+import MediaTools
 import ModelAPI
 import ProcessSignals
 import ResultsLedger
@@ -26,7 +27,12 @@ extension BatchRun {
         let scope: Scope
         let target: Target
         var plan: ResumePlanner.Plan
+        /// Jobs that wait on others' outputs, those blocked by a failed source, and every job's key.
+        var graph: ResumePlanner.GraphPlan
+        let planner: ResumePlanner
         let prices: PriceList
+        /// ffmpeg for `frame:` references (nil when none is needed).
+        let frames: (any FrameExtracting)?
         let interruption: Interruption
         let signals: SignalWatcher
         /// The opening line, made again only if the folder has to be rebuilt (at 100,000 jobs it is tens of MB).
@@ -40,9 +46,26 @@ extension BatchRun {
         // Over the shard's every job, not only `--only`'s: this run records the new digests for all of them.
         if !request.acceptCatalogChange { try Self.checkCatalogChange(scope.shardJobs, fold: fold) }
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
-        var plan = planner.plan(scope.jobs, fold: fold, prices: .estimate) { file in FileManager.default.fileExists(atPath: scope.folderPath + "/" + file) }
-        if plan.submits > 0, !request.simulate, !request.yes, !console.isTerminal {
-            throw CLIError.usage("this run would submit \(plan.submits) jobs; with no terminal to ask, pass --yes")
+        let selected = Set(scope.jobs.map(\.id))
+        var graph = planner.plan(graph: scope.shardJobs, selected: { selected.contains($0.id) }, fold: fold, prices: .estimate) { file in
+            FileManager.default.fileExists(atPath: scope.folderPath + "/" + file)
+        }
+        var plan = graph.plan
+        if graph.submits > 0, !request.simulate, !request.yes, !console.isTerminal {
+            throw CLIError.usage("this run would submit \(graph.submits) jobs; with no terminal to ask, pass --yes")
+        }
+        // A frame of a clip needs ffmpeg: without it, stop before anything is spent.
+        let needsFrames = graph.waiting.contains { $0.job.body.allReferences.contains { $0.frame != nil } }
+            || plan.runs.contains { run in
+                guard case .submit = run.start, let body = run.body else { return false }
+                return body.allReferences.contains { $0.frame != nil }
+            }
+        var frames: (any FrameExtracting)?
+        if needsFrames {
+            guard let ffmpeg = FFmpeg.locate(environment: environment) else {
+                throw CLIError.setup("this run takes frames of clips ('frame:' references) and ffmpeg is not installed: install the Debian package 'ffmpeg' (apt-get install ffmpeg); nothing was submitted")
+            }
+            frames = FFmpegFrames(ffmpeg: ffmpeg)
         }
         // Signals from here on: before the scheduler exists (the price call, the prompt) one ends the run on record.
         let interruption = Interruption()
@@ -54,18 +77,19 @@ extension BatchRun {
         let modelID = ModelSchema.klingO3ProImageToVideo.modelID
         var prices = PriceList.estimate
         // One price per model of the jobs left (not one per job): the seed's as before, every other model's too.
-        let models = Self.models(of: plan.runs)
-        if !plan.runs.isEmpty {
+        let models = Self.models(of: plan.runs + graph.waiting.map { PlannedRun(id: $0.job.id, key: "", start: .submit(previousAttempts: 0), body: $0.job.body, estimatedCost: 0, fileBase: "") })
+        let hasWork = !plan.runs.isEmpty || !graph.waiting.isEmpty
+        if hasWork {
             if models.isEmpty || models.contains(where: \.isBuiltIn) {
-                prices = try await livePrice(modelID: modelID, target: target, needed: plan.submits > 0)
+                prices = try await livePrice(modelID: modelID, target: target, needed: graph.submits > 0)
             }
             prices.models = try await LivePrice.others(
-                models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console, strict: plan.submits > 0
+                models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console, strict: graph.submits > 0
             )
             if request.maxCost != nil {
                 // A cap is only as good as every estimate under it: a job of unknown cost (no price, or no known
                 // length) would pass it as 0.
-                let submitting = plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap(\.body)
+                let submitting = plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap(\.body) + graph.waiting.map(\.job.body)
                 if let unpriced = submitting.first(where: { !$0.schema.isBuiltIn && (!prices.price(for: $0.schema).source.isPublished || prices.estimate(of: $0) == nil) }) {
                     throw CLIError.setup(
                         "--max-cost needs every job's cost, and \(unpriced.schema.modelID) has no price from the API or the catalogue, or no known clip length; a cap that counts a job as 0 is not a cap"
@@ -77,6 +101,7 @@ extension BatchRun {
                 if let body = run.body { run.estimatedCost = prices.cost(of: body) }
                 return run
             }
+            for index in graph.waiting.indices { graph.waiting[index].estimatedCost = prices.cost(of: graph.waiting[index].job.body) }
         }
 
         // An intent with no answer from an earlier run: it may have been accepted. Say so in the ledger first.
@@ -85,10 +110,12 @@ extension BatchRun {
         let baseForLedger = request.simulate ? (fold.baseURL ?? target.effectiveBase) : target.base
         let manifestPath = RunFolderPaths.absolute(request.manifest)
         let manifestIndex = Dictionary(scope.manifest.jobs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let listed = scope.shardJobs.map { job in
+        // Dependents under their real keys where their sources exist, else `after:<sources>`.
+        let listed = graph.jobs.map { job in
             LedgerEvent.ListedJob(
-                id: job.id, index: manifestIndex[job.id] ?? 0, key: job.key.description, duration: job.body.duration, sound: job.body.sound,
-                estimatedCost: PriceList.rounded(prices.cost(of: job.body)), model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID
+                id: job.id, index: manifestIndex[job.id] ?? 0, key: job.keyText, duration: job.body.duration, sound: job.body.sound,
+                estimatedCost: PriceList.rounded(prices.cost(of: job.body)), model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID,
+                sources: job.sources
             )
         }
         var digests: [(id: String, digest: String)] = []
@@ -100,7 +127,11 @@ extension BatchRun {
             .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, models: modelDigests, time: startedAt)
         }
         // A signal during the price call: its end is on record (or being written); nothing may follow it.
-        let prepared = Prepared(scope: scope, target: target, plan: plan, prices: prices, interruption: interruption, signals: signals, runStarted: runStarted)
+        graph.plan = plan
+        let prepared = Prepared(
+            scope: scope, target: target, plan: plan, graph: graph, planner: planner, prices: prices, frames: frames, interruption: interruption,
+            signals: signals, runStarted: runStarted
+        )
         guard !interruption.signalled else { return prepared }
         do {
             for (id, key) in plan.unanswered {
@@ -111,7 +142,14 @@ extension BatchRun {
                 ))
             }
             var opening = [runStarted()]
-            if !plan.runs.isEmpty {
+            for waiting in graph.waiting {
+                opening.append(.waiting(job: waiting.job.id, key: waiting.job.keyText, sources: waiting.waitingOn, time: startedAt))
+            }
+            for blocked in graph.blocked {
+                let reason = "its source \(blocked.source) is \(blocked.sourceState.replacingOccurrences(of: "_", with: " ")); nothing was submitted"
+                opening.append(.blocked(job: blocked.job.id, key: blocked.job.keyText, source: blocked.source, sourceState: blocked.sourceState, reason: reason, time: startedAt))
+            }
+            if hasWork {
                 if models.isEmpty || models.contains(where: \.isBuiltIn) {
                     opening.append(.price(
                         model: modelID, basePriceUSD: prices.perSecond, unit: "second", soundFactor: prices.soundFactor,
@@ -153,8 +191,8 @@ extension BatchRun {
             guard let recorded = fold.modelDigests[schema.modelID], recorded != schema.schemaDigest else { continue }
             // A render under the old key (completed, rendered, in flight, or perhaps started): paid for, and the
             // new key would pay again.
-            guard fold.record(job.id, key: job.key.description).state == .pending,
-                fold.otherRecords(job.id, except: job.key.description).contains(where: { $0.requestID != nil || $0.state == .unknownOutcome })
+            guard !job.isWaiting, fold.record(job.id, key: job.keyText).state == .pending,
+                fold.otherRecords(job.id, except: job.keyText).contains(where: { $0.requestID != nil || $0.state == .unknownOutcome })
             else { continue }
             affected.append(job.id)
             if !models.contains(schema.modelID) { models.append(schema.modelID) }
@@ -171,8 +209,13 @@ extension BatchRun {
     /// Confirm: on a terminal, what the run will spend, and the user's yes (not asked with `--yes` or `--simulate`).
     func confirm(_ prepared: Prepared) -> Bool {
         let plan = prepared.plan
-        guard plan.submits > 0, !request.simulate, !request.yes else { return true }
-        let submits = plan.runs.filter { if case .submit = $0.start { true } else { false } }
+        let waiting = prepared.graph.waiting
+        guard prepared.graph.submits > 0, !request.simulate, !request.yes else { return true }
+        let submits = plan.runs.filter { if case .submit = $0.start { true } else { false } } + waiting.map {
+            PlannedRun(id: $0.job.id, key: $0.job.keyText, start: .submit(previousAttempts: 0), body: $0.job.body, estimatedCost: $0.estimatedCost, fileBase: $0.job.id)
+        }
+        let count = prepared.graph.submits
+        let after = waiting.isEmpty ? "" : " (\(waiting.count) of them after the jobs whose outputs they take)"
         let submitCost = submits.reduce(0) { $0 + $1.estimatedCost }
         func label(_ source: ModelPrice.Source) -> String {
             switch source {
@@ -190,9 +233,9 @@ extension BatchRun {
                 let cost = jobs.reduce(0) { $0 + $1.estimatedCost }
                 console.out("  \(DiagnosticRenderer.plural(jobs.count, "job")) of \(model.modelID): \(PlanReport.usd(cost)) (\(label(prepared.prices.price(for: model).source)))")
             }
-            console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost))? [y/N] ")
+            console.out("Submit \(count) jobs\(after), estimated \(PlanReport.usd(submitCost))? [y/N] ")
         } else {
-            console.out("Submit \(plan.submits) jobs, estimated \(PlanReport.usd(submitCost)) (\(label(prepared.prices.modelPrice.source)))? [y/N] ")
+            console.out("Submit \(count) jobs\(after), estimated \(PlanReport.usd(submitCost)) (\(label(prepared.prices.modelPrice.source)))? [y/N] ")
         }
         guard let answer = console.readLine()?.lowercased() else { return false }
         return answer == "y" || answer == "yes"

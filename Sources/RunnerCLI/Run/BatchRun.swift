@@ -30,7 +30,8 @@ struct BatchRun {
             throw CLIError.invalidManifests(count: 1)
         }
         if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: request.manifest)) }
-        let shardJobs = manifest.jobs.filter { request.shard?.contains($0.id) ?? true }
+        // A shard keeps each group of jobs that feed each other together.
+        let shardJobs = manifest.jobs(in: request.shard)
         let jobs = shardJobs.filter { job in request.only.map { Glob.matches($0, job.id) } ?? true }
 
         var defaultFolder = RunFolderPaths.defaultFolder(manifest: request.manifest, simulated: request.simulate)
@@ -51,7 +52,7 @@ struct BatchRun {
                 }
                 for note in ledger.repairs { console.err("note: \(note)") }
                 let ending = RunEnding(
-                    ledger: ledger, folder: folderPath, jobs: shardJobs.map { ($0.id, $0.key.description) }, notifier: notifier,
+                    ledger: ledger, folder: folderPath, jobs: shardJobs.map { ($0.id, $0.keyText) }, notifier: notifier,
                     manifest: RunFolderPaths.absolute(request.manifest)
                 )
                 do {
