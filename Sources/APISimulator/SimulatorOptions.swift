@@ -20,6 +20,8 @@ public struct SimulatorOptions: Sendable {
         public var pollServerError = 0.0
         /// An accepted job that ends `failed`.
         public var jobFailure = 0.0
+        /// Accepted jobs whose `prompt` contains this text end `failed` (a chosen job fails, whatever the seed).
+        public var failPrompt: String?
         /// A status answer carrying a status value no client knows (`warming_up`) while a job renders.
         public var unknownStatus = 0.0
         /// A status or result call answered HTTP 200 with an `error_code` body.

@@ -112,7 +112,7 @@ actor SimulatorState {
             submittedAt: current,
             startsAt: current + queue,
             endsAt: current + queue + render,
-            outcome: random.chance(faults.jobFailure) ? .failed : .completed,
+            outcome: random.chance(faults.jobFailure) || Self.matches(json, failPrompt: faults.failPrompt) ? .failed : .completed,
             expires: random.chance(faults.expiry)
         )
         accepted += 1
@@ -276,7 +276,12 @@ actor SimulatorState {
         return formatter.string(from: startedAt.addingTimeInterval(simulatedSeconds))
     }
 
-    /// Everything counted, as `GET /_sim/stats` shows it.
+    /// Whether a body's `prompt` holds the text that fails a job on purpose.
+    static func matches(_ json: JSONValue, failPrompt: String?) -> Bool {
+        guard let failPrompt, !failPrompt.isEmpty, case .string(let prompt)? = json["prompt"] else { return false }
+        return prompt.contains(failPrompt)
+    }
+
     /// The decoded bytes of every `data:...;base64,` string anywhere in a body.
     static func inlineMedia(_ json: JSONValue) -> [[UInt8]] {
         switch json {

@@ -54,7 +54,10 @@ extension ManifestDecoder {
             return .string(text)
 
         case .media(let kind):
-            if case .mapping(let mapping) = node { return reference(mapping, kind: kind, path: path).map { .media(.reference($0)) } }
+            // A mapping is a reference to another job's output when it looks like one (`from:`, or a near miss).
+            if case .mapping(let mapping) = node, Self.looksLikeReference(mapping) {
+                return reference(mapping, kind: kind, path: path).map { .media(.reference($0)) }
+            }
             guard let text = string(node, path) else { return nil }
             guard !text.isEmpty else {
                 log.error("empty", at: node.mark, "\(path) must not be empty")

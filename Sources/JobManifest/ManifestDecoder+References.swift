@@ -28,6 +28,15 @@ struct ReferenceUse {
 extension ManifestDecoder {
     static let referenceKeys = ["from", "output", "frame"]
 
+    /// Whether a mapping in a media field is meant as a reference: it has `from`, or a key close to one of a
+    /// reference's (a mapping such as `{url: ...}` is a string field written wrong, and is reported so).
+    static func looksLikeReference(_ mapping: Node.Mapping) -> Bool {
+        mapping.pairs.contains { pair in
+            guard let key = pair.key.scalar?.value else { return false }
+            return referenceKeys.contains(key) || !DidYouMean.hint(key, among: referenceKeys).isEmpty
+        }
+    }
+
     /// `{from: JOB_ID, output: N, frame: first|last|SECONDS}` in a media field taking `kind`.
     mutating func reference(_ mapping: Node.Mapping, kind: MediaKind, path: String) -> JobReference? {
         sawReferences = true

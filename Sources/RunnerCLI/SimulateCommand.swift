@@ -79,6 +79,8 @@ struct SimulateCommand: AsyncParsableCommand {
     var pollServerError = 0.0
     @Option(name: .customLong("fault-failed"), help: "Probability that an accepted job ends failed.")
     var jobFailure = 0.0
+    @Option(name: .customLong("fail-prompt"), help: ArgumentHelp("Accepted jobs whose prompt contains this text end failed.", valueName: "text"))
+    var failPrompt: String?
     @Option(name: .customLong("fault-unknown-status"), help: "Probability of an unknown status value while a job renders.")
     var unknownStatus = 0.0
     @Option(name: .customLong("fault-200-error"), help: "Probability of an HTTP 200 carrying an error_code on a poll.")
@@ -144,6 +146,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.faults.slowDelay = slowDelay
         options.faults.pollServerError = pollServerError
         options.faults.jobFailure = jobFailure
+        options.faults.failPrompt = failPrompt
         options.faults.unknownStatus = unknownStatus
         options.faults.okWithErrorCode = okWithErrorCode
         options.faults.expiry = expiry

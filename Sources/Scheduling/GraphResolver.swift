@@ -32,7 +32,10 @@ public enum GraphResolver {
             return record.hasEveryFile && record.files.allSatisfy({ fileExists($0 ?? "") }) ? .completed(record) : .pending
         case .failed, .expired, .cancelled, .unknownOutcome, .blocked:
             return .ended(record.state)
-        case .pending, .submitting, .queued, .running, .rendered, .downloadFailed, .waiting:
+        case .submitting:
+            // An intent with no answer: the run that reads it records it as unknown_outcome (unless resubmitted).
+            return .ended(.unknownOutcome)
+        case .pending, .queued, .running, .rendered, .downloadFailed, .waiting:
             return .pending
         }
     }
