@@ -90,6 +90,18 @@ struct GraphEndToEndTests {
         let nightfall = try await sha256(board.out.appendingPathComponent("clips/nightfall.mp4"))
         #expect(frames[0] == "clips_nightfall.\(nightfall.prefix(8)).last.png")
 
+        // `plan` lists the graph in order, dependents with their sources; with --out, dependents of rendered
+        // sources have their real keys, and nothing is left to render.
+        let fresh = try await CLIProcess.run(["plan", board.manifest.path, "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(fresh.stdout.utf8)) as? [String: Any])
+        let listed = try #require(document["jobs"] as? [[String: Any]])
+        #expect(listed.map { $0["id"] as? String ?? "" } == ["keyframes/dusk", "keyframes/storm", "clips/nightfall", "clips/beam", "clips/keeper"])
+        #expect(listed[3]["after"] as? [String] == ["clips/nightfall"] && listed[3]["key"] as? String == "after:clips/nightfall")
+        #expect(listed[4]["after"] as? [String] == [])
+        #expect((document["totals"] as? [String: Any])?["jobs"] as? Int == 5, "dependents are in the estimate")
+        let done = try await CLIProcess.run(["plan", board.manifest.path, "--out", board.out.path])
+        #expect(done.stderr.contains("5 jobs need nothing") && done.stderr.contains("0 submitted"), "\(done.stderr)")
+
         // An untouched graph renders nothing again.
         let accepted = try await stats(board)["accepted_submits"] as? Int
         #expect(accepted == 5)
@@ -100,6 +112,14 @@ struct GraphEndToEndTests {
         // takes nightfall's last frame, now another clip's); dusk and keeper are left alone.
         let text = try String(contentsOf: board.manifest, encoding: .utf8)
         try text.replacingOccurrences(of: "in a night storm", with: "in a winter night storm").write(to: board.manifest, atomically: true, encoding: .utf8)
+        // Plan shows it first: with --out, the edited keyframe and the clips downstream of it, and nothing else.
+        let preview = try await CLIProcess.run(["plan", board.manifest.path, "--out", board.out.path, "--json"])
+        #expect(preview.status == 0, "\(preview.stderr)")
+        let planned = try #require(try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any])
+        let again = try #require(planned["jobs"] as? [[String: Any]])
+        #expect(again.map { $0["id"] as? String ?? "" } == ["keyframes/storm", "clips/nightfall", "clips/beam"])
+        #expect(again[1]["after"] as? [String] == ["keyframes/dusk", "keyframes/storm"])
+        #expect(again[1]["key"] as? String == "after:keyframes/dusk,keyframes/storm", "its source renders again: no key yet")
         let edited = try await run(board)
         #expect(edited.status == 0, "\(edited.stderr)")
         #expect(try submitted(board, afterRun: 2) == ["keyframes/storm", "clips/nightfall", "clips/beam"])
