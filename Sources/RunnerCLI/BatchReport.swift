@@ -178,7 +178,7 @@ struct BatchReport {
                 switch record.state {
                 case .completed:
                     xml += "/>\n"
-                case .failed, .expired, .cancelled, .downloadFailed:
+                case .failed, .expired, .cancelled, .downloadFailed, .blocked:
                     xml += ">\n      <failure type=\"\(record.state.rawValue)\" message=\"\(message)\"/>\n    </testcase>\n"
                 case .unknownOutcome:
                     xml += ">\n      <error type=\"unknown_outcome\" message=\"\(message)\"/>\n    </testcase>\n"

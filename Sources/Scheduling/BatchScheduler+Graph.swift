@@ -72,6 +72,7 @@ extension BatchScheduler {
                     time: now()
                 ))
             }
+            plan.runs.removeAll { $0.body == nil && graph?.collecting.contains($0.id + "\n" + $0.key) == true }
             for index in plan.runs.indices {
                 plan.runs[index].rank = waiting.rank
                 plan.runs[index].order = waiting.order

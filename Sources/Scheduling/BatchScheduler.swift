@@ -73,7 +73,10 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// their sources complete (and are blocked when one fails); the bound holds over everything.
     public func run(_ runs: [PlannedRun], dependents: DependentWork? = nil) async -> BatchResult {
         graph = dependents.map(GraphState.init)
-        for run in runs { enqueue(run) }
+        for run in runs {
+            if run.body == nil { graph?.collecting.insert(run.id + "\n" + run.key) }
+            enqueue(run)
+        }
         await withTaskGroup(of: (String, Bool, JobLifecycle.Outcome).self) { group in
             var running = 0
             func startNext() -> Bool {

@@ -43,6 +43,9 @@ struct GraphState {
     var remaining: [String: Set<String>] = [:]
     /// The waiting jobs of each source.
     var dependents: [String: [String]] = [:]
+    /// Superseded renders already being collected (`id`, newline, key): a job brought in later must not collect
+    /// them a second time.
+    var collecting: Set<String> = []
     /// The estimates of the jobs still waiting: `--max-cost` keeps them aside, so independent jobs cannot spend
     /// what a chain already started needs to finish.
     var reserved = 0.0

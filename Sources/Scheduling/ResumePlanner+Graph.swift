@@ -74,6 +74,9 @@ extension ResumePlanner {
                     current[index] = resolved
                 case .waiting(let ids):
                     states[index] = .pending
+                    // Renders of its earlier versions still out there are collected now: paid for, whatever its
+                    // sources do (a blocked job would otherwise never collect them).
+                    if selected(job) { superseded += supersededRuns(job.id, except: job.keyText, fold: fold, fileExists: fileExists) }
                     if selected(job) {
                         result.waiting.append(WaitingJob(
                             job: job, waitingOn: ids, estimatedCost: prices.cost(of: job.body), rank: graph.rank[index], order: index
@@ -82,6 +85,7 @@ extension ResumePlanner {
                     continue
                 case .blocked(let source, let state):
                     states[index] = .ended(.blocked)
+                    if selected(job) { superseded += supersededRuns(job.id, except: job.keyText, fold: fold, fileExists: fileExists) }
                     if selected(job) { result.blocked.append(BlockedJob(job: job, source: source, sourceState: state)) }
                     continue
                 }

@@ -81,22 +81,30 @@ public struct ResumePlanner: Sendable {
                 if retryFailed { plan.runs.append(run(.submit(previousAttempts: record.attempts))) } else { plan.settled.append(job.id) }
             }
             // Renders of earlier versions of this shot still out there: paid for, so collected.
-            for old in fold.otherRecords(job.id, except: key) where old.requestID != nil {
-                let name = "\(job.id).superseded-\(String(old.key.dropFirst(3).prefix(8)))"
-                let start: JobLifecycle.Start?
-                switch old.state {
-                case .queued, .running: start = .poll
-                case .rendered: start = downloads ? .download(outputs: old.outputs) : nil
-                case .downloadFailed: start = downloads ? .downloadAgain(outputs: old.outputs) : nil
-                case .completed: start = old.files.allSatisfy({ fileExists($0 ?? "") }) || !downloads ? nil : .download(outputs: old.outputs)
-                default: start = nil
-                }
-                if let start {
-                    superseded.append(PlannedRun(id: job.id, key: old.key, start: start, requestID: old.requestID, body: nil, estimatedCost: 0, fileBase: name))
-                }
-            }
+            superseded += supersededRuns(job.id, except: key, fold: fold, fileExists: fileExists)
         }
         plan.runs += superseded
         return plan
+    }
+
+    /// The renders of a job under keys other than `key` that are still to collect (in flight, rendered, or
+    /// completed with a file gone): paid for, so polled and downloaded as `<id>.superseded-<key8>.<ext>`.
+    public func supersededRuns(_ id: String, except key: String, fold: LedgerFold, fileExists: (String) -> Bool) -> [PlannedRun] {
+        var runs: [PlannedRun] = []
+        for old in fold.otherRecords(id, except: key) where old.requestID != nil {
+            let name = "\(id).superseded-\(String(old.key.dropFirst(3).prefix(8)))"
+            let start: JobLifecycle.Start?
+            switch old.state {
+            case .queued, .running: start = .poll
+            case .rendered: start = downloads ? .download(outputs: old.outputs) : nil
+            case .downloadFailed: start = downloads ? .downloadAgain(outputs: old.outputs) : nil
+            case .completed: start = old.files.allSatisfy({ fileExists($0 ?? "") }) || !downloads ? nil : .download(outputs: old.outputs)
+            default: start = nil
+            }
+            if let start {
+                runs.append(PlannedRun(id: id, key: old.key, start: start, requestID: old.requestID, body: nil, estimatedCost: 0, fileBase: name))
+            }
+        }
+        return runs
     }
 }

@@ -56,11 +56,11 @@ struct GraphSchedulingTests {
         return (setup, log)
     }
 
-    /// Plans the batch from an empty ledger and runs it with its waiting jobs.
+    /// Plans the batch from its ledger and runs it with its waiting jobs.
     private func run(_ setup: BatchSetup, concurrency: Int = 4, maxCost: Double? = nil, frames: (any FrameExtracting)? = FakeFrames()) async -> (BatchResult, ResumePlanner.GraphPlan) {
         let folder = setup.folder
         let exists: @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: folder + "/" + $0) }
-        let graph = ResumePlanner().plan(graph: setup.jobs, fold: LedgerFold(), prices: .estimate, fileExists: exists)
+        let graph = ResumePlanner().plan(graph: setup.jobs, fold: await setup.ledger.fold, prices: .estimate, fileExists: exists)
         var options = BatchOptions()
         options.concurrency = concurrency
         options.maxCost = maxCost
@@ -188,6 +188,23 @@ struct GraphSchedulingTests {
         #expect(result.outcomes["a"] == .completed)
         #expect(result.costCapReached)
         #expect(!log.prompts.contains("x"), "\(log.prompts)")
+    }
+
+    @Test("a dependent's render still in flight under an older key is collected, even when its new source fails and blocks it")
+    func supersededDependentCollected() async throws {
+        // The keyframe's prompt was edited (and its new render fails); a render of `a` from the old keyframe is
+        // still out there, paid for.
+        let edited = Self.chain.replacingOccurrences(of: "prompt: kf}", with: "prompt: kf2}")
+        let (setup, _) = try setup(edited, failing: ["kf2"])
+        try await setup.ledger.append([
+            .submitIntent(job: "a", key: "v1:old", attempt: 1, estimate: 0.56, time: "t"),
+            .submitted(job: "a", key: "v1:old", requestID: "req_olda", time: "t"),
+        ])
+        let (result, graph) = await run(setup)
+        #expect(graph.plan.runs.contains { $0.id == "a" && $0.key == "v1:old" && $0.body == nil })
+        #expect(result.outcomes["a (superseded)"] == .completed)
+        #expect(Set(result.blocked) == ["a", "b", "c"])
+        #expect(FileManager.default.fileExists(atPath: setup.folder + "/a.superseded-old.mp4"))
     }
 
     @Test("a resume plans dependents of completed sources under their real keys; an edited source re-keys them")
