@@ -22,7 +22,7 @@ public struct MediaInspector {
     }
 
     /// The largest request body, 64 MiB.
-    static let maxBodyBytes = 64 * 1024 * 1024
+    public static let maxBodyBytes = 64 * 1024 * 1024
 
     /// No file larger than this is read.
     public static let readCap = maxBytes(.video)

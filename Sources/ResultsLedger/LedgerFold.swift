@@ -130,8 +130,15 @@ public struct LedgerFold: Sendable {
                         estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model"), sources: job.strings("sources") ?? []
                     )
                 }
-                // A dependent listed under its real key (its sources existed when the run began) is found by it.
-                for job in planned where !job.sources.isEmpty && !job.key.hasPrefix("after:") { resolvedKeys[job.id] = job.key }
+                // A dependent listed under its real key (its sources existed when the run began) is found by it. One
+                // listed as `after:` starts over: what an earlier run said of it (waiting, blocked) is not news.
+                for job in planned where !job.sources.isEmpty {
+                    if !job.key.hasPrefix("after:") {
+                        resolvedKeys[job.id] = job.key
+                    } else if let index = position(job.id, key: job.key) {
+                        allRecords[index] = JobRecord(id: job.id, key: job.key)
+                    }
+                }
             }
             return
         case .picked:
@@ -246,6 +253,9 @@ public struct LedgerFold: Sendable {
         case .waiting:
             record.state = .waiting
             record.waitingOn = event.strings("sources") ?? []
+            record.blockedBy = nil
+            record.errorCode = nil
+            record.errorMessage = nil
         case .blocked:
             record.state = .blocked
             record.blockedBy = JobRecord.BlockedBy(job: event.string("source") ?? "", state: event.string("source_state") ?? "")

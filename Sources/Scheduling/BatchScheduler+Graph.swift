@@ -33,7 +33,8 @@ extension BatchScheduler {
         case .failed, .expired, .cancelled, .unknownOutcome, .downloadFailed:
             await block(dependents, source: id, state: Self.stateName(outcome))
         case .rendered, .leftPending, .leftRunning, .stopBatch, .stopRun:
-            return
+            // They keep waiting, for the next run: nothing need be kept aside for them now.
+            graph?.release(after: id)
         }
     }
 
@@ -72,7 +73,10 @@ extension BatchScheduler {
                     time: now()
                 ))
             }
-            plan.runs.removeAll { $0.body == nil && graph?.collecting.contains($0.id + "\n" + $0.key) == true }
+            // A render already being collected (as superseded, before this job's key was known) is not collected a
+            // second time, even under the key it resolved to: its end settles this job instead.
+            let collecting = graph?.collecting ?? []
+            plan.runs.removeAll { collecting.contains($0.id + "\n" + $0.key) }
             for index in plan.runs.indices {
                 plan.runs[index].rank = waiting.rank
                 plan.runs[index].order = waiting.order
@@ -101,6 +105,16 @@ extension BatchScheduler {
         }
     }
 
+    /// A dependent whose inputs cannot be built (a source's file changed or gone, a frame ffmpeg cannot take): a
+    /// `blocked` line with the reason, nothing sent; the next run tries again. What waits on it is blocked too.
+    func inputsUnavailable(_ run: PlannedRun, reason: String) async {
+        let source = run.body?.allReferences.first?.job ?? ""
+        _ = await record(.blocked(job: run.id, key: run.key, source: source, sourceState: "input_unavailable", reason: reason, time: now()))
+        result.blocked.append(run.id)
+        emit(run.id, .blocked, reason)
+        await block(graph?.dependents[run.id] ?? [], source: run.id, state: JobState.blocked.rawValue)
+    }
+
     private func recordBlocked(_ waiting: ResumePlanner.WaitingJob, source: String, state sourceState: String) async {
         let reason = "its source \(source) is \(sourceState.replacingOccurrences(of: "_", with: " ")); nothing was submitted"
         _ = await record(.blocked(job: waiting.job.id, key: waiting.job.keyText, source: source, sourceState: sourceState, reason: reason, time: now()))
@@ -126,53 +140,56 @@ extension BatchScheduler {
     /// `frames/`, reused when there), and the sources go on record in `inputs_resolved`.
     func buildInputs(_ run: PlannedRun, _ body: RequestBody) async throws -> RequestBody {
         let fold = await ledger.fold
-        let keys = graph?.keys ?? [:]
         let frames = graph?.work.frames
         var sources: [LedgerEvent.ResolvedSource] = []
         var built: [ResolvedInput] = []
+        var bodyBytes = 0
         if let reference = body.references.first { throw InputUnavailable(message: "the output of \(reference.job) is not ready") }
         for input in body.resolvedInputs {
             let reference = input.reference
-            let record = fold.record(reference.job, key: keys[reference.job] ?? "")
+            // The source's record under the key it rendered with (a dependent's own resolved key, if it is one).
+            let sourceKey = graph?.keys[reference.job] ?? fold.currentKey(reference.job, listed: "")
+            let record = fold.record(reference.job, key: sourceKey)
             let index = reference.outputIndex
             guard index < record.files.count, let relative = record.files[index] else {
                 throw InputUnavailable(message: "\(reference.job) has no output \(index + 1) on disk")
             }
             let sourcePath = folder + "/" + relative
             let sourceFile: LocalMedia
-            switch LocalMedia.inspect(sourcePath) {
+            // A frame's source is only read to check its digest (its size does not go into the body).
+            switch LocalMedia.inspect(sourcePath, maxBytes: reference.frame == nil ? MediaInspector.readCap : 1 << 31) {
             case .success(let file): sourceFile = file
             case .failure(let failure): throw InputUnavailable(message: "the output of \(reference.job) cannot be sent: \(failure)")
             }
             guard sourceFile.sha256 == input.sourceSHA256 else {
-                throw InputUnavailable(message: "the output of \(reference.job) (\(relative)) changed since it was recorded; run again to re-key its dependents")
+                throw InputUnavailable(
+                    message: "the output of \(reference.job) (\(relative)) is not the file that was downloaded (its bytes changed); delete it and run again to download it anew"
+                )
             }
             var sent = sourceFile
             var sentPath = relative
             if let frame = reference.frame {
                 guard let frames else { throw InputUnavailable(message: "a frame of \(reference.job) is needed and ffmpeg is missing (Debian package 'ffmpeg')") }
                 sentPath = "frames/" + Self.frameName(source: reference.job, digest: input.sourceSHA256, frame: frame)
-                let framePath = folder + "/" + sentPath
-                if !FileManager.default.fileExists(atPath: framePath) {
-                    try FileManager.default.createDirectory(atPath: folder + "/frames", withIntermediateDirectories: true)
-                    // Written beside its place and renamed in: a frame half-written by a crash is never reused.
-                    let partial = framePath.dropLast(4) + ".partial-\(ProcessInfo.processInfo.processIdentifier).png"
-                    do {
-                        try await frames.extractFrame(of: sourcePath, at: frame, to: String(partial))
-                        guard rename(String(partial), framePath) == 0 else { throw InputUnavailable(message: "the frame \(sentPath) cannot be put in place: \(String(cString: strerror(errno)))") }
-                    } catch {
-                        unlink(String(partial))
-                        throw InputUnavailable(message: "the \(frame.text) frame of \(reference.job) cannot be extracted: \(error)")
-                    }
-                }
-                switch LocalMedia.inspect(framePath, maxBytes: MediaInspector.maxBytes(.image)) {
+                try await extractOnce(frames, from: sourcePath, frame: frame, to: folder + "/" + sentPath, source: reference.job)
+                switch LocalMedia.inspect(folder + "/" + sentPath, maxBytes: MediaInspector.maxBytes(.image)) {
                 case .success(let file) where file.kind == .image: sent = file
                 case .success(let file): throw InputUnavailable(message: "the frame \(sentPath) is \(file.mediaType), not an image")
                 case .failure(let failure): throw InputUnavailable(message: "the frame of \(reference.job) cannot be sent: \(failure)")
                 }
+            } else if sent.byteCount > MediaInspector.maxBytes(sent.kind) {
+                throw InputUnavailable(
+                    message: "the output of \(reference.job) is \(sent.byteCount / 1_048_576) MiB, more than the \(MediaInspector.maxBytes(sent.kind) / 1_048_576) MiB a request may carry for \(sent.kind.rawValue)"
+                        + (sent.kind == .image ? " (a JPEG output is smaller)" : "")
+                )
             }
+            bodyBytes += (sent.byteCount + 2) / 3 * 4
             built.append(ResolvedInput(reference: reference, sourceSHA256: input.sourceSHA256, file: sent))
             sources.append(.init(job: reference.job, output: index + 1, frame: reference.frame?.text, sha256: input.sourceSHA256, path: sentPath))
+        }
+        for file in body.localFiles { bodyBytes += (file.byteCount + 2) / 3 * 4 }
+        guard bodyBytes <= MediaInspector.maxBodyBytes - 65_536 else {
+            throw InputUnavailable(message: "its files come to \(bodyBytes / 1_048_576) MiB as data URIs; a request may be at most 64 MiB")
         }
         // The same walk as `resolvedInputs`: the n-th resolved input becomes the n-th built one.
         var next = 0
@@ -185,6 +202,35 @@ extension BatchScheduler {
             throw InputUnavailable(message: "the ledger cannot be written")
         }
         return result
+    }
+
+    /// Extracts a frame into place unless it is there: once per file however many jobs want it at the same time
+    /// (the takes of one shot), written beside its place and renamed in, so a frame half-written by a crash is
+    /// never reused.
+    private func extractOnce(_ frames: any FrameExtracting, from video: String, frame: JobReference.Frame, to path: String, source: String) async throws {
+        if FileManager.default.fileExists(atPath: path) { return }
+        if let running = frameTasks[path] {
+            try await running.value
+            return
+        }
+        extractions += 1
+        let partial = String(path.dropLast(4)) + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(extractions).png"
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        let task = Task {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try await frames.extractFrame(of: video, at: frame, to: partial)
+                guard rename(partial, path) == 0 else {
+                    throw InputUnavailable(message: "the frame \(path) cannot be put in place: \(String(cString: strerror(errno)))")
+                }
+            } catch {
+                unlink(partial)
+                throw InputUnavailable(message: "the \(frame.text) frame of \(source) cannot be extracted: \(error)")
+            }
+        }
+        frameTasks[path] = task
+        defer { frameTasks[path] = nil }
+        try await task.value
     }
 
     /// `frames/<source>.<digest8>.<frame>.png`, the source's `/` written as `_` (a scene's job).

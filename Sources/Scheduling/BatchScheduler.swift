@@ -40,6 +40,9 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     var readyRuns: [Int: PlannedRun] = [:]
     var sequence = 0
     var graph: GraphState?
+    /// Frame extractions under way, by the frame's path: a second job wanting the same frame waits for the first.
+    var frameTasks: [String: Task<Void, any Error>] = [:]
+    var extractions = 0
     /// Ids that arrived and are not yet on disk (for an abrupt exit to print).
     public nonisolated let arrived = ArrivedRequests()
     /// Set at once by a signal handler (before the actor hears of it): an intent that becomes durable after it
@@ -72,24 +75,27 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// Runs every planned job and returns how the batch ended. With `dependents`, jobs waiting on others join as
     /// their sources complete (and are blocked when one fails); the bound holds over everything.
     public func run(_ runs: [PlannedRun], dependents: DependentWork? = nil) async -> BatchResult {
-        graph = dependents.map(GraphState.init)
+        let running = Set(runs.filter { $0.body != nil }.map(\.id))
+        graph = dependents.map { GraphState($0, running: running) }
         for run in runs {
             if run.body == nil { graph?.collecting.insert(run.id + "\n" + run.key) }
             enqueue(run)
         }
-        await withTaskGroup(of: (String, Bool, JobLifecycle.Outcome).self) { group in
+        await withTaskGroup(of: (label: String, run: PlannedRun, outcome: JobLifecycle.Outcome).self) { group in
             var running = 0
             func startNext() -> Bool {
                 guard !state.everythingStopped, let next = nextReady() else { return false }
                 let label = next.body == nil ? next.id + " (superseded)" : next.id
-                group.addTask { (label, next.body != nil, await self.drive(next)) }
+                group.addTask { (label, next, await self.drive(next)) }
                 return true
             }
             while running < max(1, options.concurrency), startNext() { running += 1 }
-            while let (id, isMain, outcome) = await group.next() {
+            while let (label, run, outcome) = await group.next() {
                 running -= 1
-                result.outcomes[id] = outcome
-                if isMain { await settle(id, outcome) }
+                result.outcomes[label] = outcome
+                // A job's end, for what waits on it: its own run, or the collection of a render under the key it
+                // was later resolved to.
+                if run.body != nil || graph?.keys[run.id] == run.key { await settle(run.id, outcome) }
                 while running < max(1, options.concurrency), startNext() { running += 1 }
             }
         }
@@ -141,9 +147,9 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     do {
                         body = try await buildInputs(run, body)
                     } catch {
-                        _ = await record(.failed(job: run.id, key: run.key, code: "input_unavailable", message: "\(error)", time: now()))
-                        emit(run.id, .failed, "\(error)")
-                        return .failed(code: "input_unavailable", message: "\(error)")
+                        // Nothing was sent: on record as blocked (with why), and tried again by the next run.
+                        await inputsUnavailable(run, reason: "\(error)")
+                        return .leftPending(reason: "\(error)")
                     }
                 }
                 // The body before the intent: an image edited since the manifest was read is caught while nothing

@@ -50,14 +50,34 @@ struct GraphState {
     /// what a chain already started needs to finish.
     var reserved = 0.0
 
-    init(_ work: DependentWork) {
+    /// `running`: the ids of the jobs this run renders. A waiting job none of whose missing sources this run can
+    /// complete (a source left out by `--only`) keeps no estimate aside: it cannot be submitted now.
+    init(_ work: DependentWork, running: Set<String>) {
         self.work = work
         keys = work.keys
-        for job in work.waiting {
+        var reachable = running
+        // In plan order, sources before dependents.
+        for var job in work.waiting {
+            if job.waitingOn.allSatisfy(reachable.contains) {
+                reachable.insert(job.job.id)
+            } else {
+                job.estimatedCost = 0
+            }
             waiting[job.job.id] = job
             remaining[job.job.id] = Set(job.waitingOn)
             reserved += job.estimatedCost
             for source in job.job.sources { dependents[source, default: []].append(job.job.id) }
+        }
+    }
+
+    /// Stops keeping estimates aside for the jobs waiting (directly or down the chain) on `source`, which will not
+    /// complete in this run: they stay waiting, for the next run.
+    mutating func release(after source: String) {
+        for id in dependents[source] ?? [] {
+            guard let cost = waiting[id]?.estimatedCost, cost > 0 else { continue }
+            reserved -= cost
+            waiting[id]?.estimatedCost = 0
+            release(after: id)
         }
     }
 }

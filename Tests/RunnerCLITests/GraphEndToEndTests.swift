@@ -126,6 +126,16 @@ struct GraphEndToEndTests {
         // (beam's new body may equal its old one: the simulator's clips differ in their container, not their
         // pictures, so nightfall's last frame can come out the same; its key still changes, as the design says.)
         #expect(try await stats(board)["accepted_submits"] as? Int == 8)
+
+        // Edit only the last clip: its sources are all on disk, so it is ready from the start, built from them, and
+        // renders alone.
+        let current = try String(contentsOf: board.manifest, encoding: .utf8)
+        try current.replacingOccurrences(of: "Slow push-in on the lamp room", with: "Slow pull-out from the lamp room").write(to: board.manifest, atomically: true, encoding: .utf8)
+        let last = try await run(board)
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(try submitted(board, afterRun: 3) == ["clips/beam"])
+        #expect(try await stats(board)["accepted_submits"] as? Int == 9)
+        #expect(try await status(board)["clips/beam"]?["state"] as? String == "completed")
     }
 
     @Test("a failing keyframe blocks exactly the clips that take it, on record and in status; the rest renders; exit 1")
@@ -145,6 +155,12 @@ struct GraphEndToEndTests {
         #expect(result.stderr.contains("clips/nightfall: blocked"), "\(result.stderr)")
         let text = try await CLIProcess.run(["status", board.out.path])
         #expect(text.stdout.contains("blocked by keyframes/storm (failed)"), "\(text.stdout)")
+        // The contact sheet says so too, on the blocked card.
+        let sheet = board.folder.appendingPathComponent("sheet.html")
+        _ = try await CLIProcess.run(["report", board.out.path, "--html", sheet.path])
+        let html = try String(contentsOf: sheet, encoding: .utf8)
+        #expect(html.contains("Blocked: its source keyframes/storm is failed; nothing was submitted"))
+        #expect(html.contains("data-job=\"clips/beam\" data-state=\"blocked\""))
     }
 
     @Test("a run that needs a frame and has no ffmpeg stops before its first submit, exit 3, naming the package")

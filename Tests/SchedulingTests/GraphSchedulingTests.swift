@@ -154,20 +154,38 @@ struct GraphSchedulingTests {
         #expect(log.prompts == ["kf", "a", "b", "x1", "x2", "x3", "c"], "\(log.prompts)")
     }
 
-    @Test("a frame that cannot be extracted fails that job before anything is sent, and blocks what waits on it")
+    @Test("a frame that cannot be extracted leaves that job blocked with the reason, nothing sent, tried again next run; what waits on it is blocked")
     func frameExtractionFails() async throws {
         let (setup, log) = try setup(Self.chain)
         let (result, _) = await run(setup, frames: FailingFrames())
-        guard case .failed(let code, _)? = result.outcomes["b"] else {
-            Issue.record("expected b to fail, got \(String(describing: result.outcomes["b"]))")
+        guard case .leftPending(let reason)? = result.outcomes["b"] else {
+            Issue.record("expected b to be left for the next run, got \(String(describing: result.outcomes["b"]))")
             return
         }
-        #expect(code == "input_unavailable")
-        #expect(result.blocked == ["c"])
+        #expect(reason.contains("frame of a cannot be extracted"), "\(reason)")
+        #expect(Set(result.blocked) == ["b", "c"])
         #expect(!log.prompts.contains("b"))
         let events = try Ledger.readEvents(folder: setup.folder)
         #expect(!events.contains { $0.kind == .submitIntent && $0.job == "b" })
-        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.folder + "/frames").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.folder + "/frames").isEmpty, "no half-written frame is left")
+        let b = try fold(setup).currentRecord("b", listed: "")
+        #expect(b.state == .blocked && b.blockedBy?.state == "input_unavailable" && b.attempts == 0)
+        // The next run (ffmpeg working again) plans it as any job not yet sent.
+        let again = ResumePlanner().plan(graph: setup.jobs, fold: try fold(setup), prices: .estimate) { FileManager.default.fileExists(atPath: setup.folder + "/" + $0) }
+        #expect(again.plan.runs.contains { $0.id == "b" && $0.start == .submit(previousAttempts: 0) })
+        #expect(again.waiting.map(\.job.id) == ["c"])
+    }
+
+    @Test("the takes of a shot that want the same frame share one extraction")
+    func oneExtractionPerFrame() async throws {
+        let text = Self.chain.replacingOccurrences(of: "{id: c, image: {from: b, frame: last}, prompt: c}", with: "{id: c, image: {from: b, frame: last}, prompt: c, takes: 3}")
+        let (setup, log) = try setup(text)
+        let frames = CountingFrames()
+        let (result, _) = await run(setup, frames: frames)
+        #expect(["c~1", "c~2", "c~3"].allSatisfy { result.outcomes[$0] == .completed }, "\(result.outcomes)")
+        #expect(frames.calls == 2, "one frame of a, one of b")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.folder + "/frames").count == 2)
+        #expect(log.prompts.filter { $0 == "c" }.count == 3)
     }
 
     @Test("--max-cost keeps aside what waiting jobs need: an independent job waits rather than spend it")
@@ -258,6 +276,19 @@ struct FakeFrames: FrameExtracting {
     func extractFrame(of video: String, at frame: JobReference.Frame, to png: String) async throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: video))
         try (Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(frame.text.utf8) + bytes).write(to: URL(fileURLWithPath: png))
+    }
+}
+
+/// Frames as `FakeFrames` makes them, counting the extractions, each slow enough for a second asker to arrive.
+final class CountingFrames: FrameExtracting, @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var calls: Int { lock.withLock { count } }
+
+    func extractFrame(of video: String, at frame: JobReference.Frame, to png: String) async throws {
+        lock.withLock { count += 1 }
+        for _ in 0..<200 { await Task.yield() }
+        try await FakeFrames().extractFrame(of: video, at: frame, to: png)
     }
 }
 

@@ -38,7 +38,8 @@ extension BatchRun {
         let runs = plan.runs
         let folder = prepared.scope.folderPath
         let graph = prepared.graph
-        let dependents = graph.waiting.isEmpty ? nil : DependentWork(
+        // Whenever jobs feed each other: a dependent ready from the start still has its inputs built at submit.
+        let dependents = !prepared.scope.manifest.hasReferences ? nil : DependentWork(
             waiting: graph.waiting, keys: graph.keys, planner: prepared.planner, prices: prepared.prices,
             fileExists: { FileManager.default.fileExists(atPath: folder + "/" + $0) }, frames: prepared.frames
         )

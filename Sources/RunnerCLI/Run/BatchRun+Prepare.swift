@@ -43,13 +43,17 @@ extension BatchRun {
     /// answer, `run_started` and `price`.
     func prepare(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Prepared {
         let fold = ledger.initialFold
-        // Over the shard's every job, not only `--only`'s: this run records the new digests for all of them.
-        if !request.acceptCatalogChange { try Self.checkCatalogChange(scope.shardJobs, fold: fold) }
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
         let selected = Set(scope.jobs.map(\.id))
         var graph = planner.plan(graph: scope.shardJobs, selected: { selected.contains($0.id) }, fold: fold, prices: .estimate) { file in
             FileManager.default.fileExists(atPath: scope.folderPath + "/" + file)
         }
+        // Over the shard's every job, not only `--only`'s: this run records the new digests for all of them; over
+        // dependents too, by the keys their sources give them.
+        if !request.acceptCatalogChange { try Self.checkCatalogChange(graph.jobs, fold: fold) }
+        // Without downloads no dependent can be built: they stay waiting for a run that downloads their sources.
+        let waitingOnRecord = graph.waiting
+        if !request.downloads { graph.waiting = [] }
         var plan = graph.plan
         if graph.submits > 0, !request.simulate, !request.yes, !console.isTerminal {
             throw CLIError.usage("this run would submit \(graph.submits) jobs; with no terminal to ask, pass --yes")
@@ -142,7 +146,7 @@ extension BatchRun {
                 ))
             }
             var opening = [runStarted()]
-            for waiting in graph.waiting {
+            for waiting in waitingOnRecord {
                 opening.append(.waiting(job: waiting.job.id, key: waiting.job.keyText, sources: waiting.waitingOn, time: startedAt))
             }
             for blocked in graph.blocked {
