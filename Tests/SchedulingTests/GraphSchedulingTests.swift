@@ -143,6 +143,30 @@ struct GraphSchedulingTests {
         #expect(c.blockedBy == JobRecord.BlockedBy(job: "b", state: "blocked"))
     }
 
+    @Test("--retry-failed retries a failed source, then the dependents it had blocked")
+    func retryFailedSource() async throws {
+        let (setup, log) = try setup(Self.chain, failing: ["a"])
+        _ = await run(setup)
+        #expect(try fold(setup).currentRecord("b", listed: "after:a,kf").state == .blocked)
+        // The render works this time.
+        setup.client.onResult = { id, poll in
+            guard poll >= 2 else { return ResultReport(state: .inProgress) }
+            return ResultReport(state: .completed, outputs: ["https://cdn.example.com/\(id.dropFirst(4)).mp4"], cost: 0.5)
+        }
+        let folder = setup.folder
+        let exists: @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+        let planner = ResumePlanner(retryFailed: true)
+        let graph = planner.plan(graph: setup.jobs, fold: try fold(setup), prices: .estimate, fileExists: exists)
+        #expect(graph.plan.runs.map(\.id) == ["a"])
+        #expect(graph.waiting.map(\.job.id) == ["b", "c"])
+        var options = BatchOptions()
+        options.seed = 3
+        let work = DependentWork(waiting: graph.waiting, keys: graph.keys, planner: planner, prices: .estimate, fileExists: exists, frames: FakeFrames())
+        let result = await setup.run(options, runs: graph.plan.runs, dependents: work)
+        #expect(["a", "b", "c"].allSatisfy { result.outcomes[$0] == .completed }, "\(result.outcomes)")
+        #expect(log.prompts.filter { $0 == "a" }.count == 2 && log.prompts.contains("c"))
+    }
+
     @Test("the critical path starts first: a chain's head ahead of independent jobs, its next link as soon as it can")
     func criticalPathFirst() async throws {
         let (setup, log) = try setup(Self.chain)
