@@ -75,41 +75,40 @@ public struct RequestBody: Sendable, Equatable {
 
     /// Every local file the body sends (a resolved reference's file included, once built).
     public var localFiles: [LocalMedia] {
-        var files: [LocalMedia] = []
-        visitMedia { source in
+        collectMedia { source in
             switch source {
-            case .file(let file): files.append(file)
-            case .resolved(let input): if let file = input.file { files.append(file) }
-            case .url, .reference: break
+            case .file(let file): file
+            case .resolved(let input): input.file
+            case .url, .reference: nil
             }
         }
-        return files
     }
 
     /// Every reference to another job's output still unresolved, in field order.
     public var references: [JobReference] {
-        var found: [JobReference] = []
-        visitMedia { if case .reference(let reference) = $0 { found.append(reference) } }
-        return found
+        collectMedia { if case .reference(let reference) = $0 { reference } else { nil } }
     }
 
     /// Every reference, resolved or not, in field order.
     public var allReferences: [JobReference] {
-        var found: [JobReference] = []
-        visitMedia { source in
+        collectMedia { source in
             switch source {
-            case .reference(let reference): found.append(reference)
-            case .resolved(let input): found.append(input.reference)
-            case .url, .file: break
+            case .reference(let reference): reference
+            case .resolved(let input): input.reference
+            case .url, .file: nil
             }
         }
-        return found
     }
 
     /// Every resolved reference, in field order (the order `replacingMedia` visits them).
     public var resolvedInputs: [ResolvedInput] {
-        var found: [ResolvedInput] = []
-        visitMedia { if case .resolved(let input) = $0 { found.append(input) } }
+        collectMedia { if case .resolved(let input) = $0 { input } else { nil } }
+    }
+
+    /// What `pick` gives of each media source, in field order (lists and segments walked in order).
+    private func collectMedia<T>(_ pick: (MediaSource) -> T?) -> [T] {
+        var found: [T] = []
+        visitMedia { if let value = pick($0) { found.append(value) } }
         return found
     }
 
