@@ -20,6 +20,8 @@ public actor Ledger {
     public nonisolated let initialFold: LedgerFold
     /// What opening repaired (a torn last line), for the user to hear about.
     public nonisolated let repairs: [String]
+    /// Whether opening started from a checkpoint that matched the ledger (and folded only the lines after it).
+    public nonisolated let openedFromCheckpoint: Bool
 
     private let fd: Int32
     private let io = DispatchQueue(label: "shotrunner.ledger")
@@ -38,6 +40,14 @@ public actor Ledger {
     private var waiters: [CheckedContinuation<Void, any Error>] = []
     private var flushing = false
     private var failure: LedgerError?
+    /// The run folder.
+    private let folder: String
+    /// The ledger's length and lines as far as `fold` covers them (what a checkpoint records).
+    private var durableBytes: Int
+    private var durableLines: Int
+    /// Lines since the last checkpoint: one is written every `checkpointEvery` lines, and at a run's end.
+    private var linesSinceCheckpoint = 0
+    public static let checkpointEvery = 100_000
     /// Lines written and fsync'd, and the number of writes (each one fsync): group commit's measure.
     public private(set) var linesWritten = 0
     public private(set) var flushes = 0
@@ -64,8 +74,15 @@ public actor Ledger {
         var kept: [UInt8] = []
         var corrupt: [(number: Int, line: [UInt8])] = []
         var torn: [UInt8]?
+        // The fold up to a checkpoint that still matches the ledger, then only the lines after it (a repair reads
+        // everything: it rewrites the file).
+        let checkpoint = repair ? nil : FoldCheckpoint.load(folder: folder, ledger: descriptor)
+        if let checkpoint { fold = checkpoint.fold }
+        var read = (end: checkpoint?.offset ?? 0, lines: checkpoint?.lines ?? 0)
         do throws(LedgerError) {
-            try LedgerLineParser.forEachLine(fd: descriptor, path: path) { number, line, isTorn in
+            read = try LedgerLineParser.forEachLine(
+                fd: descriptor, path: path, from: checkpoint?.offset ?? 0, firstNumber: checkpoint?.lines ?? 0
+            ) { number, line, isTorn in
                 if isTorn {
                     torn = Array(line)
                     return true
@@ -86,6 +103,7 @@ public actor Ledger {
                 guard size >= 0, ftruncate(descriptor, size - off_t(torn.count)) == 0, fsync(descriptor) == 0 else {
                     throw Self.ioError("truncate", path)
                 }
+                read = (Int(size) - torn.count, read.lines - 1)
                 notes.append("the ledger's last line was torn (\(torn.count) bytes, a crash mid-write): moved to ledger.jsonl.corrupt")
             }
         } catch {
@@ -111,7 +129,15 @@ public actor Ledger {
             current = open(path, O_RDWR | O_APPEND | O_CLOEXEC, 0o644)
             guard current >= 0 else { throw Self.ioError("open", path) }
         }
+        if rewrote {
+            FoldCheckpoint.remove(folder: folder)
+            read = (kept.count, kept.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+        }
         fd = current
+        self.folder = folder
+        openedFromCheckpoint = checkpoint != nil
+        durableBytes = read.end
+        durableLines = read.lines
         initialFold = fold
         self.fold = fold
         durableSpend = NIOLockedValueBox((fold.spent, fold.spentBeforeLatestRun, 0))
@@ -205,10 +231,30 @@ public actor Ledger {
             }
             for event in batchEvents { fold.apply(event) }
             durableSpend.withLockedValue { $0 = (fold.spent, fold.spentBeforeLatestRun, $0.reserved - batchRelease) }
-            linesWritten += batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let newLines = batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            linesWritten += newLines
+            durableBytes += batch.count
+            durableLines += newLines
+            linesSinceCheckpoint += newLines
+            if linesSinceCheckpoint >= Self.checkpointEvery { writeCheckpoint() }
             afterDurable?(linesWritten)
             for waiter in batchWaiters { waiter.resume() }
         }
+    }
+
+    /// Writes the fold as a checkpoint beside the ledger (on the writing queue, after any write before it): the
+    /// next open folds only what comes after. The fold and the length it covers are taken together here, so the
+    /// checkpoint is consistent whatever is appended meanwhile.
+    public func writeCheckpoint() {
+        linesSinceCheckpoint = 0
+        let snapshot = fold
+        let (offset, lines, descriptor, folder) = (durableBytes, durableLines, fd, self.folder)
+        io.async { FoldCheckpoint.write(folder: folder, fold: snapshot, offset: offset, lines: lines, ledger: descriptor) }
+    }
+
+    /// Waits until what the writing queue holds (a checkpoint on its way) is done.
+    public func settle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in io.async { continuation.resume() } }
     }
 
     // MARK: - File helpers
@@ -272,21 +318,27 @@ extension Ledger {
 
     /// Folds a folder's ledger line by line, without holding its events: what `status`, `report` and the end of a
     /// run need, at a fraction of the memory for a large ledger.
-    public static func fold(folder: String) throws(LedgerError) -> LedgerFold {
+    /// A checkpoint that matches the ledger stands for the lines it covers; only those after it are read.
+    public static func fold(folder: String, useCheckpoint: Bool = true) throws(LedgerError) -> LedgerFold {
         var fold = LedgerFold()
-        try forEachLine(folder: folder) { fold.apply($0) }
+        try forEachLine(folder: folder, checkpoint: useCheckpoint ? { fold = $0 } : nil) { fold.apply($0) }
         return fold
     }
 
     /// Reads a folder's ledger (without locking it: another run may be appending), calling `body` for each line
-    /// in order. A torn last line is skipped: a writer may be mid-line.
-    private static func forEachLine(folder: String, _ body: (LedgerLine) -> Void) throws(LedgerError) {
+    /// in order, or, with `checkpoint`, handing it the checkpoint's fold and calling `body` for the lines after it.
+    /// A torn last line is skipped: a writer may be mid-line.
+    private static func forEachLine(
+        folder: String, checkpoint: ((LedgerFold) -> Void)? = nil, _ body: (LedgerLine) -> Void
+    ) throws(LedgerError) {
         let path = folder + "/ledger.jsonl"
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError("open", path) }
         defer { close(fd) }
         var failure: LedgerError?
-        try LedgerLineParser.forEachLine(fd: fd, path: path) { number, line, torn in
+        let loaded = checkpoint == nil ? nil : FoldCheckpoint.load(folder: folder, ledger: fd)
+        if let loaded { checkpoint?(loaded.fold) }
+        try LedgerLineParser.forEachLine(fd: fd, path: path, from: loaded?.offset ?? 0, firstNumber: loaded?.lines ?? 0) { number, line, torn in
             do {
                 body(try LedgerLine(line))
             } catch {

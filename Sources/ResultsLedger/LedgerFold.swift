@@ -2,7 +2,7 @@ import JobManifest
 
 /// The ledger folded into state: per job id and key, what happened. `status`, `report` and resume all read the
 /// ledger through this one function.
-public struct LedgerFold: Sendable {
+public struct LedgerFold: Sendable, Equatable {
     /// A job as the latest `run_started` listed it.
     public struct PlannedJob: Sendable, Equatable {
         public var id: String
@@ -27,7 +27,7 @@ public struct LedgerFold: Sendable {
     /// The schema digest of each catalogue model as the latest run that listed them read it.
     public var modelDigests: [String: String] = [:]
     /// Every record (one per job id and key), in the order each was first written.
-    public private(set) var allRecords: [JobRecord] = []
+    public internal(set) var allRecords: [JobRecord] = []
     /// Where a job's first record is in `allRecords`; a job with renders under other keys (an edited shot) has
     /// the rest in `laterKeys`. One flat table, not a dictionary per job: at 100,000 jobs that saves about 60 MB.
     private var firstRecord: [String: Int] = [:]
@@ -64,15 +64,15 @@ public struct LedgerFold: Sendable {
     /// Spend over everything ever submitted from the folder: every submit that may have started, at its
     /// estimate until the API's recorded cost replaces it (`JobRecord.spend`, the one definition). Kept as lines
     /// are folded, so reading it costs nothing.
-    public private(set) var spent = 0.0
+    public internal(set) var spent = 0.0
     /// `spent` when the latest `run_started` was folded: what the folder had spent before its latest run.
-    public private(set) var spentBeforeLatestRun = 0.0
+    public internal(set) var spentBeforeLatestRun = 0.0
     /// What the folder's spend changed by since its latest run started: that run's part.
     public var spentInLatestRun: Double { spent - spentBeforeLatestRun }
     /// Each shot's picked take (shot id: job id), as `pick` recorded it.
-    public private(set) var picks: [String: String] = [:]
+    public internal(set) var picks: [String: String] = [:]
     /// The latest price line per model (model id: base price, unit, source).
-    public private(set) var prices: [String: RecordedPrice] = [:]
+    public internal(set) var prices: [String: RecordedPrice] = [:]
 
     /// A model's price as a run recorded it.
     public struct RecordedPrice: Sendable, Equatable {
@@ -83,7 +83,7 @@ public struct LedgerFold: Sendable {
 
     /// Each dependent's key in the latest run: as `run_started` listed it when its sources existed then, else as
     /// `inputs_resolved` recorded it once they did (where `run_started` could only list `after:<sources>`).
-    public private(set) var resolvedKeys: [String: String] = [:]
+    public internal(set) var resolvedKeys: [String: String] = [:]
 
     /// The key a job listed under `listed` now renders under (its resolved key, once its sources were built).
     public func currentKey(_ id: String, listed: String) -> String {
@@ -93,6 +93,16 @@ public struct LedgerFold: Sendable {
     /// The record of a job as `status` shows it: under its resolved key once its body was built.
     public func currentRecord(_ id: String, listed: String) -> JobRecord {
         record(id, key: currentKey(id, listed: listed))
+    }
+
+    /// Rebuilds where each job's records are from `allRecords` (after they were read from a checkpoint).
+    mutating func rebuildIndex() {
+        firstRecord = [:]
+        laterKeys = [:]
+        firstRecord.reserveCapacity(allRecords.count)
+        for (index, record) in allRecords.enumerated() {
+            if firstRecord[record.id] == nil { firstRecord[record.id] = index } else { laterKeys[record.id, default: []].append(index) }
+        }
     }
 
     private func position(_ id: String, key: String) -> Int? {

@@ -12,13 +12,17 @@ enum LedgerLineParser {
     /// bytes without the newline, and whether it is torn (no newline after it: a writer may be mid-line). Empty
     /// lines are skipped; `body` returns false to stop. Memory stays at a chunk plus the longest line, however long
     /// the file: a 100,000-job ledger is 100 MB. Only reading can fail.
+    /// `start` and `firstNumber` begin part-way (after a checkpoint: its offset, a line boundary, and the lines
+    /// before it). Returns the offset it read to and the number of the last line.
+    @discardableResult
     static func forEachLine(
-        fd: Int32, path: String, chunkSize: Int = 1 << 20, _ body: (Int, UnsafeBufferPointer<UInt8>, Bool) -> Bool
-    ) throws(LedgerError) {
+        fd: Int32, path: String, chunkSize: Int = 1 << 20, from start: Int = 0, firstNumber: Int = 0,
+        _ body: (Int, UnsafeBufferPointer<UInt8>, Bool) -> Bool
+    ) throws(LedgerError) -> (end: Int, lines: Int) {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: chunkSize)
-        var offset: off_t = 0
-        var number = 0
+        var offset = off_t(start)
+        var number = firstNumber
         var atEnd = false
         var searched = 0  // bytes of `buffer` known to hold no newline
         while !atEnd {
@@ -55,9 +59,10 @@ enum LedgerLineParser {
                 }
                 return true
             }
-            if !goOn { return }
+            if !goOn { return (Int(offset), number) }
             buffer.removeFirst(consumed)
             searched = max(0, searched - consumed)
         }
+        return (Int(offset), number)
     }
 }

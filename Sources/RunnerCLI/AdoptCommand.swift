@@ -48,6 +48,6 @@ struct AdoptCommand: AsyncParsableCommand {
             throw CLIError.ledger(error)
         }
         Console().out("\(jobID): adopted \(requestID); the next run polls it")
-        withExtendedLifetime(folder) {}
+        await folder.checkpoint()
     }
 }

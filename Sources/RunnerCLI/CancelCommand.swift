@@ -69,7 +69,7 @@ struct CancelCommand: AsyncParsableCommand {
             }
         }
         await transport.shutdown()
-        withExtendedLifetime(folder) {}
+        await folder.checkpoint()
         if notCancelled > 0 { throw CLIError.exit(ExitStatus.jobsUnfinished) }
     }
 }

@@ -22,4 +22,11 @@ struct ExistingRunFolder {
         }
         fold = ledger.initialFold
     }
+
+    /// Before the command ends: the fold as a checkpoint beside the ledger, so the next open reads only what
+    /// comes after it.
+    func checkpoint() async {
+        await ledger.writeCheckpoint()
+        await ledger.settle()
+    }
 }

@@ -64,6 +64,6 @@ struct PickCommand: AsyncParsableCommand {
         } catch {
             throw CLIError.ledger(error)
         }
-        withExtendedLifetime(folder) {}
+        await folder.checkpoint()
     }
 }

@@ -42,8 +42,11 @@ final class RunEnding: Sendable {
     private func record(status: Int32, reason: String?) async -> RunSummary {
         let summary = RunSummary(fold: await ledger.fold, jobs: jobs, folder: folder)
         _ = try? await ledger.append(.runFinished(counts: summary.counts, exitCode: Int(status), time: Timestamp.now()))
+        // The next open (status, report, a resume) starts from here instead of folding the whole history again.
+        await ledger.writeCheckpoint()
         let fold = await ledger.fold
         SummaryFile.write(BatchReport(folders: [(folder, fold)]), exitCode: status, reason: reason, to: folder + "/summary.json")
+        await ledger.settle()
         if let notifier {
             let spent = ledger.spent.folder
             await notifier.send(RunNotification(

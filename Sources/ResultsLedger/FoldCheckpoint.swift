@@ -1,0 +1,227 @@
+import AtomicFiles
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A compact snapshot of a ledger's fold beside it (`ledger.checkpoint`): the fold, the ledger's length it covers
+/// (always a line boundary), the number of lines in it, and a hash of those bytes. Opening a folder reads the
+/// snapshot and folds only the lines after it. A snapshot that does not match the ledger (edited, truncated,
+/// rewritten by a repair, written by another version) is ignored and the whole ledger folded: the ledger stays the
+/// only source of truth, and deleting the snapshot changes nothing but the time an open takes.
+enum FoldCheckpoint {
+    /// The first bytes of a checkpoint of this format; any other is ignored.
+    static let magic = Array("shotrunner ledger checkpoint v1\n".utf8)
+
+    static func path(folder: String) -> String { folder + "/ledger.checkpoint" }
+
+    /// What a valid checkpoint gives: the fold up to `offset`, and the number of lines before it.
+    struct Loaded {
+        var fold: LedgerFold
+        var offset: Int
+        var lines: Int
+    }
+
+    /// The checkpoint of the ledger open at `fd`, if there is one and it still matches the ledger's bytes.
+    static func load(folder: String, ledger fd: Int32) -> Loaded? {
+        guard let bytes = readWhole(path(folder: folder)) else { return nil }
+        return bytes.withUnsafeBytes { raw -> Loaded? in
+            guard raw.count > magic.count + 8, raw.prefix(magic.count).elementsEqual(magic) else { return nil }
+            // The checkpoint's own bytes, checked first: a damaged file must not give a fold.
+            var own = LedgerHasher()
+            own.update(UnsafeRawBufferPointer(rebasing: raw[(magic.count + 8)...]))
+            guard raw.loadUnaligned(fromByteOffset: magic.count, as: UInt64.self) == own.finish().littleEndian else { return nil }
+            var reader = CheckpointReader(raw, offset: magic.count + 8)
+            guard let offset = try? reader.int(), let lines = try? reader.int(), let hash = try? reader.int(), offset > 0, lines >= 0,
+                let fold = try? decodeFold(&reader), reader.isAtEnd
+            else { return nil }
+            var info = stat()
+            guard fstat(fd, &info) == 0, Int(info.st_size) >= offset, endsLine(fd, at: offset),
+                let actual = hashPrefix(fd, length: offset), actual == UInt64(bitPattern: Int64(hash))
+            else { return nil }
+            return Loaded(fold: fold, offset: offset, lines: lines)
+        }
+    }
+
+    /// Writes a checkpoint of `fold`, which covers the first `offset` bytes (`lines` lines) of the ledger open at
+    /// `fd`: hashed from the file itself, written beside it atomically. A failure leaves no checkpoint, which only
+    /// makes the next open slower.
+    static func write(folder: String, fold: LedgerFold, offset: Int, lines: Int, ledger fd: Int32) {
+        guard offset > 0, let hash = hashPrefix(fd, length: offset) else { return }
+        var writer = CheckpointWriter(capacity: 256 + fold.allRecords.count * 320)
+        writer.int(offset)
+        writer.int(lines)
+        writer.int(Int(Int64(bitPattern: hash)))
+        encodeFold(fold, into: &writer)
+        var own = LedgerHasher()
+        writer.bytes.withUnsafeBytes { own.update($0) }
+        var check = own.finish().littleEndian
+        let header = magic + withUnsafeBytes(of: &check) { Array($0) }
+        try? AtomicFile.write(header + writer.bytes, to: path(folder: folder))
+    }
+
+    /// Removes a folder's checkpoint (a repair rewrote the ledger).
+    static func remove(folder: String) {
+        unlink(path(folder: folder))
+    }
+
+    // MARK: - The fold's form
+
+    static func encodeFold(_ fold: LedgerFold, into w: inout CheckpointWriter) {
+        w.string(fold.baseURL)
+        w.string(fold.manifestPath)
+        w.int(fold.planned.count)
+        for job in fold.planned {
+            w.string(job.id)
+            w.int(job.index)
+            w.string(job.key)
+            w.int(job.duration)
+            w.bool(job.sound)
+            w.double(job.estimatedCost)
+            w.string(job.model)
+            w.strings(job.sources)
+        }
+        w.map(fold.modelDigests)
+        w.int(fold.allRecords.count)
+        for record in fold.allRecords { encodeRecord(record, into: &w) }
+        w.string(fold.firstStartedAt)
+        w.string(fold.lastEventAt)
+        w.double(fold.spent)
+        w.double(fold.spentBeforeLatestRun)
+        w.map(fold.picks)
+        w.int(fold.prices.count)
+        for (model, price) in fold.prices.sorted(by: { $0.key < $1.key }) {
+            w.string(model)
+            w.double(price.basePriceUSD)
+            w.string(price.unit)
+            w.string(price.source)
+        }
+        w.map(fold.resolvedKeys)
+    }
+
+    static func decodeFold(_ r: inout CheckpointReader) throws(CheckpointReader.Malformed) -> LedgerFold {
+        var fold = LedgerFold()
+        fold.baseURL = try r.optionalString()
+        fold.manifestPath = try r.optionalString()
+        let planned = try r.count()
+        fold.planned.reserveCapacity(planned)
+        for _ in 0..<planned {
+            fold.planned.append(LedgerFold.PlannedJob(
+                id: try r.string(), index: try r.int(), key: try r.string(), duration: try r.int(), sound: try r.bool(),
+                estimatedCost: try r.double(), model: try r.optionalString(), sources: try r.strings()
+            ))
+        }
+        fold.modelDigests = try r.map()
+        let records = try r.count()
+        fold.allRecords.reserveCapacity(records)
+        for _ in 0..<records { fold.allRecords.append(try decodeRecord(&r)) }
+        fold.rebuildIndex()
+        fold.firstStartedAt = try r.optionalString()
+        fold.lastEventAt = try r.optionalString()
+        fold.spent = try r.double()
+        fold.spentBeforeLatestRun = try r.double()
+        fold.picks = try r.map()
+        let prices = try r.count()
+        for _ in 0..<prices {
+            let model = try r.string()
+            fold.prices[model] = LedgerFold.RecordedPrice(basePriceUSD: try r.double(), unit: try r.string(), source: try r.string())
+        }
+        fold.resolvedKeys = try r.map()
+        return fold
+    }
+
+    private static func encodeRecord(_ record: JobRecord, into w: inout CheckpointWriter) {
+        w.string(record.id)
+        w.string(record.key)
+        w.string(record.state.rawValue)
+        w.string(record.requestID)
+        w.int(record.attempts)
+        w.strings(record.outputs)
+        w.strings(record.files)
+        w.strings(record.fileSHA256)
+        w.strings(record.waitingOn)
+        w.optional(record.blockedBy) { w, by in
+            w.string(by.job)
+            w.string(by.state)
+        }
+        w.int(record.bytes)
+        w.string(record.sha256)
+        w.double(record.cost)
+        w.double(record.estimatedCost)
+        w.string(record.errorCode)
+        w.string(record.errorMessage)
+        w.string(record.apiStatus)
+        w.string(record.firstSubmitAt)
+        w.string(record.renderedAt)
+        w.double(record.earlierSpend)
+        w.bool(record.latestMayCost)
+    }
+
+    private static func decodeRecord(_ r: inout CheckpointReader) throws(CheckpointReader.Malformed) -> JobRecord {
+        var record = JobRecord(id: try r.string(), key: try r.string())
+        guard let state = JobState(rawValue: try r.string()) else { throw CheckpointReader.Malformed() }
+        record.state = state
+        record.requestID = try r.optionalString()
+        record.attempts = try r.int()
+        record.outputs = try r.strings()
+        record.files = try r.optionalStrings()
+        record.fileSHA256 = try r.optionalStrings()
+        record.waitingOn = try r.strings()
+        if try r.bool() { record.blockedBy = JobRecord.BlockedBy(job: try r.string(), state: try r.string()) }
+        record.bytes = try r.optionalInt()
+        record.sha256 = try r.optionalString()
+        record.cost = try r.optionalDouble()
+        record.estimatedCost = try r.optionalDouble()
+        record.errorCode = try r.optionalString()
+        record.errorMessage = try r.optionalString()
+        record.apiStatus = try r.optionalString()
+        record.firstSubmitAt = try r.optionalString()
+        record.renderedAt = try r.optionalString()
+        record.earlierSpend = try r.double()
+        record.latestMayCost = try r.bool()
+        return record
+    }
+
+    // MARK: - Files
+
+    /// The hash of the first `length` bytes of the file at `fd`, read in 1 MiB chunks.
+    static func hashPrefix(_ fd: Int32, length: Int) -> UInt64? {
+        var hasher = LedgerHasher()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while offset < length {
+            let want = min(chunk.count, length - offset)
+            let got = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset)) }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { return nil }
+            chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            offset += got
+        }
+        return hasher.finish()
+    }
+
+    /// Whether the byte before `offset` is a newline: a checkpoint ends where a line does.
+    private static func endsLine(_ fd: Int32, at offset: Int) -> Bool {
+        var byte: UInt8 = 0
+        return pread(fd, &byte, 1, off_t(offset - 1)) == 1 && byte == 0x0A
+    }
+
+    private static func readWhole(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0, info.st_size < 1 << 32 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { return nil }
+            offset += got
+        }
+        return bytes
+    }
+}
