@@ -102,6 +102,17 @@ public indirect enum JSONValue: Sendable, Equatable {
         trailing: [(key: String, value: JSONValue)] = [], indent: Int?,
         to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil, element: (Int) -> JSONValue
     ) {
+        writeObject(members, thenArray: key, count: count, trailing: trailing, indent: indent, to: &out, flush: flush) { position, out in
+            element(position).write(to: &out, indent: indent, level: 2)
+        }
+    }
+
+    /// The same, each element written by `writeElement` itself (at level 2), with no `JSONValue` made of it.
+    public static func writeObject(
+        _ members: [(key: String, value: JSONValue)], thenArray key: String, count: Int,
+        trailing: [(key: String, value: JSONValue)] = [], indent: Int?,
+        to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil, writeElement: (Int, inout [UInt8]) -> Void
+    ) {
         out.append(UInt8(ascii: "{"))
         for member in members {
             newline(&out, indent, 1)
@@ -122,7 +133,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             for position in 0..<count {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, 2)
-                element(position).write(to: &out, indent: indent, level: 2)
+                writeElement(position, &out)
                 if let flush, out.count >= 1 << 20 { flush(&out) }
             }
             newline(&out, indent, 1)
@@ -147,7 +158,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// An integer's decimal digits, without making a `String` of it.
-    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+    public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -169,6 +180,12 @@ public indirect enum JSONValue: Sendable, Equatable {
         guard value.isFinite else { return "null" }
         if value == 0 { return "0" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        // From 0.0001 up, Swift's description is already ECMAScript's form (shortest digits, no exponent, and never
+        // a trailing ".0" here: integers were handled above). Below it Swift writes an exponent sooner.
+        if abs(value) >= 1e-4, abs(value) < 1e15 {
+            let description = "\(value)"
+            if !description.utf8.contains(UInt8(ascii: "e")) { return description }
+        }
         // Swift's description gives the shortest round-trip digits; only their layout differs from ECMAScript's.
         let (digits, exponent) = shortestDigits(abs(value))
         let k = digits.count
@@ -212,6 +229,17 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Appends a JSON string literal with minimal escaping.
     public static func writeString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings (ids, keys, paths, URLs) need no escape: appended in one copy.
+        var text = value
+        let plain = text.withUTF8 { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            out.append(contentsOf: utf8)
+            return true
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))

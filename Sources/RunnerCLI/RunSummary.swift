@@ -46,6 +46,34 @@ struct RunSummary {
         .object(JobState.allCases.compactMap { state in counts[state].map { (state.rawValue, .int($0)) } })
     }
 
+    /// `status --json`'s entry for a job, written straight to bytes (the same text as `jobJSON`'s, at level 2).
+    func writeJob(_ record: JobRecord, indent: Int?, to out: inout [UInt8]) {
+        var object = JSONObjectWriter(indent: indent, level: 2, to: &out)
+        object.string("id", record.id, to: &out)
+        object.string("key", record.key, to: &out)
+        object.string("state", record.state.rawValue, to: &out)
+        object.string("request_id", record.requestID, to: &out)
+        object.int("attempts", record.attempts, to: &out)
+        object.string("output", record.outputs.first, to: &out)
+        object.string("file", record.file, to: &out)
+        object.strings("files", record.files.compactMap { $0 }, to: &out)
+        object.string("model", models[record.id] ?? ModelSchema.klingO3ProImageToVideo.modelID, to: &out)
+        object.strings("waiting_on", record.state == .waiting ? record.waitingOn : [], to: &out)
+        if record.state == .blocked, let by = record.blockedBy {
+            object.value("blocked_by", .object([("job", .string(by.job)), ("state", .string(by.state))]), to: &out)
+        } else {
+            object.value("blocked_by", .null, to: &out)
+        }
+        object.number("cost", record.cost, to: &out)
+        if let code = record.errorCode {
+            object.value("error", .object([("code", .string(code)), ("message", .string(record.errorMessage ?? ""))]), to: &out)
+        } else {
+            object.value("error", .null, to: &out)
+        }
+        object.bool("picked", isPicked(record), to: &out)
+        object.end(&out)
+    }
+
     /// `status --json`'s entry for a job.
     func jobJSON(_ record: JobRecord) -> JSONValue {
             .object([

@@ -40,7 +40,7 @@ struct StatusCommand: ParsableCommand {
             JSONValue.writeObject(
                 [("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null)],
                 thenArray: "jobs", count: summary.records.count, trailing: [("counts", summary.countsJSON)], indent: 2, to: &out
-            ) { summary.jobJSON(summary.records[$0]) }
+            ) { position, out in summary.writeJob(summary.records[position], indent: 2, to: &out) }
             console.out(bytes: out)
             return
         }
