@@ -77,9 +77,11 @@ actor TimedClips {
         arguments += ["-filter_complex", graph, "-map", "[v]", "-t", seconds, "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30",
                       "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", partial]
         do {
-            _ = try await ffmpeg.run(arguments)
+            // A frame ffmpeg cannot decode can keep it looping on `-loop 1` for ever: bounded, then the sample clip.
+            _ = try await ffmpeg.run(arguments, timeout: 15)
             try FileManager.default.moveItem(atPath: partial, toPath: target)
         } catch {
+            try? FileManager.default.removeItem(atPath: partial)
             if !FileManager.default.fileExists(atPath: target) { return nil }
         }
         return FileManager.default.contents(atPath: target).map(Array.init)

@@ -59,6 +59,9 @@ public struct Manifest: Sendable {
     public let warnings: [Diagnostic]
     /// Whether some shot takes another job's output (the storyboard graph).
     public var hasReferences: Bool = false
+    /// Every local media file the manifest names (absolute paths): with the manifest's own bytes, what its jobs
+    /// depend on.
+    public var mediaPaths: [String] = []
 
     /// The same manifest with only the jobs `keep` accepts (counts and seconds follow).
     public func filtered(_ keep: (Job) -> Bool) -> Manifest {

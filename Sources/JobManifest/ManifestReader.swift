@@ -58,6 +58,7 @@ public struct ManifestReader: Sendable {
             warnings: diagnostics
         )
         manifest.hasReferences = decoder.sawReferences && decoder.jobs.contains { !$0.sources.isEmpty }
+        manifest.mediaPaths = decoder.inspector.paths
         return manifest
     }
 }

@@ -38,6 +38,9 @@ public struct MediaInspector {
 
     private var cache: [String: Result<LocalMedia, Problem>] = [:]
 
+    /// Every file that was looked at, by path (what a resume checks again before it trusts an unchanged manifest).
+    var paths: [String] { cache.keys.sorted() }
+
     mutating func inspect(_ path: String) -> Result<LocalMedia, Problem> {
         if let known = cache[path] { return known }
         let result = Self.check(path)

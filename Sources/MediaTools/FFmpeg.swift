@@ -32,10 +32,12 @@ public struct FFmpeg: Sendable {
 
     /// Runs ffmpeg (quiet, never asking, never reading stdin); `progress` gets the seconds of output written so
     /// far, from ffmpeg's `-progress` lines.
-    public func run(_ arguments: [String], progress: (@Sendable (Double) -> Void)? = nil) async throws -> String {
+    /// With `timeout`, a run still going after that many seconds is killed and fails (a damaged input can keep
+    /// ffmpeg looping on it for ever).
+    public func run(_ arguments: [String], timeout: Double? = nil, progress: (@Sendable (Double) -> Void)? = nil) async throws -> String {
         var full = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
         if progress != nil { full += ["-progress", "pipe:1", "-nostats"] }
-        return try await Self.execute(ffmpeg, full + arguments) { line in
+        return try await Self.execute(ffmpeg, full + arguments, timeout: timeout) { line in
             guard let progress, line.hasPrefix("out_time_us="), let micros = Double(line.dropFirst("out_time_us=".count)) else { return }
             progress(micros / 1_000_000)
         }
@@ -52,7 +54,7 @@ public struct FFmpeg: Sendable {
 
     /// Runs a tool to its end, collecting stdout (and handing each line to `line`); a non-zero exit throws with
     /// the end of stderr.
-    static func execute(_ executable: String, _ arguments: [String], line: (@Sendable (String) -> Void)?) async throws -> String {
+    static func execute(_ executable: String, _ arguments: [String], timeout: Double? = nil, line: (@Sendable (String) -> Void)?) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -71,6 +73,11 @@ public struct FFmpeg: Sendable {
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil; return }
             collected.appendErr(data)
+        }
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak process] in
+                if let process, process.isRunning { process.terminate() }
+            }
         }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }

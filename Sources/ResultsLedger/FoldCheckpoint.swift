@@ -13,7 +13,7 @@ import Darwin
 /// only source of truth, and deleting the snapshot changes nothing but the time an open takes.
 enum FoldCheckpoint {
     /// The first bytes of a checkpoint of this format; any other is ignored.
-    static let magic = Array("shotrunner ledger checkpoint v1\n".utf8)
+    static let magic = Array("shotrunner ledger checkpoint v2\n".utf8)
 
     static func path(folder: String) -> String { folder + "/ledger.checkpoint" }
 
@@ -99,6 +99,19 @@ enum FoldCheckpoint {
             w.string(price.source)
         }
         w.map(fold.resolvedKeys)
+        w.optional(fold.latestInputs) { w, latest in
+            w.string(latest.listedAt)
+            w.string(latest.manifestSHA256)
+            w.map(latest.models)
+            w.string(latest.inputs.only)
+            w.string(latest.inputs.shard)
+            w.int(latest.inputs.media.count)
+            for stamp in latest.inputs.media {
+                w.string(stamp.path)
+                w.int(stamp.size)
+                w.int(stamp.modified)
+            }
+        }
     }
 
     static func decodeFold(_ r: inout CheckpointReader) throws(CheckpointReader.Malformed) -> LedgerFold {
@@ -129,6 +142,19 @@ enum FoldCheckpoint {
             fold.prices[model] = LedgerFold.RecordedPrice(basePriceUSD: try r.double(), unit: try r.string(), source: try r.string())
         }
         fold.resolvedKeys = try r.map()
+        if try r.bool() {
+            let listedAt = try r.string()
+            let sha = try r.string()
+            let models = try r.map()
+            let only = try r.optionalString()
+            let shard = try r.optionalString()
+            let count = try r.count()
+            var media: [LedgerEvent.MediaStamp] = []
+            for _ in 0..<count { media.append(LedgerEvent.MediaStamp(path: try r.string(), size: try r.int(), modified: try r.int())) }
+            fold.latestInputs = LedgerFold.ListInputs(
+                listedAt: listedAt, manifestSHA256: sha, models: models, inputs: LedgerEvent.RunInputs(only: only, shard: shard, media: media)
+            )
+        }
         return fold
     }
 

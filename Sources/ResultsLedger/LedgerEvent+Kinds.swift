@@ -33,8 +33,60 @@ extension LedgerEvent {
 
     /// A run begins: the base URL, the manifest and its SHA-256, and the jobs it covers.
     /// `models` maps each catalogue model of the run (not the seed) to the digest of its schema.
+    /// What a run's job list was made from beyond the manifest's bytes: the job filter and each local media file
+    /// as it was then. A resume whose manifest, catalogue, filter and files all match reuses the recorded list.
+    public struct RunInputs: Sendable, Equatable {
+        /// `--only`'s glob, and `--shard`'s `I/N`.
+        public var only: String?
+        public var shard: String?
+        /// Each local media file: absolute path, size in bytes, modification time in nanoseconds.
+        public var media: [MediaStamp]
+
+        public init(only: String?, shard: String?, media: [MediaStamp]) {
+            self.only = only
+            self.shard = shard
+            self.media = media
+        }
+    }
+
+    /// A file as it was when a run read it.
+    public struct MediaStamp: Sendable, Equatable {
+        public var path: String
+        public var size: Int
+        public var modified: Int
+
+        public init(path: String, size: Int, modified: Int) {
+            self.path = path
+            self.size = size
+            self.modified = modified
+        }
+    }
+
+    /// A run that reuses the latest `run_started`'s job list (its manifest, catalogue, filter and files unchanged):
+    /// a short line naming that run's start instead of repeating every job.
+    public static func runStartedAgain(
+        baseURL: String, manifest: String, manifestSHA256: String, models: [(id: String, digest: String)], inputs: RunInputs, sameJobsAs: String,
+        time: String
+    ) -> LedgerEvent {
+        var fields: [(key: String, value: JSONValue)] = [
+            ("base_url", .string(baseURL)), ("manifest", .string(manifest)), ("manifest_sha256", .string(manifestSHA256)),
+        ]
+        if !models.isEmpty { fields.append(("models", .object(models.map { ($0.id, .string($0.digest)) }))) }
+        fields += inputsFields(inputs)
+        fields.append(("same_jobs_as", .string(sameJobsAs)))
+        return LedgerEvent(.runStarted, time: time, fields)
+    }
+
+    private static func inputsFields(_ inputs: RunInputs) -> [(key: String, value: JSONValue)] {
+        [
+            ("filter", .object([("only", inputs.only.map(JSONValue.string) ?? .null), ("shard", inputs.shard.map(JSONValue.string) ?? .null)])),
+            ("media", .array(inputs.media.map { .object([("path", .string($0.path)), ("size", .int($0.size)), ("modified", .int($0.modified))]) })),
+        ]
+    }
+
     public static func runStarted(
-        baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], models: [(id: String, digest: String)] = [], time: String
+        baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], models: [(id: String, digest: String)] = [],
+        inputs: RunInputs? = nil, time: String
     ) -> LedgerEvent {
         let list: [JSONValue] = jobs.map { job in
             var fields: [(key: String, value: JSONValue)] = [
@@ -49,6 +101,7 @@ extension LedgerEvent {
             ("base_url", .string(baseURL)), ("manifest", .string(manifest)), ("manifest_sha256", .string(manifestSHA256)),
         ]
         if !models.isEmpty { fields.append(("models", .object(models.map { ($0.id, .string($0.digest)) }))) }
+        if let inputs { fields += inputsFields(inputs) }
         fields.append(("jobs", .array(list)))
         return LedgerEvent(.runStarted, time: time, fields)
     }

@@ -26,6 +26,18 @@ public struct LedgerFold: Sendable, Equatable {
     public var planned: [PlannedJob] = []
     /// The schema digest of each catalogue model as the latest run that listed them read it.
     public var modelDigests: [String: String] = [:]
+    /// What the latest job list was made from (its manifest's SHA-256, its models' digests, the filter and the
+    /// media files), and when that list was written: a resume that finds all of it unchanged reuses the list.
+    public var latestInputs: ListInputs?
+
+    /// What a recorded job list was made from.
+    public struct ListInputs: Sendable, Equatable {
+        /// The time of the `run_started` that wrote the list.
+        public var listedAt: String
+        public var manifestSHA256: String
+        public var models: [String: String]
+        public var inputs: LedgerEvent.RunInputs
+    }
     /// Every record (one per job id and key), in the order each was first written.
     public internal(set) var allRecords: [JobRecord] = []
     /// Where a job's first record is in `allRecords`; a job with renders under other keys (an edited shot) has
@@ -127,7 +139,21 @@ public struct LedgerFold: Sendable, Equatable {
         switch event.kind {
         case .runStarted:
             spentBeforeLatestRun = spent
-            resolvedKeys = [:]
+            let reused = event.string("same_jobs_as")
+            // A run that reuses the list keeps what its dependents were resolved to; a new list starts over.
+            if reused == nil { resolvedKeys = [:] }
+            if let sha = event.string("manifest_sha256"), let filter = event.stringMap("filter"), let media = event.objects("media") {
+                let stamps = media.compactMap { item -> LedgerEvent.MediaStamp? in
+                    guard let path = item.string("path"), let size = item.int("size"), let modified = item.int("modified") else { return nil }
+                    return LedgerEvent.MediaStamp(path: path, size: size, modified: modified)
+                }
+                latestInputs = ListInputs(
+                    listedAt: reused ?? time, manifestSHA256: sha, models: event.stringMap("models") ?? [:],
+                    inputs: LedgerEvent.RunInputs(only: filter["only"], shard: filter["shard"], media: stamps)
+                )
+            } else {
+                latestInputs = nil
+            }
             if baseURL == nil { baseURL = event.string("base_url") }
             if firstStartedAt == nil { firstStartedAt = time }
             manifestPath = event.string("manifest") ?? manifestPath

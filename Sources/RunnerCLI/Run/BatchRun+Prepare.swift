@@ -127,8 +127,9 @@ extension BatchRun {
             digests.append((job.body.schema.modelID, job.body.schema.schemaDigest))
         }
         let modelDigests = digests
+        let inputs = LedgerEvent.RunInputs(only: request.only, shard: request.shard?.description, media: MediaStamps.now(scope.manifest.mediaPaths))
         let runStarted: @Sendable () -> LedgerEvent = {
-            .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, models: modelDigests, time: startedAt)
+            .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, models: modelDigests, inputs: inputs, time: startedAt)
         }
         // A signal during the price call: its end is on record (or being written); nothing may follow it.
         graph.plan = plan

@@ -21,6 +21,8 @@ struct BatchRun {
 
     /// Renders the manifest; returns the exit status (errors that end the run early are thrown as `CLIError`).
     func perform() async throws -> Int32 {
+        // Nothing changed and nothing is left: the folder's own list stands, and the manifest is not read again.
+        if let status = try await resumeUnchanged() { return status }
         let manifest: Manifest
         let reader = ManifestReader(models: ModelRegistry(catalog: try CatalogOption.load(file: request.catalogFile, environment: environment)))
         do {

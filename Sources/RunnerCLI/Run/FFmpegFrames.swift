@@ -19,7 +19,7 @@ struct FFmpegFrames: FrameExtracting {
         case .last: ["-sseof", "-1", "-i", video, "-update", "1", png]
         case .seconds(let time): ["-ss", String(time), "-i", video, "-frames:v", "1", png]
         }
-        _ = try await ffmpeg.run(arguments)
+        _ = try await ffmpeg.run(arguments, timeout: 120)
         guard FileManager.default.fileExists(atPath: png) else { throw NoFrame(frame: frame) }
     }
 }
