@@ -1,5 +1,4 @@
 public import JobManifest
-public import ResultsLedger
 
 /// Extracts one frame of a video as PNG (ffmpeg in the CLI; a fake in tests).
 public protocol FrameExtracting: Sendable {
