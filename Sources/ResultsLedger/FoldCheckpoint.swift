@@ -1,5 +1,3 @@
-import AtomicFiles
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,16 +48,37 @@ enum FoldCheckpoint {
     /// makes the next open slower.
     static func write(folder: String, fold: LedgerFold, offset: Int, lines: Int, ledger fd: Int32) {
         guard offset > 0, let hash = hashPrefix(fd, length: offset) else { return }
-        var writer = CheckpointWriter(capacity: 256 + fold.allRecords.count * 320)
+        let target = path(folder: folder)
+        let temporary = target + ".partial-\(getpid())"
+        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard out >= 0 else { return }
+        // Written a chunk at a time (the fold of 100,000 jobs is tens of MB), the header's check filled in last.
+        var failed = false
+        var own = LedgerHasher()
+        func put(_ chunk: UnsafeRawBufferPointer) {
+            var done = 0
+            while done < chunk.count, !failed {
+                let written = Glibc.write(out, chunk.baseAddress! + done, chunk.count - done)
+                if written < 0, errno == EINTR { continue }
+                if written <= 0 { failed = true } else { done += written }
+            }
+        }
+        let header = magic + [UInt8](repeating: 0, count: 8)
+        header.withUnsafeBytes { put($0) }
+        var writer = CheckpointWriter(capacity: 1 << 20 + 4096) { chunk in
+            own.update(chunk)
+            put(chunk)
+        }
         writer.int(offset)
         writer.int(lines)
         writer.int(Int(Int64(bitPattern: hash)))
         encodeFold(fold, into: &writer)
-        var own = LedgerHasher()
-        writer.bytes.withUnsafeBytes { own.update($0) }
+        writer.flush(threshold: 0)
         var check = own.finish().littleEndian
-        let header = magic + withUnsafeBytes(of: &check) { Array($0) }
-        try? AtomicFile.write(header + writer.bytes, to: path(folder: folder))
+        if !failed, withUnsafeBytes(of: &check, { pwrite(out, $0.baseAddress, 8, off_t(magic.count)) }) != 8 { failed = true }
+        if fsync(out) != 0 { failed = true }
+        close(out)
+        if failed || rename(temporary, target) != 0 { unlink(temporary) }
     }
 
     /// Removes a folder's checkpoint (a repair rewrote the ledger).
@@ -82,10 +101,14 @@ enum FoldCheckpoint {
             w.double(job.estimatedCost)
             w.string(job.model)
             w.strings(job.sources)
+            w.flush()
         }
         w.map(fold.modelDigests)
         w.int(fold.allRecords.count)
-        for record in fold.allRecords { encodeRecord(record, into: &w) }
+        for record in fold.allRecords {
+            encodeRecord(record, into: &w)
+            w.flush()
+        }
         w.string(fold.firstStartedAt)
         w.string(fold.lastEventAt)
         w.double(fold.spent)

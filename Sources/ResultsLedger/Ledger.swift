@@ -47,6 +47,8 @@ public actor Ledger {
     private var durableLines: Int
     /// Lines since the last checkpoint: one is written every `checkpointEvery` lines, and at a run's end.
     private var linesSinceCheckpoint = 0
+    /// Whether a checkpoint matching this ledger is on disk (opened from one, or written since).
+    private var hasCheckpoint = false
     public static let checkpointEvery = 100_000
     /// Lines written and fsync'd, and the number of writes (each one fsync): group commit's measure.
     public private(set) var linesWritten = 0
@@ -136,6 +138,7 @@ public actor Ledger {
         fd = current
         self.folder = folder
         openedFromCheckpoint = checkpoint != nil
+        hasCheckpoint = checkpoint != nil
         durableBytes = read.end
         durableLines = read.lines
         initialFold = fold
@@ -242,14 +245,21 @@ public actor Ledger {
         }
     }
 
-    /// Writes the fold as a checkpoint beside the ledger (on the writing queue, after any write before it): the
-    /// next open folds only what comes after. The fold and the length it covers are taken together here, so the
-    /// checkpoint is consistent whatever is appended meanwhile.
+    /// Writes the fold as a checkpoint beside the ledger: the next open folds only what comes after. The fold and
+    /// the length it covers are taken together, so the checkpoint is consistent whatever is appended meanwhile.
+    /// At a run's end: a checkpoint unless the one on disk already covers all but a few lines (fewer than
+    /// `minimumNewLines`, which the next open folds in no time).
+    public func writeCheckpoint(unlessWithin minimumNewLines: Int) {
+        guard !hasCheckpoint || linesSinceCheckpoint >= minimumNewLines else { return }
+        writeCheckpoint()
+    }
+
     public func writeCheckpoint() {
         linesSinceCheckpoint = 0
-        let snapshot = fold
-        let (offset, lines, descriptor, folder) = (durableBytes, durableLines, fd, self.folder)
-        io.async { FoldCheckpoint.write(folder: folder, fold: snapshot, offset: offset, lines: lines, ledger: descriptor) }
+        hasCheckpoint = true
+        // Written here, on the actor, rather than handed to the writing queue: a copy of the fold kept for it would be
+        // duplicated whole by the next line folded (copy on write), some 100 MB at 100,000 jobs.
+        FoldCheckpoint.write(folder: folder, fold: fold, offset: durableBytes, lines: durableLines, ledger: fd)
     }
 
     /// Waits until what the writing queue holds (a checkpoint on its way) is done.

@@ -21,7 +21,7 @@ extension BatchRun {
         var folder = RunFolderPaths.defaultFolder(manifest: request.manifest, simulated: request.simulate)
         if let shard = request.shard { folder += "/" + shard.folderName }
         let folderPath = RunFolderPaths.absolute(request.out ?? folder)
-        guard FileManager.default.fileExists(atPath: folderPath + "/ledger.checkpoint") else { return nil }
+        guard FileManager.default.fileExists(atPath: folderPath + "/ledger.jsonl") else { return nil }
         guard let sha = Self.sha256(ofFile: request.manifest) else { return nil }
         let registry = ModelRegistry(catalog: try CatalogOption.load(file: request.catalogFile, environment: environment))
         do {

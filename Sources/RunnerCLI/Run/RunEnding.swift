@@ -43,7 +43,7 @@ final class RunEnding: Sendable {
         let summary = RunSummary(fold: await ledger.fold, jobs: jobs, folder: folder)
         _ = try? await ledger.append(.runFinished(counts: summary.counts, exitCode: Int(status), time: Timestamp.now()))
         // The next open (status, report, a resume) starts from here instead of folding the whole history again.
-        await ledger.writeCheckpoint()
+        await ledger.writeCheckpoint(unlessWithin: 1_000)
         let fold = await ledger.fold
         SummaryFile.write(BatchReport(folders: [(folder, fold)]), exitCode: status, reason: reason, to: folder + "/summary.json")
         await ledger.settle()
