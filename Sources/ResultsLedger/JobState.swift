@@ -42,7 +42,8 @@ public struct JobRecord: Sendable, Equatable {
     public var file: String? { files.first ?? nil }
     /// Every output's file, relative to the run folder, by output (nil where not downloaded yet).
     public var files: [String?] = []
-    /// The SHA-256 of each output's file, by output, as its `downloaded` line recorded it.
+    /// The SHA-256 of each output's file, by output, as its `downloaded` line recorded it, for a job with several
+    /// outputs (a single output's is `sha256`).
     public var fileSHA256: [String?] = []
     /// The jobs it waits on (`waiting`).
     public var waitingOn: [String] = []

@@ -17,7 +17,18 @@ public actor Ledger {
     /// The ledger's path.
     public nonisolated let path: String
     /// The ledger as it was at open, folded (its events are not kept: a large ledger's would cost hundreds of MB).
-    public nonisolated let initialFold: LedgerFold
+    /// Read it before the run starts; `releaseInitialFold()` lets it go once it is planned from (it shares its
+    /// records with `fold` only until the first line is folded, and is then a second copy of every record).
+    public nonisolated var initialFold: LedgerFold {
+        guard let fold = initialBox.withLockedValue({ $0 }) else { preconditionFailure("the ledger's initial fold was read after it was released") }
+        return fold
+    }
+    private nonisolated let initialBox: NIOLockedValueBox<LedgerFold?>
+
+    /// Lets the fold of the ledger as it was at open go (once the run is planned): at 100,000 jobs, some 100 MB.
+    public nonisolated func releaseInitialFold() {
+        initialBox.withLockedValue { $0 = nil }
+    }
     /// What opening repaired (a torn last line), for the user to hear about.
     public nonisolated let repairs: [String]
     /// Whether opening started from a checkpoint that matched the ledger (and folded only the lines after it).
@@ -141,7 +152,7 @@ public actor Ledger {
         hasCheckpoint = checkpoint != nil
         durableBytes = read.end
         durableLines = read.lines
-        initialFold = fold
+        initialBox = NIOLockedValueBox(fold)
         self.fold = fold
         durableSpend = NIOLockedValueBox((fold.spent, fold.spentBeforeLatestRun, 0))
         repairs = notes

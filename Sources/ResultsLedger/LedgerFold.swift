@@ -262,11 +262,14 @@ public struct LedgerFold: Sendable, Equatable {
             let count = max(1, event.int("outputs") ?? 1)
             let index = min(max(1, event.int("output") ?? 1), count) - 1
             if record.files.count != count { record.files = Array(record.files.prefix(count)) + Array(repeating: nil, count: max(0, count - record.files.count)) }
-            if record.fileSHA256.count != count {
+            // Each output's digest, for a job with several (one output's is `sha256`: no array for the usual job).
+            if count > 1, record.fileSHA256.count != count {
                 record.fileSHA256 = Array(record.fileSHA256.prefix(count)) + Array(repeating: nil, count: max(0, count - record.fileSHA256.count))
+            } else if count == 1 {
+                record.fileSHA256 = []
             }
             record.files[index] = event.string("path")
-            record.fileSHA256[index] = event.string("sha256")
+            if count > 1 { record.fileSHA256[index] = event.string("sha256") }
             if record.hasEveryFile { record.state = .completed }
             record.bytes = event.int("bytes")
             record.sha256 = event.string("sha256")

@@ -44,8 +44,9 @@ extension BatchRun {
     func prepare(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Prepared {
         let fold = ledger.initialFold
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
-        let selected = Set(scope.jobs.map(\.id))
-        var graph = planner.plan(graph: scope.shardJobs, selected: { selected.contains($0.id) }, fold: fold, prices: .estimate) { file in
+        // `--only`'s jobs (without it, every job of the shard: no set of 100,000 ids is made).
+        let selected = request.only == nil ? nil : Set(scope.jobs.map(\.id))
+        var graph = planner.plan(graph: scope.shardJobs, selected: selected.map { set in { set.contains($0.id) } }, fold: fold, prices: .estimate) { file in
             FileManager.default.fileExists(atPath: scope.folderPath + "/" + file)
         }
         // Over the shard's every job, not only `--only`'s: this run records the new digests for all of them; over

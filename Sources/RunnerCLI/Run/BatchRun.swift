@@ -95,6 +95,8 @@ struct BatchRun {
 
     private func render(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Int32 {
         let prepared = try await prepare(scope, target: target, ledger: ledger, ending: ending)
+        // Planned: the fold the folder was opened with is no longer needed (the ledger's live fold goes on).
+        ledger.releaseInitialFold()
         guard !prepared.interruption.signalled else {
             // A signal came while the run was being prepared: nothing is submitted, and the end the signal asked
             // for is on record before this returns (the signal's own writing of it, waited for).
