@@ -273,11 +273,6 @@ public actor Ledger {
         FoldCheckpoint.write(folder: folder, fold: fold, offset: durableBytes, lines: durableLines, ledger: fd)
     }
 
-    /// Waits until what the writing queue holds (a checkpoint on its way) is done.
-    public func settle() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in io.async { continuation.resume() } }
-    }
-
     // MARK: - File helpers
 
     /// Appends `bytes` and fsyncs. A write that fails part-way (a full disk) is cut back off, so the ledger

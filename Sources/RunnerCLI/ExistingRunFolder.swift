@@ -27,6 +27,5 @@ struct ExistingRunFolder {
     /// comes after it.
     func checkpoint() async {
         await ledger.writeCheckpoint()
-        await ledger.settle()
     }
 }

@@ -64,7 +64,6 @@ struct FoldCheckpointTests {
             try await ledger.append(event)
             if index + 1 == checkpointAfter { await ledger.writeCheckpoint() }
         }
-        await ledger.settle()
     }
 
     @Test("a snapshot plus the lines after it folds exactly as the whole ledger does, on random ledgers of every event", arguments: 0..<12)

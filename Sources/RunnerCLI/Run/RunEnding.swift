@@ -46,7 +46,6 @@ final class RunEnding: Sendable {
         await ledger.writeCheckpoint(unlessWithin: 1_000)
         let fold = await ledger.fold
         SummaryFile.write(BatchReport(folders: [(folder, fold)]), exitCode: status, reason: reason, to: folder + "/summary.json")
-        await ledger.settle()
         if let notifier {
             let spent = ledger.spent.folder
             await notifier.send(RunNotification(
