@@ -52,10 +52,11 @@ public enum MediaSource: Sendable, Equatable {
     case url(String)
     /// A local file, checked and hashed once however many jobs use it.
     case file(LocalMedia)
-    /// Another job's output, before that job has completed.
-    case reference(JobReference)
+    /// Another job's output, before that job has completed. (Boxed, as is `resolved`: inline they made every body
+    /// value 80 bytes where 24 do, 39 MB of a 100,000-job manifest's bodies.)
+    indirect case reference(JobReference)
     /// Another job's output, once it has: its digest (and, at submit, the file to send).
-    case resolved(ResolvedInput)
+    indirect case resolved(ResolvedInput)
 }
 
 /// A local media file that passed the checks: a regular file within its kind's size limit whose bytes are an

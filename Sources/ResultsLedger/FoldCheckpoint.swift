@@ -11,7 +11,7 @@ import Darwin
 /// only source of truth, and deleting the snapshot changes nothing but the time an open takes.
 enum FoldCheckpoint {
     /// The first bytes of a checkpoint of this format; any other is ignored.
-    static let magic = Array("shotrunner ledger checkpoint v2\n".utf8)
+    static let magic = Array("shotrunner ledger checkpoint v3\n".utf8)
 
     static func path(folder: String) -> String { folder + "/ledger.checkpoint" }
 
@@ -184,7 +184,7 @@ enum FoldCheckpoint {
     private static func encodeRecord(_ record: JobRecord, into w: inout CheckpointWriter) {
         w.string(record.id)
         w.string(record.key)
-        w.string(record.state.rawValue)
+        w.int(JobState.allCases.firstIndex(of: record.state) ?? 0)
         w.string(record.requestID)
         w.int(record.attempts)
         w.strings(record.outputs)
@@ -202,16 +202,20 @@ enum FoldCheckpoint {
         w.string(record.errorCode)
         w.string(record.errorMessage)
         w.string(record.apiStatus)
-        w.string(record.firstSubmitAt)
-        w.string(record.renderedAt)
+        // A time as its number, or (nil, then) its text when it has no number.
+        w.int(record.firstSubmitMillis.map(Int.init))
+        if record.firstSubmitMillis == nil { w.string(record.firstSubmitAt) }
+        w.int(record.renderedMillis.map(Int.init))
+        if record.renderedMillis == nil { w.string(record.renderedAt) }
         w.double(record.earlierSpend)
         w.bool(record.latestMayCost)
     }
 
     private static func decodeRecord(_ r: inout CheckpointReader) throws(CheckpointReader.Malformed) -> JobRecord {
         var record = JobRecord(id: try r.string(), key: try r.string())
-        guard let state = JobState(rawValue: try r.string()) else { throw CheckpointReader.Malformed() }
-        record.state = state
+        let state = try r.int()
+        guard JobState.allCases.indices.contains(state) else { throw CheckpointReader.Malformed() }
+        record.state = JobState.allCases[state]
         record.requestID = try r.optionalString()
         record.attempts = try r.int()
         record.outputs = try r.strings()
@@ -226,8 +230,8 @@ enum FoldCheckpoint {
         record.errorCode = try r.optionalString()
         record.errorMessage = try r.optionalString()
         record.apiStatus = try r.optionalString()
-        record.firstSubmitAt = try r.optionalString()
-        record.renderedAt = try r.optionalString()
+        if let millis = try r.optionalInt() { record.setTimes(firstSubmit: Int64(millis), rendered: nil) } else { record.firstSubmitAt = try r.optionalString() }
+        if let millis = try r.optionalInt() { record.setTimes(firstSubmit: nil, rendered: Int64(millis)) } else { record.renderedAt = try r.optionalString() }
         record.earlierSpend = try r.double()
         record.latestMayCost = try r.bool()
         return record

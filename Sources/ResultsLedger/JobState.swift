@@ -30,6 +30,10 @@ public enum JobState: String, Sendable, CaseIterable, Comparable {
 }
 
 /// What the ledger knows of one job (for one key).
+///
+/// Sized for what it holds (a 100,000-job fold keeps 100,000 of these): times as numbers, and the fields few
+/// records ever fill (an error, a wait, a block, several outputs' digests) in one shared box that most records
+/// never allocate.
 public struct JobRecord: Sendable, Equatable {
     public var id: String
     public var key: String
@@ -42,13 +46,6 @@ public struct JobRecord: Sendable, Equatable {
     public var file: String? { files.first ?? nil }
     /// Every output's file, relative to the run folder, by output (nil where not downloaded yet).
     public var files: [String?] = []
-    /// The SHA-256 of each output's file, by output, as its `downloaded` line recorded it, for a job with several
-    /// outputs (a single output's is `sha256`).
-    public var fileSHA256: [String?] = []
-    /// The jobs it waits on (`waiting`).
-    public var waitingOn: [String] = []
-    /// The source that left it `blocked`, and that source's state.
-    public var blockedBy: BlockedBy?
     /// Whether every output's file is recorded.
     public var hasEveryFile: Bool { !files.isEmpty && files.allSatisfy { $0 != nil } }
     public var bytes: Int?
@@ -57,17 +54,108 @@ public struct JobRecord: Sendable, Equatable {
     public var cost: Double?
     /// The estimate written with the submit intent.
     public var estimatedCost: Double?
-    public var errorCode: String?
-    public var errorMessage: String?
     /// The last status the API reported (kept even when unknown).
     public var apiStatus: String?
-    /// Time of the first submit intent and of the render, for reports.
-    public var firstSubmitAt: String?
-    public var renderedAt: String?
     /// What earlier attempts of this job (and key) may have cost: each submit that may have started counts.
     public var earlierSpend = 0.0
     /// Whether the latest submit may have started (and so may cost money).
     public var latestMayCost = false
+    /// The first submit intent's and the render's times, in milliseconds since 1970 (`Int64.min`: none, or a
+    /// time whose text is not the ledger's own form, kept in `rare`).
+    private var submitMillis = Int64.min
+    private var renderMillis = Int64.min
+    private var rare: Rare?
+
+    /// The fields most records leave empty.
+    struct RareFields: Sendable, Equatable {
+        var fileSHA256: [String?] = []
+        var waitingOn: [String] = []
+        var blockedBy: BlockedBy?
+        var errorCode: String?
+        var errorMessage: String?
+        /// Times written in another form than the ledger's own.
+        var firstSubmitText: String?
+        var renderedText: String?
+
+        var isEmpty: Bool { self == RareFields() }
+    }
+
+    /// Rare fields, shared between copies and replaced whole when one changes (which is rare by definition).
+    final class Rare: Sendable, Equatable {
+        let fields: RareFields
+        init(_ fields: RareFields) { self.fields = fields }
+        static func == (lhs: Rare, rhs: Rare) -> Bool { lhs === rhs || lhs.fields == rhs.fields }
+    }
+
+    private func rareField<Value>(_ path: KeyPath<RareFields, Value>, or empty: Value) -> Value {
+        rare.map { $0.fields[keyPath: path] } ?? empty
+    }
+
+    private mutating func setRare<Value: Equatable>(_ path: WritableKeyPath<RareFields, Value>, _ value: Value) {
+        var fields = rare?.fields ?? RareFields()
+        guard fields[keyPath: path] != value else { return }
+        fields[keyPath: path] = value
+        rare = fields.isEmpty ? nil : Rare(fields)
+    }
+
+    /// The SHA-256 of each output's file, by output, as its `downloaded` line recorded it, for a job with several
+    /// outputs (a single output's is `sha256`).
+    public var fileSHA256: [String?] {
+        get { rareField(\.fileSHA256, or: []) }
+        set { setRare(\.fileSHA256, newValue) }
+    }
+    /// The jobs it waits on (`waiting`).
+    public var waitingOn: [String] {
+        get { rareField(\.waitingOn, or: []) }
+        set { setRare(\.waitingOn, newValue) }
+    }
+    /// The source that left it `blocked`, and that source's state.
+    public var blockedBy: BlockedBy? {
+        get { rareField(\.blockedBy, or: nil) }
+        set { setRare(\.blockedBy, newValue) }
+    }
+    public var errorCode: String? {
+        get { rareField(\.errorCode, or: nil) }
+        set { setRare(\.errorCode, newValue) }
+    }
+    public var errorMessage: String? {
+        get { rareField(\.errorMessage, or: nil) }
+        set { setRare(\.errorMessage, newValue) }
+    }
+
+    /// The first submit intent's and the render's times in milliseconds since 1970, where known as such.
+    public var firstSubmitMillis: Int64? { submitMillis == .min ? nil : submitMillis }
+    public var renderedMillis: Int64? { renderMillis == .min ? nil : renderMillis }
+
+    /// Time of the first submit intent and of the render, for reports.
+    public var firstSubmitAt: String? {
+        get { submitMillis != .min ? LedgerTime.text(millis: submitMillis) : rareField(\.firstSubmitText, or: nil) }
+        set {
+            let (millis, text) = Self.split(newValue)
+            submitMillis = millis
+            setRare(\.firstSubmitText, text)
+        }
+    }
+    public var renderedAt: String? {
+        get { renderMillis != .min ? LedgerTime.text(millis: renderMillis) : rareField(\.renderedText, or: nil) }
+        set {
+            let (millis, text) = Self.split(newValue)
+            renderMillis = millis
+            setRare(\.renderedText, text)
+        }
+    }
+    /// Sets the times from numbers (a checkpoint's): nil leaves a time as it is.
+    mutating func setTimes(firstSubmit: Int64?, rendered: Int64?) {
+        if let firstSubmit { submitMillis = firstSubmit }
+        if let rendered { renderMillis = rendered }
+    }
+
+    /// A time as a number where its text is the ledger's own form, else as text.
+    private static func split(_ text: String?) -> (Int64, String?) {
+        guard let text else { return (.min, nil) }
+        if let millis = LedgerTime.millis(canonical: text) { return (millis, nil) }
+        return (.min, text)
+    }
 
     /// Why a job is blocked: which source, in which state.
     public struct BlockedBy: Sendable, Equatable {

@@ -17,6 +17,21 @@ extension LedgerEvent {
         /// The jobs whose outputs it takes (left out when none).
         public var sources: [String]
 
+        /// Its entry in the line: `id`, `index`, `key`, `duration`, `sound`, `estimated_cost`, then `model` and
+        /// `sources` where they apply.
+        func write(to out: inout [UInt8]) {
+            var object = JSONObjectWriter(indent: nil, level: 2, to: &out)
+            object.string("id", id, to: &out)
+            object.int("index", index, to: &out)
+            object.string("key", key, to: &out)
+            object.int("duration", duration, to: &out)
+            object.bool("sound", sound, to: &out)
+            object.number("estimated_cost", estimatedCost, to: &out)
+            if let model { object.string("model", model, to: &out) }
+            if !sources.isEmpty { object.strings("sources", sources, to: &out) }
+            object.end(&out)
+        }
+
         public init(
             id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double, model: String? = nil, sources: [String] = []
         ) {
@@ -88,22 +103,14 @@ extension LedgerEvent {
         baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], models: [(id: String, digest: String)] = [],
         inputs: RunInputs? = nil, time: String
     ) -> LedgerEvent {
-        let list: [JSONValue] = jobs.map { job in
-            var fields: [(key: String, value: JSONValue)] = [
-                ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
-                ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
-            ]
-            if let model = job.model { fields.append(("model", .string(model))) }
-            if !job.sources.isEmpty { fields.append(("sources", .array(job.sources.map(JSONValue.string)))) }
-            return .object(fields)
-        }
         var fields: [(key: String, value: JSONValue)] = [
             ("base_url", .string(baseURL)), ("manifest", .string(manifest)), ("manifest_sha256", .string(manifestSHA256)),
         ]
         if !models.isEmpty { fields.append(("models", .object(models.map { ($0.id, .string($0.digest)) }))) }
         if let inputs { fields += inputsFields(inputs) }
-        fields.append(("jobs", .array(list)))
-        return LedgerEvent(.runStarted, time: time, fields)
+        var event = LedgerEvent(.runStarted, time: time, fields)
+        event.listedJobs = jobs
+        return event
     }
 
     /// A model's price as the run uses it.

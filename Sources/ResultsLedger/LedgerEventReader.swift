@@ -20,6 +20,8 @@ protocol LedgerEventReader: LedgerFieldReader {
     var time: String { get }
     /// A list of objects (`run_started`'s `jobs`).
     func objects(_ key: String) -> [Item]?
+    /// `run_started`'s jobs as this version lists them, when the event holds them as such (not read from a line).
+    var listedJobs: [LedgerEvent.ListedJob]? { get }
     /// An object of strings (`run_started`'s `models`).
     func stringMap(_ key: String) -> [String: String]?
 }
@@ -68,6 +70,17 @@ extension LedgerEvent: LedgerEventReader {
     }
 
     func objects(_ key: String) -> [JSONMembers]? {
+        if key == "jobs", let listedJobs {
+            return listedJobs.map { job in
+                var members: [(key: String, value: JSONValue)] = [
+                    ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
+                    ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
+                ]
+                if let model = job.model { members.append(("model", .string(model))) }
+                if !job.sources.isEmpty { members.append(("sources", .array(job.sources.map(JSONValue.string)))) }
+                return JSONMembers(members: members)
+            }
+        }
         guard case .array(let items)? = self[key] else { return nil }
         return items.compactMap { if case .object(let members) = $0 { JSONMembers(members: members) } else { nil } }
     }

@@ -21,6 +21,8 @@ struct LedgerLine: LedgerEventReader {
     }
 
     var time: String { members.lastSlice("t")?.string ?? "" }
+    /// A line's jobs are read as objects.
+    var listedJobs: [LedgerEvent.ListedJob]? { nil }
 
     func string(_ key: String) -> String? { members.string(key) }
     func int(_ key: String) -> Int? { members.int(key) }

@@ -18,12 +18,67 @@ struct BatchReport {
 
     var folders: [String]
     var baseURLs: [String]
-    var entries: [Entry]
+    /// Every folder's jobs of its latest run, in order, each made on reading from its folder's fold.
+    let entries: Entries
     var wallSeconds: Double
     /// The folders' spend, as the ledger's fold defines it (every submit that may have started, superseded renders
     /// and jobs outside the latest run's list included), and the part of it since each folder's latest run began.
     var spent: Double
     var spentLatestRun: Double
+
+    /// One folder's part of the report: its fold, shared, and its listed jobs' records read in place.
+    struct Part {
+        var path: String
+        var fold: LedgerFold
+        var records: FoldRecords
+        /// The takes the cut uses.
+        var inCut: Set<String>
+    }
+
+    /// The entries of every folder as one collection: an entry is made when read, so that a 100,000-job report
+    /// holds no copy of the folds' records (it once held three at a run's end, about 100 MB).
+    struct Entries: RandomAccessCollection {
+        let parts: [Part]
+        /// Where each part's entries start.
+        private let starts: [Int]
+        let endIndex: Int
+        var startIndex: Int { 0 }
+
+        init(parts: [Part]) {
+            self.parts = parts
+            var starts: [Int] = []
+            var total = 0
+            for part in parts {
+                starts.append(total)
+                total += part.records.count
+            }
+            self.starts = starts
+            endIndex = total
+        }
+
+        /// The part and the place in it of an entry.
+        func locate(_ position: Int) -> (part: Int, offset: Int) {
+            var part = parts.count - 1
+            while part > 0, starts[part] > position { part -= 1 }
+            return (part, position - starts[part])
+        }
+
+        subscript(position: Int) -> Entry {
+            let (index, offset) = locate(position)
+            let part = parts[index]
+            let record = part.records[offset]
+            return Entry(
+                folder: part.path, record: record, duration: part.fold.planned[offset].duration,
+                picked: part.fold.picks[JobID.shot(of: record.id)] == record.id, inCut: part.inCut.contains(record.id)
+            )
+        }
+
+        /// An entry's state, without copying its record.
+        func state(at position: Int) -> JobState {
+            let (index, offset) = locate(position)
+            return parts[index].records.state(at: offset)
+        }
+    }
 
     /// Folds each folder's ledger and lists the jobs of its latest run.
     init(folders: [(path: String, fold: LedgerFold)]) {
@@ -31,16 +86,10 @@ struct BatchReport {
         spent = folders.reduce(0) { $0 + $1.fold.spent }
         spentLatestRun = folders.reduce(0) { $0 + $1.fold.spentInLatestRun }
         baseURLs = Array(Set(folders.compactMap(\.fold.baseURL))).sorted()
-        entries = folders.flatMap { folder in
-            let records = folder.fold.planned.map { folder.fold.currentRecord($0.id, listed: $0.key) }
-            let inCut = CutChoice.chosen(records: records, picks: folder.fold.picks)
-            return zip(folder.fold.planned, records).map { job, record in
-                Entry(
-                    folder: folder.path, record: record, duration: job.duration,
-                    picked: folder.fold.picks[JobID.shot(of: job.id)] == job.id, inCut: inCut.contains(job.id)
-                )
-            }
-        }
+        entries = Entries(parts: folders.map { folder in
+            let records = FoldRecords(fold: folder.fold, jobs: folder.fold.planned.map { ($0.id, $0.key) })
+            return Part(path: folder.path, fold: folder.fold, records: records, inCut: CutChoice.chosen(records: records, picks: folder.fold.picks))
+        })
         let starts = folders.compactMap { $0.fold.firstStartedAt.flatMap(Self.date) }
         let ends = folders.compactMap { $0.fold.lastEventAt.flatMap(Self.date) }
         if let start = starts.min(), let end = ends.max() { wallSeconds = end.timeIntervalSince(start) } else { wallSeconds = 0 }
@@ -48,10 +97,21 @@ struct BatchReport {
 
     var counts: [JobState: Int] {
         var counts: [JobState: Int] = [:]
-        for entry in entries { counts[entry.record.state, default: 0] += 1 }
+        for part in entries.parts {
+            for offset in part.records.indices { counts[part.records.state(at: offset), default: 0] += 1 }
+        }
         return counts
     }
-    var secondsRendered: Int { entries.filter { [.rendered, .completed, .downloadFailed].contains($0.record.state) }.reduce(0) { $0 + $1.duration } }
+
+    var secondsRendered: Int {
+        var seconds = 0
+        for part in entries.parts {
+            for offset in part.records.indices where [.rendered, .completed, .downloadFailed].contains(part.records.state(at: offset)) {
+                seconds += part.fold.planned[offset].duration
+            }
+        }
+        return seconds
+    }
 
     static func date(_ text: String) -> Date? {
         Timestamp.parse(text)
@@ -59,6 +119,7 @@ struct BatchReport {
 
     /// Seconds from the first submit to the render, when both are known.
     static func renderSeconds(_ record: JobRecord) -> Double? {
+        if let start = record.firstSubmitMillis, let end = record.renderedMillis { return Double(end - start) / 1000 }
         guard let start = record.firstSubmitAt.flatMap(date), let end = record.renderedAt.flatMap(date) else { return nil }
         return end.timeIntervalSince(start)
     }
@@ -144,10 +205,10 @@ struct BatchReport {
         if entries.contains(where: \.picked) { lines.append("* the take picked for its shot's cut (shotrunner pick)") }
         lines.append("\(entries.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", "))
         lines.append("\(secondsRendered) s rendered, \(PlanReport.usd(spent)) spent (\(PlanReport.usd(spentLatestRun)) in the latest run), \(String(format: "%.0f", wallSeconds)) s wall time")
-        let troubled = entries.filter { [.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].contains($0.record.state) }
+        let troubled = entries.indices.filter { [.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].contains(entries.state(at: $0)) }
         if !troubled.isEmpty {
             lines.append("")
-            for entry in troubled {
+            for entry in troubled.map({ entries[$0] }) {
                 lines.append("\(entry.record.id): \(entry.record.state.rawValue)" + (entry.record.errorMessage.map { ": \($0)" } ?? ""))
             }
         }
@@ -166,11 +227,12 @@ struct BatchReport {
         let skipped = entries.count - failures - errors - (counts[.completed] ?? 0)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites tests=\"\(entries.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
-        for folder in folders {
-            let mine = entries.filter { $0.folder == folder }
+        for (index, folder) in folders.enumerated() {
+            let start = entries.parts[..<index].reduce(0) { $0 + $1.records.count }
+            let mine = start..<(start + entries.parts[index].records.count)
             let name = escape(URL(fileURLWithPath: folder).lastPathComponent)
             xml += "  <testsuite name=\"\(name)\" tests=\"\(mine.count)\">\n"
-            for entry in mine {
+            for entry in mine.lazy.map({ entries[$0] }) {
                 let record = entry.record
                 let time = Self.renderSeconds(record).map { String(format: "%.1f", $0) } ?? "0"
                 xml += "    <testcase classname=\"shotrunner.\(name)\" name=\"\(escape(record.id))\" time=\"\(time)\""

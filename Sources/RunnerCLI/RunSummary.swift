@@ -5,7 +5,8 @@ import JSON
 
 /// The state of a run folder's jobs, from the ledger alone: `status`, `summary.json` and the end-of-run summary.
 struct RunSummary {
-    let records: [JobRecord]
+    /// Read in place from the fold: no copy of 100,000 records at a run's end.
+    let records: FoldRecords
     let counts: [JobState: Int]
     let baseURL: String?
     let folder: String
@@ -16,9 +17,9 @@ struct RunSummary {
 
     /// The jobs listed (id, key), each with what the ledger says of it under that key.
     init(fold: LedgerFold, jobs: [(id: String, key: String)], folder: String) {
-        records = jobs.map { fold.currentRecord($0.id, listed: $0.key) }
+        records = FoldRecords(fold: fold, jobs: jobs)
         var counts: [JobState: Int] = [:]
-        for record in records { counts[record.state, default: 0] += 1 }  // not grouped: that copies every record
+        for position in records.indices { counts[records.state(at: position), default: 0] += 1 }
         self.counts = counts
         baseURL = fold.baseURL
         self.folder = folder
@@ -39,7 +40,7 @@ struct RunSummary {
     }
 
     func allCompleted(downloads: Bool) -> Bool {
-        records.allSatisfy { $0.state == .completed || (!downloads && $0.state == .rendered) }
+        records.indices.allSatisfy { records.state(at: $0) == .completed || (!downloads && records.state(at: $0) == .rendered) }
     }
 
     var countsJSON: JSONValue {
@@ -97,10 +98,11 @@ struct RunSummary {
     /// The closing summary for people.
     func text(fatal: (any Error)?, ledgerFailure: (any Error)?, capReached: Bool, halted: String? = nil) -> String {
         var lines = ["\(records.count) jobs: " + JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ")]
-        for record in records where [.failed, .expired, .unknownOutcome, .downloadFailed, .cancelled, .blocked].contains(record.state) {
+        for position in records.indices where [.failed, .expired, .unknownOutcome, .downloadFailed, .cancelled, .blocked].contains(records.state(at: position)) {
+            let record = records[position]
             lines.append("  \(record.id): \(record.state.rawValue)" + (record.errorMessage.map { " (\($0))" } ?? ""))
         }
-        let waiting = records.filter { $0.state == .waiting }
+        let waiting = records.indices.filter { records.state(at: $0) == .waiting }.map { records[$0] }
         if !waiting.isEmpty {
             let shown = waiting.prefix(10).map { "\($0.id) (on \($0.waitingOn.joined(separator: ", ")))" }.joined(separator: ", ")
             lines.append("  still waiting on other jobs: \(shown)\(waiting.count > 10 ? " and \(waiting.count - 10) more" : ""); run again once they complete")

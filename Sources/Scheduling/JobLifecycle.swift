@@ -62,9 +62,9 @@ public struct JobLifecycle: Sendable {
         /// Still rendering at `--job-timeout`; the next run polls it.
         case leftRunning
         /// The batch must stop submitting (token, balance, model); the job stays pending.
-        case stopBatch(APIError)
+        indirect case stopBatch(APIError)
         /// The run must stop (the token was refused on a poll); the job is left for the next run.
-        case stopRun(APIError)
+        indirect case stopRun(APIError)
     }
 
     /// The state the service last reported.

@@ -156,4 +156,41 @@ struct LedgerTests {
         #expect(inPlace.firstStartedAt == viaEvents.firstStartedAt && inPlace.lastEventAt == "2026-11-26T10:01:00.000Z")
         #expect(try Ledger(folder: path).initialFold.records.count == 2)
     }
+
+    @Test("run_started's job list, written straight to bytes, is the line the tree of JSON values gave, and folds alike read back")
+    func runStartedListWrittenDirectly() async throws {
+        let jobs = [
+            LedgerEvent.ListedJob(id: "a", index: 0, key: "v1:a", duration: 5, sound: true, estimatedCost: 0.56),
+            LedgerEvent.ListedJob(id: "b\u{e9}\"q", index: 3, key: "after:a", duration: 10, sound: false, estimatedCost: 1, model: "m/x", sources: ["a", "c"]),
+            LedgerEvent.ListedJob(id: "c", index: 7, key: "v1:c", duration: 0, sound: false, estimatedCost: 1.0e-7),
+        ]
+        let inputs = LedgerEvent.RunInputs(only: "a*", shard: nil, media: [.init(path: "/f.png", size: 3, modified: 9)])
+        let event = LedgerEvent.runStarted(
+            baseURL: "http://h", manifest: "/m.yaml", manifestSHA256: "ab", jobs: jobs, models: [("m/x", "d1")], inputs: inputs, time: "2026-12-02T00:00:00.000Z"
+        )
+        // The form every earlier version wrote: one tree for the whole line.
+        let tree: [JSONValue] = jobs.map { job in
+            var members: [(key: String, value: JSONValue)] = [
+                ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
+                ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
+            ]
+            if let model = job.model { members.append(("model", .string(model))) }
+            if !job.sources.isEmpty { members.append(("sources", .array(job.sources.map(JSONValue.string)))) }
+            return .object(members)
+        }
+        let expected = JSONValue.object(
+            [("v", .int(1)), ("t", .string(event.time)), ("event", .string("run_started")), ("job", .string(""))] + event.fields + [("jobs", .array(tree))]
+        ).compactBytes
+        #expect(event.lineBytes == expected)
+        let path = try folder()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let ledger = try Ledger(folder: path)
+        try await ledger.append(event)
+        let live = await ledger.fold
+        let read = try Ledger.fold(folder: path)
+        #expect(live.planned == read.planned)
+        #expect(read.planned.map(\.id) == ["a", "b\u{e9}\"q", "c"])
+        #expect(read.planned[1].sources == ["a", "c"] && read.planned[1].model == "m/x" && read.planned[2].index == 7)
+        #expect(live.latestInputs == read.latestInputs && live.modelDigests == read.modelDigests)
+    }
 }

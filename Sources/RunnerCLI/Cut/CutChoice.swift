@@ -5,14 +5,21 @@ import ResultsLedger
 /// a shot rendered once is its own only take. One rule for `assemble`, `report` and the contact sheet.
 enum CutChoice {
     /// The job ids the cut uses, one per shot that has a completed take.
-    static func chosen(records: [JobRecord], picks: [String: String]) -> Set<String> {
-        var byShot: [String: [JobRecord]] = [:]
-        for record in records { byShot[JobID.shot(of: record.id), default: []].append(record) }
-        var chosen: Set<String> = []
-        for (shot, takes) in byShot {
-            if let id = choice(takes: takes, pick: picks[shot])?.id { chosen.insert(id) }
+    static func chosen(records: some Collection<JobRecord>, picks: [String: String]) -> Set<String> {
+        // Per shot, its picked take once seen completed, else its lowest completed take (as `choice` decides), kept
+        // as ids: no list of records per shot.
+        var best: [String: (id: String, take: Int, picked: Bool)] = [:]
+        for record in records where record.state == .completed {
+            let shot = JobID.shot(of: record.id)
+            let candidate = (id: record.id, take: JobID.take(of: record.id) ?? 0, picked: picks[shot] == record.id)
+            guard let current = best[shot] else {
+                best[shot] = candidate
+                continue
+            }
+            if current.picked { continue }
+            if candidate.picked || candidate.take < current.take { best[shot] = candidate }
         }
-        return chosen
+        return Set(best.values.map(\.id))
     }
 
     /// The take a shot's cut uses, among its takes' records.

@@ -68,7 +68,7 @@ extension BatchRun {
         let scope = prepared.scope
         let folderPath = scope.folderPath
         let finalFold = await ledger.fold
-        let summary = RunSummary(fold: finalFold, jobs: scope.shardJobs.map { ($0.id, $0.keyText) }, folder: folderPath)
+        let summary = RunSummary(fold: finalFold, jobs: ending.jobs, folder: folderPath)
         // The exit status speaks of the jobs asked for (`--only` narrows them); the summary lists them all.
         let asked = request.only == nil ? summary : RunSummary(fold: finalFold, jobs: scope.jobs.map { ($0.id, $0.keyText) }, folder: folderPath)
         let outcome = RunOutcome(

@@ -10,7 +10,7 @@ final class RunEnding: Sendable {
     private let ledger: Ledger
     private let folder: String
     /// The jobs the run folder's summary counts (the manifest's, within the shard).
-    private let jobs: [(id: String, key: String)]
+    let jobs: [(id: String, key: String)]
     /// The one writing of the end: whoever comes second (the second Ctrl-C racing the run's own end) waits for it.
     private let writing = Mutex<Task<RunSummary, Never>?>(nil)
 
