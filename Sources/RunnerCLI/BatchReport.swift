@@ -31,8 +31,12 @@ struct BatchReport {
         var path: String
         var fold: LedgerFold
         var records: FoldRecords
-        /// The takes the cut uses.
-        var inCut: Set<String>
+        /// The takes the cut uses, among shots with several (a shot rendered once is in the cut once completed).
+        var takesInCut: Set<String>
+
+        func inCut(_ record: JobRecord) -> Bool {
+            JobID.take(of: record.id) == nil ? record.state == .completed : takesInCut.contains(record.id)
+        }
     }
 
     /// The entries of every folder as one collection: an entry is made when read, so that a 100,000-job report
@@ -69,7 +73,7 @@ struct BatchReport {
             let record = part.records[offset]
             return Entry(
                 folder: part.path, record: record, duration: part.fold.planned[offset].duration,
-                picked: part.fold.picks[JobID.shot(of: record.id)] == record.id, inCut: part.inCut.contains(record.id)
+                picked: part.fold.picks[JobID.shot(of: record.id)] == record.id, inCut: part.inCut(record)
             )
         }
 
@@ -88,7 +92,8 @@ struct BatchReport {
         baseURLs = Array(Set(folders.compactMap(\.fold.baseURL))).sorted()
         entries = Entries(parts: folders.map { folder in
             let records = FoldRecords(fold: folder.fold, jobs: folder.fold.planned.map { ($0.id, $0.key) })
-            return Part(path: folder.path, fold: folder.fold, records: records, inCut: CutChoice.chosen(records: records, picks: folder.fold.picks))
+            let takes = records.indices.lazy.filter { JobID.take(of: folder.fold.planned[$0].id) != nil }.map { records[$0] }
+            return Part(path: folder.path, fold: folder.fold, records: records, takesInCut: CutChoice.chosen(records: takes, picks: folder.fold.picks))
         })
         let starts = folders.compactMap { $0.fold.firstStartedAt.flatMap(Self.date) }
         let ends = folders.compactMap { $0.fold.lastEventAt.flatMap(Self.date) }
@@ -159,27 +164,58 @@ struct BatchReport {
                 ("in_progress", .int(entries.count - (counts[.completed] ?? 0) - finished)),
             ])),
         ]
-        JSONValue.writeObject(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out, flush: flush) { index in
-            let entry = entries[index]
-            let record = entry.record
-            return .object([
-                ("id", .string(record.id)),
-                ("run_dir", .string(entry.folder)),
-                ("key", .string(record.key)),
-                ("state", .string(record.state.rawValue)),
-                ("duration", .int(entry.duration)),
-                ("request_id", record.requestID.map(JSONValue.string) ?? .null),
-                ("attempts", .int(record.attempts)),
-                ("output", record.outputs.first.map(JSONValue.string) ?? .null),
-                ("file", record.file.map(JSONValue.string) ?? .null),
-                ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
-                ("cost", record.cost.map { .number($0) } ?? .null),
-                ("render_seconds", Self.renderSeconds(record).map { .number(($0 * 10).rounded() / 10) } ?? .null),
-                ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
-                ("picked", .bool(entry.picked)),
-                ("in_cut", .bool(entry.inCut)),
-            ])
+        JSONValue.writeObject(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out, flush: flush) { index, out in
+            Self.writeEntry(entries[index], to: &out)
         }
+    }
+
+    /// A job's entry in the document, written straight to bytes (the same text as `entryJSON`'s, at level 2): a
+    /// tree of JSON values per job was most of the time a 100,000-job `summary.json` took.
+    static func writeEntry(_ entry: Entry, to out: inout [UInt8]) {
+        let record = entry.record
+        var object = JSONObjectWriter(indent: 2, level: 2, to: &out)
+        object.string("id", record.id, to: &out)
+        object.string("run_dir", entry.folder, to: &out)
+        object.string("key", record.key, to: &out)
+        object.string("state", record.state.rawValue, to: &out)
+        object.int("duration", entry.duration, to: &out)
+        object.string("request_id", record.requestID, to: &out)
+        object.int("attempts", record.attempts, to: &out)
+        object.string("output", record.outputs.first, to: &out)
+        object.string("file", record.file, to: &out)
+        object.strings("files", record.files.compactMap { $0 }, to: &out)
+        object.number("cost", record.cost, to: &out)
+        object.number("render_seconds", renderSeconds(record).map { ($0 * 10).rounded() / 10 }, to: &out)
+        if let code = record.errorCode {
+            object.value("error", .object([("code", .string(code)), ("message", .string(record.errorMessage ?? ""))]), to: &out)
+        } else {
+            object.value("error", .null, to: &out)
+        }
+        object.bool("picked", entry.picked, to: &out)
+        object.bool("in_cut", entry.inCut, to: &out)
+        object.end(&out)
+    }
+
+    /// A job's entry in the document as a value: the reference form `writeEntry` is tested against.
+    static func entryJSON(_ entry: Entry) -> JSONValue {
+        let record = entry.record
+        return .object([
+            ("id", .string(record.id)),
+            ("run_dir", .string(entry.folder)),
+            ("key", .string(record.key)),
+            ("state", .string(record.state.rawValue)),
+            ("duration", .int(entry.duration)),
+            ("request_id", record.requestID.map(JSONValue.string) ?? .null),
+            ("attempts", .int(record.attempts)),
+            ("output", record.outputs.first.map(JSONValue.string) ?? .null),
+            ("file", record.file.map(JSONValue.string) ?? .null),
+            ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
+            ("cost", record.cost.map { .number($0) } ?? .null),
+            ("render_seconds", renderSeconds(record).map { .number(($0 * 10).rounded() / 10) } ?? .null),
+            ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
+            ("picked", .bool(entry.picked)),
+            ("in_cut", .bool(entry.inCut)),
+        ])
     }
 
     // MARK: - Terminal

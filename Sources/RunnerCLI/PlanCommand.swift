@@ -67,7 +67,7 @@ struct PlanCommand: AsyncParsableCommand {
         if let out {
             let folder = RunFolderPaths.absolute(out)
             let events = FileManager.default.fileExists(atPath: folder + "/ledger.jsonl") ? ((try? Ledger.readEvents(folder: folder)) ?? []) : []
-            let graph = ResumePlanner().plan(graph: shown.jobs, fold: LedgerFold(events), prices: prices) { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+            let graph = ResumePlanner().plan(graph: shown.jobs, fold: LedgerFold(events), prices: prices) { RunFolderPaths.exists($0, in: folder) }
             let remaining = graph.plan
             let submitting = Set(remaining.runs.filter { if case .submit = $0.start { true } else { false } }.map(\.id) + graph.waiting.map(\.job.id))
             // Dependents whose sources are on disk show their real keys; the rest wait on what renders first.

@@ -8,16 +8,16 @@ import ResultsLedger
 extension BatchScheduler {
     /// Queues a run to start when a slot is free.
     func enqueue(_ run: PlannedRun) {
-        sequence += 1
-        let key = ReadyKey(rank: run.rank, order: run.order, sequence: sequence)
-        readyRuns[key.sequence] = run
+        let key = ReadyKey(rank: run.rank, order: run.order, sequence: readyRuns.count)
+        readyRuns.append(run)
         ready.push(key)
     }
 
     /// The next run to start, if any.
     func nextReady() -> PlannedRun? {
         guard let key = ready.pop() else { return nil }
-        return readyRuns.removeValue(forKey: key.sequence)
+        defer { readyRuns[key.sequence] = nil }
+        return readyRuns[key.sequence]
     }
 
     /// A job's end, as its dependents see it: completed brings them in; a failed end blocks them; anything else

@@ -25,6 +25,18 @@ struct StatusJSONTests {
             records.append(record)
         }
         let summary = RunSummary(fold: LedgerFold(), jobs: [], folder: "/f")
+        // The report's (`summary.json`, `report --json`) entries likewise.
+        for (index, record) in records.enumerated() {
+            var record = record
+            if index % 2 == 0 { record.firstSubmitAt = "2026-12-02T10:00:00.000Z"; record.renderedAt = "2026-12-02T10:01:02.345Z" }
+            let entry = BatchReport.Entry(folder: "/run \"f\"", record: record, duration: index, picked: index % 3 == 0, inCut: index % 2 == 1)
+            var direct: [UInt8] = []
+            BatchReport.writeEntry(entry, to: &direct)
+            var tree: [UInt8] = []
+            BatchReport.entryJSON(entry).write(to: &tree, indent: 2, level: 2)
+            #expect(String(decoding: direct, as: UTF8.self) == String(decoding: tree, as: UTF8.self), "\(record.state)")
+            if index % 2 == 0 { #expect(String(decoding: direct, as: UTF8.self).contains("\"render_seconds\": 62.3")) }
+        }
         for record in records {
             for indent in [2, nil] as [Int?] {
                 var direct: [UInt8] = []

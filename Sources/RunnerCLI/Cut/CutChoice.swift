@@ -5,7 +5,7 @@ import ResultsLedger
 /// a shot rendered once is its own only take. One rule for `assemble`, `report` and the contact sheet.
 enum CutChoice {
     /// The job ids the cut uses, one per shot that has a completed take.
-    static func chosen(records: some Collection<JobRecord>, picks: [String: String]) -> Set<String> {
+    static func chosen(records: some Sequence<JobRecord>, picks: [String: String]) -> Set<String> {
         // Per shot, its picked take once seen completed, else its lowest completed take (as `choice` decides), kept
         // as ids: no list of records per shot.
         var best: [String: (id: String, take: Int, picked: Bool)] = [:]

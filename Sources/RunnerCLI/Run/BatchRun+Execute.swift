@@ -41,7 +41,7 @@ extension BatchRun {
         // Whenever jobs feed each other: a dependent ready from the start still has its inputs built at submit.
         let dependents = !prepared.scope.manifest.hasReferences ? nil : DependentWork(
             waiting: graph.waiting, keys: graph.keys, planner: prepared.planner, prices: prepared.prices,
-            fileExists: { FileManager.default.fileExists(atPath: folder + "/" + $0) }, frames: prepared.frames
+            fileExists: { RunFolderPaths.exists($0, in: folder) }, frames: prepared.frames
         )
         let result = await withTaskGroup(of: BatchResult?.self) { group in
             group.addTask {

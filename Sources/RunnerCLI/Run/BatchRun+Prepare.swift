@@ -47,7 +47,7 @@ extension BatchRun {
         // `--only`'s jobs (without it, every job of the shard: no set of 100,000 ids is made).
         let selected = request.only == nil ? nil : Set(scope.jobs.map(\.id))
         var graph = planner.plan(graph: scope.shardJobs, selected: selected.map { set in { set.contains($0.id) } }, fold: fold, prices: .estimate) { file in
-            FileManager.default.fileExists(atPath: scope.folderPath + "/" + file)
+            RunFolderPaths.exists(file, in: scope.folderPath)
         }
         // Over the shard's every job, not only `--only`'s: this run records the new digests for all of them; over
         // dependents too, by the keys their sources give them.
