@@ -24,8 +24,7 @@ public struct JSONObjectWriter {
 
     private func newline(_ out: inout [UInt8], _ depth: Int) {
         guard let indent else { return }
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * depth))
+        JSONValue.appendNewline(indent * depth, to: &out)
     }
 
     public mutating func string(_ name: String, _ value: String?, to out: inout [UInt8]) {

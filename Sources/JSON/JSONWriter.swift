@@ -153,9 +153,21 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private static func newline(_ out: inout [UInt8], _ indent: Int?, _ level: Int) {
         guard let indent else { return }
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+        appendNewline(indent * level, to: &out)
     }
+
+    /// A newline and `spaces` spaces, copied from one prepared run of them (appending a repeated element was a
+    /// twentieth of a 100,000-job `status --json`).
+    static func appendNewline(_ spaces: Int, to out: inout [UInt8]) {
+        if spaces < newlineAndSpaces.count {
+            newlineAndSpaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0...spaces])) }
+        } else {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
+        }
+    }
+
+    private static let newlineAndSpaces: [UInt8] = [0x0A] + [UInt8](repeating: UInt8(ascii: " "), count: 63)
 
     /// An integer's decimal digits, without making a `String` of it.
     public static func appendInteger(_ value: Int, to out: inout [UInt8]) {

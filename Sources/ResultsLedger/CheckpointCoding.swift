@@ -137,49 +137,64 @@ struct CheckpointReader {
     }
 }
 
-/// A fast 64-bit hash of a ledger's bytes (words folded with multiply and rotate, the length mixed in at the end):
-/// it tells a checkpoint whether the bytes it covers are still the ones it was made from. Not a cryptographic
-/// digest (nothing here is adversarial, and hashing 100 MB must cost milliseconds, not the 0.4 s SHA-256 takes).
+/// A fast 64-bit hash of a ledger's bytes (four lanes of words folded with multiply and rotate, then combined with
+/// the length): it tells a checkpoint whether the bytes it covers are still the ones it was made from. Not a
+/// cryptographic digest (nothing here is adversarial, and hashing 100 MB must cost milliseconds, not the 0.4 s
+/// SHA-256 takes). Four independent lanes, since one lane's multiplies wait on each other (measured: a third of the
+/// time).
 struct LedgerHasher {
-    private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x85EB_CA77_C2B2_AE63)
     private var length = 0
+    /// Bytes of a block of 32 not yet complete.
     private var carry: [UInt8] = []
 
     mutating func update(_ buffer: UnsafeRawBufferPointer) {
         var start = 0
         length += buffer.count
         if !carry.isEmpty {
-            while carry.count < 8, start < buffer.count {
+            while carry.count < 32, start < buffer.count {
                 carry.append(buffer[start])
                 start += 1
             }
-            guard carry.count == 8 else { return }
-            carry.withUnsafeBytes { mix($0.loadUnaligned(as: UInt64.self)) }
+            guard carry.count == 32 else { return }
+            carry.withUnsafeBytes { block($0, at: 0) }
             carry = []
         }
-        let words = (buffer.count - start) / 8
         var offset = start
-        for _ in 0..<words {
-            mix(buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
+        while offset + 32 <= buffer.count {
+            block(buffer, at: offset)
+            offset += 32
         }
-        while offset < buffer.count {
-            carry.append(buffer[offset])
-            offset += 1
-        }
+        carry.append(contentsOf: buffer[offset...])
     }
 
-    private mutating func mix(_ word: UInt64) {
-        state = (state ^ UInt64(littleEndian: word)) &* 0xFF51_AFD7_ED55_8CCD
-        state = (state << 27) | (state >> 37)
+    private mutating func block(_ buffer: UnsafeRawBufferPointer, at offset: Int) {
+        lanes.0 = Self.mix(lanes.0, buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        lanes.1 = Self.mix(lanes.1, buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+        lanes.2 = Self.mix(lanes.2, buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+        lanes.3 = Self.mix(lanes.3, buffer.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
+    }
+
+    private static func mix(_ state: UInt64, _ word: UInt64) -> UInt64 {
+        let folded = (state ^ UInt64(littleEndian: word)) &* 0xFF51_AFD7_ED55_8CCD
+        return (folded << 27) | (folded >> 37)
     }
 
     func finish() -> UInt64 {
-        var copy = self
-        var tail: UInt64 = 0
-        for (index, byte) in carry.enumerated() { tail |= UInt64(byte) << (8 * UInt64(index)) }
-        copy.mix(tail ^ (UInt64(carry.count) << 56))
-        var h = copy.state ^ UInt64(length)
+        // The tail (under 32 bytes) a word at a time into the first lane, its length in the last word.
+        var h = lanes.0
+        var index = 0
+        while index < carry.count {
+            var word: UInt64 = 0
+            for byte in 0..<min(8, carry.count - index) { word |= UInt64(carry[index + byte]) << (8 * UInt64(byte)) }
+            h = Self.mix(h, word)
+            index += 8
+        }
+        h = Self.mix(h, UInt64(carry.count) << 56)
+        h = Self.mix(h, lanes.1)
+        h = Self.mix(h, lanes.2)
+        h = Self.mix(h, lanes.3)
+        h ^= UInt64(length)
         h ^= h >> 33
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33

@@ -1,4 +1,4 @@
-import ResultsLedger
+@testable import ResultsLedger
 import Testing
 
 @Suite("Job records")
@@ -42,5 +42,39 @@ struct JobRecordTests {
         first.errorCode = nil
         first.errorMessage = nil
         #expect(first == JobRecord(id: "a", key: "k"))
+    }
+
+    @Test("the checkpoint's hash of the ledger's bytes is the same however the bytes are split, and tells any change")
+    func hashIndependentOfChunks() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 7, 31, 32, 33, 100, 1_000, 4_099] {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            func hash(_ cuts: [Int]) -> UInt64 {
+                var hasher = LedgerHasher()
+                var start = 0
+                bytes.withUnsafeBytes { raw in
+                    for cut in cuts.sorted() + [size] where cut >= start {
+                        hasher.update(UnsafeRawBufferPointer(rebasing: raw[start..<cut]))
+                        start = cut
+                    }
+                }
+                return hasher.finish()
+            }
+            let whole = hash([])
+            for _ in 0..<20 {
+                let cuts = (0..<Int.random(in: 1...6, using: &generator)).map { _ in Int.random(in: 0...size, using: &generator) }
+                #expect(hash(cuts) == whole, "size \(size), cuts \(cuts)")
+            }
+            if size > 0 {
+                var changed = bytes
+                changed[size / 2] ^= 1
+                var hasher = LedgerHasher()
+                changed.withUnsafeBytes { hasher.update($0) }
+                #expect(hasher.finish() != whole, "one bit flipped at \(size / 2) of \(size)")
+            }
+            var longer = LedgerHasher()
+            (bytes + [0]).withUnsafeBytes { longer.update($0) }
+            #expect(longer.finish() != whole, "a zero byte appended to \(size)")
+        }
     }
 }
