@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The checkpoint's binary form: little-endian integers, doubles by their bits, strings length-prefixed UTF-8.
 /// Hand-written rather than Codable: decoding 100,000 records through a generic container is the cost a
 /// checkpoint exists to avoid (measured: the JSON fold of a 100,000-job ledger took 0.8 s).
@@ -103,6 +109,16 @@ struct CheckpointReader {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
         offset += length
         return text
+    }
+
+    /// A string, as `candidate` itself when its bytes are the same (no second copy of a string met before).
+    mutating func string(reusing candidate: String) throws(Malformed) -> String {
+        let length = try count()
+        let bytes = UnsafeRawBufferPointer(rebasing: self.bytes[offset..<offset + length])
+        var candidate = candidate
+        let same = candidate.withUTF8 { utf8 in utf8.count == length && (length == 0 || memcmp(utf8.baseAddress!, bytes.baseAddress!, length) == 0) }
+        offset += length
+        return same ? candidate : String(decoding: bytes, as: UTF8.self)
     }
 
     mutating func optionalString() throws(Malformed) -> String? { try bool() ? try string() : nil }

@@ -80,6 +80,9 @@ public struct JobRecord: Sendable, Equatable {
         var isEmpty: Bool { self == RareFields() }
     }
 
+    // The getters read the box's fields directly: through a key path, each read cost a projection call (measured:
+    // 4% of `status --json` on 100,000 jobs). Setting, which is rare, goes through one generic path.
+
     /// Rare fields, shared between copies and replaced whole when one changes (which is rare by definition).
     final class Rare: Sendable, Equatable {
         let fields: RareFields
@@ -87,8 +90,9 @@ public struct JobRecord: Sendable, Equatable {
         static func == (lhs: Rare, rhs: Rare) -> Bool { lhs === rhs || lhs.fields == rhs.fields }
     }
 
-    private func rareField<Value>(_ path: KeyPath<RareFields, Value>, or empty: Value) -> Value {
-        rare.map { $0.fields[keyPath: path] } ?? empty
+    /// Sets every rare field at once (a checkpoint's record): no box where all are empty.
+    mutating func setRareFields(_ fields: RareFields) {
+        rare = fields.isEmpty ? nil : Rare(fields)
     }
 
     private mutating func setRare<Value: Equatable>(_ path: WritableKeyPath<RareFields, Value>, _ value: Value) {
@@ -101,25 +105,25 @@ public struct JobRecord: Sendable, Equatable {
     /// The SHA-256 of each output's file, by output, as its `downloaded` line recorded it, for a job with several
     /// outputs (a single output's is `sha256`).
     public var fileSHA256: [String?] {
-        get { rareField(\.fileSHA256, or: []) }
+        get { rare?.fields.fileSHA256 ?? [] }
         set { setRare(\.fileSHA256, newValue) }
     }
     /// The jobs it waits on (`waiting`).
     public var waitingOn: [String] {
-        get { rareField(\.waitingOn, or: []) }
+        get { rare?.fields.waitingOn ?? [] }
         set { setRare(\.waitingOn, newValue) }
     }
     /// The source that left it `blocked`, and that source's state.
     public var blockedBy: BlockedBy? {
-        get { rareField(\.blockedBy, or: nil) }
+        get { rare?.fields.blockedBy }
         set { setRare(\.blockedBy, newValue) }
     }
     public var errorCode: String? {
-        get { rareField(\.errorCode, or: nil) }
+        get { rare?.fields.errorCode }
         set { setRare(\.errorCode, newValue) }
     }
     public var errorMessage: String? {
-        get { rareField(\.errorMessage, or: nil) }
+        get { rare?.fields.errorMessage }
         set { setRare(\.errorMessage, newValue) }
     }
 
@@ -129,7 +133,7 @@ public struct JobRecord: Sendable, Equatable {
 
     /// Time of the first submit intent and of the render, for reports.
     public var firstSubmitAt: String? {
-        get { submitMillis != .min ? LedgerTime.text(millis: submitMillis) : rareField(\.firstSubmitText, or: nil) }
+        get { submitMillis != .min ? LedgerTime.text(millis: submitMillis) : rare?.fields.firstSubmitText }
         set {
             let (millis, text) = Self.split(newValue)
             submitMillis = millis
@@ -137,7 +141,7 @@ public struct JobRecord: Sendable, Equatable {
         }
     }
     public var renderedAt: String? {
-        get { renderMillis != .min ? LedgerTime.text(millis: renderMillis) : rareField(\.renderedText, or: nil) }
+        get { renderMillis != .min ? LedgerTime.text(millis: renderMillis) : rare?.fields.renderedText }
         set {
             let (millis, text) = Self.split(newValue)
             renderMillis = millis

@@ -26,13 +26,25 @@ struct BatchReport {
     var spent: Double
     var spentLatestRun: Double
 
-    /// One folder's part of the report: its fold, shared, and its listed jobs' records read in place.
-    struct Part {
-        var path: String
-        var fold: LedgerFold
-        var records: FoldRecords
+    /// One folder's part of the report: its fold, shared, and its listed jobs' records read in place. A class:
+    /// reading an entry would otherwise copy the part (the fold's two dozen fields, retained and released) each
+    /// time, which was a third of writing a 100,000-job `summary.json`.
+    final class Part: Sendable {
+        let path: String
+        let fold: LedgerFold
+        let records: FoldRecords
         /// The takes the cut uses, among shots with several (a shot rendered once is in the cut once completed).
-        var takesInCut: Set<String>
+        let takesInCut: Set<String>
+        /// Whether any shot has a picked take (most folders have none, and their entries skip the lookup).
+        let hasPicks: Bool
+
+        init(path: String, fold: LedgerFold, records: FoldRecords, takesInCut: Set<String>) {
+            self.path = path
+            self.fold = fold
+            self.records = records
+            self.takesInCut = takesInCut
+            hasPicks = !fold.picks.isEmpty
+        }
 
         func inCut(_ record: JobRecord) -> Bool {
             JobID.take(of: record.id) == nil ? record.state == .completed : takesInCut.contains(record.id)
@@ -41,7 +53,7 @@ struct BatchReport {
 
     /// The entries of every folder as one collection: an entry is made when read, so that a 100,000-job report
     /// holds no copy of the folds' records (it once held three at a run's end, about 100 MB).
-    struct Entries: RandomAccessCollection {
+    struct Entries: RandomAccessCollection, Sendable {
         let parts: [Part]
         /// Where each part's entries start.
         private let starts: [Int]
@@ -73,7 +85,7 @@ struct BatchReport {
             let record = part.records[offset]
             return Entry(
                 folder: part.path, record: record, duration: part.fold.planned[offset].duration,
-                picked: part.fold.picks[JobID.shot(of: record.id)] == record.id, inCut: part.inCut(record)
+                picked: part.hasPicks && part.fold.picks[JobID.shot(of: record.id)] == record.id, inCut: part.inCut(record)
             )
         }
 
@@ -142,6 +154,7 @@ struct BatchReport {
 
     /// Writes the JSON document into `out`, handing it to `flush` (which empties it) whenever it passes 1 MiB:
     /// a 100,000-job document is about 60 MB that need not be held at once.
+    /// With `flush`, the entries are written on two threads (`JSON.writeObjectInLanes`); the bytes are the same.
     func writeJSON(leading: [(key: String, value: JSONValue)] = [], to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil) {
         let counts = self.counts
         let finished = [JobState.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].reduce(0) { $0 + (counts[$1] ?? 0) }
@@ -164,7 +177,14 @@ struct BatchReport {
                 ("in_progress", .int(entries.count - (counts[.completed] ?? 0) - finished)),
             ])),
         ]
-        JSONValue.writeObject(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out, flush: flush) { index, out in
+        let entries = self.entries
+        guard let flush else {
+            JSONValue.writeObject(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out) { index, out in
+                Self.writeEntry(entries[index], to: &out)
+            }
+            return
+        }
+        JSONValue.writeObjectInLanes(head, thenArray: "jobs", count: entries.count, indent: 2, to: &out, flush: flush) { index, out in
             Self.writeEntry(entries[index], to: &out)
         }
     }
@@ -183,7 +203,7 @@ struct BatchReport {
         object.int("attempts", record.attempts, to: &out)
         object.string("output", record.outputs.first, to: &out)
         object.string("file", record.file, to: &out)
-        object.strings("files", record.files.compactMap { $0 }, to: &out)
+        object.strings("files", present: record.files, to: &out)
         object.number("cost", record.cost, to: &out)
         object.number("render_seconds", renderSeconds(record).map { ($0 * 10).rounded() / 10 }, to: &out)
         if let code = record.errorCode {

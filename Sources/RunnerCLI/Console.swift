@@ -22,6 +22,11 @@ struct Console: Sendable {
         write(text + terminator, to: 2)
     }
 
+    /// Writes bytes to standard output as they are (a part of a document written as it is made).
+    func write(bytes: [UInt8]) {
+        write(bytes, to: 1)
+    }
+
     /// Writes text to standard output as it is (no newline).
     func write(_ text: String) {
         write(text, to: 1)

@@ -10,6 +10,26 @@ enum RunFolderPaths {
         access(folder + "/" + file, F_OK) == 0
     }
 
+    /// The same check for many files of one folder: `faccessat` from the folder opened once, so that each look
+    /// walks one name instead of the folder's whole path (a resume with nothing to do checks 100,000 files; by
+    /// whole paths that took 6% of it).
+    final class FileProbe: Sendable {
+        private let folder: String
+        private let descriptor: Int32
+
+        init(folder: String) {
+            self.folder = folder
+            descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+
+        deinit { if descriptor >= 0 { close(descriptor) } }
+
+        func exists(_ file: String) -> Bool {
+            guard descriptor >= 0, !file.hasPrefix("/") else { return RunFolderPaths.exists(file, in: folder) }
+            return faccessat(descriptor, file, F_OK, 0) == 0
+        }
+    }
+
     static func defaultFolder(manifest: String, simulated: Bool) -> String {
         let url = URL(fileURLWithPath: manifest).standardizedFileURL
         let stem = url.deletingPathExtension().lastPathComponent

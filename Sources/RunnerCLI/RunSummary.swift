@@ -29,9 +29,16 @@ struct RunSummary {
         self.models = models
     }
 
+    /// The model a job renders with (the seed's unless its list entry names another).
+    func model(of record: JobRecord) -> String {
+        models.isEmpty ? Self.seedModel : models[record.id] ?? Self.seedModel
+    }
+
+    private static let seedModel = ModelSchema.klingO3ProImageToVideo.modelID
+
     /// Whether a job is its shot's picked take.
     func isPicked(_ record: JobRecord) -> Bool {
-        picks[JobID.shot(of: record.id)] == record.id
+        !picks.isEmpty && picks[JobID.shot(of: record.id)] == record.id
     }
 
     /// The jobs of the folder's latest run, as its `run_started` listed them.
@@ -57,8 +64,8 @@ struct RunSummary {
         object.int("attempts", record.attempts, to: &out)
         object.string("output", record.outputs.first, to: &out)
         object.string("file", record.file, to: &out)
-        object.strings("files", record.files.compactMap { $0 }, to: &out)
-        object.string("model", models[record.id] ?? ModelSchema.klingO3ProImageToVideo.modelID, to: &out)
+        object.strings("files", present: record.files, to: &out)
+        object.string("model", model(of: record), to: &out)
         object.strings("waiting_on", record.state == .waiting ? record.waitingOn : [], to: &out)
         if record.state == .blocked, let by = record.blockedBy {
             object.value("blocked_by", .object([("job", .string(by.job)), ("state", .string(by.state))]), to: &out)
@@ -86,7 +93,7 @@ struct RunSummary {
                 ("output", record.outputs.first.map(JSONValue.string) ?? .null),
                 ("file", record.file.map(JSONValue.string) ?? .null),
                 ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
-                ("model", .string(models[record.id] ?? ModelSchema.klingO3ProImageToVideo.modelID)),
+                ("model", .string(model(of: record))),
                 ("waiting_on", .array(record.state == .waiting ? record.waitingOn.map(JSONValue.string) : [])),
                 ("blocked_by", record.state == .blocked ? record.blockedBy.map { .object([("job", .string($0.job)), ("state", .string($0.state))]) } ?? .null : .null),
                 ("cost", record.cost.map { .number($0) } ?? .null),

@@ -80,4 +80,37 @@ struct JSONValueTests {
         #expect(pieces.dropLast().allSatisfy { $0.count >= 1 << 20 })
         #expect(String(decoding: pieces.joined(), as: UTF8.self) == JSONValue.object([("n", .int(items.count)), ("jobs", .array(items))]).pretty)
     }
+
+    @Test("written on two threads, the elements come out in order, the same text as one thread writes", arguments: [0, 1, 1024, 1025, 2048, 2049, 5000])
+    func streamedArrayInLanes(count: Int) {
+        let items = (0..<count).map { JSONValue.object([("id", .string("job-\($0)")), ("note", .string("say \"\($0 % 7)\"\n"))]) }
+        let trailing: [(key: String, value: JSONValue)] = [("counts", .object([("done", .int(count))]))]
+        for indent in [nil, 2] as [Int?] {
+            var pieces: [[UInt8]] = []
+            var out: [UInt8] = []
+            JSONValue.writeObjectInLanes([("n", .int(count))], thenArray: "jobs", count: count, trailing: trailing, indent: indent, to: &out, flush: { buffer in
+                pieces.append(buffer)
+                buffer.removeAll()
+            }) { position, out in items[position].write(to: &out, indent: indent, level: 2) }
+            pieces.append(out)
+            let whole = JSONValue.object([("n", .int(count)), ("jobs", .array(items))] + trailing)
+            #expect(String(decoding: pieces.joined(), as: UTF8.self) == (indent == nil ? whole.compact : whole.pretty))
+        }
+    }
+
+    @Test("a string is escaped where any of its bytes needs it, whichever of eight places it falls in")
+    func escapeEveryPlace() throws {
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1f}"] {
+            for place in 0..<20 {
+                let text = String(repeating: "a", count: place) + special + String(repeating: "é", count: 3)
+                var out: [UInt8] = []
+                JSONValue.writeString(text, to: &out)
+                #expect(try JSONValue.parse(String(decoding: out, as: UTF8.self)) == .string(text))
+                #expect(out.count > text.utf8.count + 2)
+            }
+        }
+        var out: [UInt8] = []
+        JSONValue.writeString("plain ~!#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}\u{7f}é", to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "\"plain ~!#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}\u{7f}é\"")
+    }
 }

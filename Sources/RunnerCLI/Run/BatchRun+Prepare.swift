@@ -46,8 +46,9 @@ extension BatchRun {
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
         // `--only`'s jobs (without it, every job of the shard: no set of 100,000 ids is made).
         let selected = request.only == nil ? nil : Set(scope.jobs.map(\.id))
+        let probe = RunFolderPaths.FileProbe(folder: scope.folderPath)
         var graph = planner.plan(graph: scope.shardJobs, selected: selected.map { set in { set.contains($0.id) } }, fold: fold, prices: .estimate) { file in
-            RunFolderPaths.exists(file, in: scope.folderPath)
+            probe.exists(file)
         }
         // Over the shard's every job, not only `--only`'s: this run records the new digests for all of them; over
         // dependents too, by the keys their sources give them.

@@ -67,7 +67,8 @@ extension BatchRun {
     /// Whether every job of the folder's list needs nothing from this run (as `ResumePlanner` would decide from the
     /// ledger alone), and no render of an earlier version is left to collect.
     static func nothingLeft(_ fold: LedgerFold, folder: String, request: RunRequest) -> Bool {
-        let exists = { (file: String) in RunFolderPaths.exists(file, in: folder) }
+        let probe = RunFolderPaths.FileProbe(folder: folder)
+        let exists = { (file: String) in probe.exists(file) }
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
         for job in fold.planned {
             guard request.only.map({ Glob.matches($0, job.id) }) ?? true else { continue }
