@@ -70,5 +70,13 @@ struct UnchangedResumeTests {
         let changed = try await run()
         #expect(changed.status == 0 && !changed.stderr.contains("nothing to do"))
         #expect(try lines(out).filter { $0["event"] as? String == "submit_intent" }.count == 6, "all three jobs use the frame")
+        #expect(try await run().stderr.contains("nothing to do"))
+
+        // A completed job's video gone from the folder: not nothing to do (it is fetched again), and nothing submitted.
+        let video = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".mp4") })
+        try FileManager.default.removeItem(at: out.appendingPathComponent(video))
+        let missing = try await run()
+        #expect(!missing.stderr.contains("nothing to do"), "\(missing.stderr)")
+        #expect(try lines(out).filter { $0["event"] as? String == "submit_intent" }.count == 6)
     }
 }
