@@ -249,15 +249,23 @@ enum FoldCheckpoint {
         record.state = JobState.allCases[state]
         record.requestID = try r.optionalString()
         record.attempts = try r.int()
-        record.outputs = try r.strings()
-        record.files = try r.optionalStrings()
+        // The first output read on its own: the usual job's single output makes no array.
+        let outputCount = try r.count()
+        let firstOutput = outputCount > 0 ? try r.string() : nil
+        var moreOutputs: [String] = []
+        for _ in 1..<max(1, outputCount) { moreOutputs.append(try r.string()) }
+        let fileCount = try r.count()
+        let firstFile = fileCount > 0 ? try r.optionalString() : nil
+        var moreFiles: [String?] = []
+        for _ in 1..<max(1, fileCount) { moreFiles.append(try r.optionalString()) }
         // The rare fields gathered and set at once (one by one, each went through a key path).
         var rare = JobRecord.RareFields()
         rare.fileSHA256 = try r.optionalStrings()
         rare.waitingOn = try r.strings()
         if try r.bool() { rare.blockedBy = JobRecord.BlockedBy(job: try r.string(), state: try r.string()) }
         record.bytes = try r.optionalInt()
-        record.sha256 = try r.optionalString()
+        let sha256 = try r.optionalString()
+        record.setDecoded(firstOutput: firstOutput, moreOutputs: moreOutputs, firstFile: firstFile, fileCount: fileCount, moreFiles: moreFiles, sha256: sha256, rare: &rare)
         record.cost = try r.optionalDouble()
         record.estimatedCost = try r.optionalDouble()
         rare.errorCode = try r.optionalString()

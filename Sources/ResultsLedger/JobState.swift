@@ -41,15 +41,65 @@ public struct JobRecord: Sendable, Equatable {
     public var requestID: String?
     /// Submit intents written.
     public var attempts = 0
-    public var outputs: [String] = []
+    /// Every output's URL (one for most jobs: the first is kept in the record, any others in the rare box, so
+    /// that the usual record holds no array).
+    public var outputs: [String] {
+        get {
+            guard let firstOutput else { return [] }
+            guard let more = rare?.fields.moreOutputs, !more.isEmpty else { return [firstOutput] }
+            return [firstOutput] + more
+        }
+        set {
+            firstOutput = newValue.first
+            // The box only where there is or was more than one (the usual job skips it).
+            if newValue.count > 1 || rare?.fields.moreOutputs.isEmpty == false { setRare(\.moreOutputs, Array(newValue.dropFirst())) }
+        }
+    }
+    /// The first output's URL.
+    public var output: String? { firstOutput }
     /// The first output's file, relative to the run folder.
-    public var file: String? { files.first ?? nil }
-    /// Every output's file, relative to the run folder, by output (nil where not downloaded yet).
-    public var files: [String?] = []
+    public var file: String? { firstFile }
+    /// Every output's file, relative to the run folder, by output (nil where not downloaded yet); kept as the
+    /// outputs are.
+    public var files: [String?] {
+        get {
+            guard fileCount > 0 else { return [] }
+            guard fileCount > 1 else { return [firstFile] }
+            return [firstFile] + (rare?.fields.moreFiles ?? [])
+        }
+        set {
+            fileCount = Int32(clamping: newValue.count)
+            firstFile = newValue.first ?? nil
+            if newValue.count > 1 || rare?.fields.moreFiles.isEmpty == false { setRare(\.moreFiles, Array(newValue.dropFirst())) }
+        }
+    }
+    /// The same files read in place, with no array made (what writers of 100,000 entries read).
+    public var fileList: FileList { FileList(first: firstFile, more: rare?.fields.moreFiles ?? [], count: Int(fileCount)) }
+
+    /// A record's files as a collection: the first kept in the record, the others in the rare box.
+    public struct FileList: RandomAccessCollection, Sendable {
+        let first: String?
+        let more: [String?]
+        public let count: Int
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { count }
+        public subscript(position: Int) -> String? { position == 0 ? first : more[position - 1] }
+    }
+
     /// Whether every output's file is recorded.
-    public var hasEveryFile: Bool { !files.isEmpty && files.allSatisfy { $0 != nil } }
+    public var hasEveryFile: Bool {
+        fileCount > 0 && firstFile != nil && (fileCount == 1 || (rare?.fields.moreFiles ?? []).allSatisfy { $0 != nil })
+    }
     public var bytes: Int?
-    public var sha256: String?
+    /// The first output's SHA-256: as its 32 bytes where it is 64 lowercase hex digits (shotrunner's own lines),
+    /// else as its text in the rare box.
+    public var sha256: String? {
+        get { digest?.hex ?? rare?.fields.sha256Text }
+        set {
+            digest = newValue.flatMap(Digest.init(hex:))
+            if digest == nil || rare?.fields.sha256Text != nil { setRare(\.sha256Text, digest == nil ? newValue : nil) }
+        }
+    }
     /// What the API said it cost.
     public var cost: Double?
     /// The estimate written with the submit intent.
@@ -62,6 +112,10 @@ public struct JobRecord: Sendable, Equatable {
     public var latestMayCost = false
     /// The first submit intent's and the render's times, in milliseconds since 1970 (`Int64.min`: none, or a
     /// time whose text is not the ledger's own form, kept in `rare`).
+    private var firstOutput: String?
+    private var firstFile: String?
+    private var fileCount: Int32 = 0
+    private var digest: Digest?
     private var submitMillis = Int64.min
     private var renderMillis = Int64.min
     private var rare: Rare?
@@ -76,6 +130,11 @@ public struct JobRecord: Sendable, Equatable {
         /// Times written in another form than the ledger's own.
         var firstSubmitText: String?
         var renderedText: String?
+        /// The outputs and files after the first, for a job with several.
+        var moreOutputs: [String] = []
+        var moreFiles: [String?] = []
+        /// A digest in another form than 64 lowercase hex digits.
+        var sha256Text: String?
 
         var isEmpty: Bool { self == RareFields() }
     }
@@ -88,6 +147,20 @@ public struct JobRecord: Sendable, Equatable {
         let fields: RareFields
         init(_ fields: RareFields) { self.fields = fields }
         static func == (lhs: Rare, rhs: Rare) -> Bool { lhs === rhs || lhs.fields == rhs.fields }
+    }
+
+    /// Sets the outputs, files and digest as a checkpoint holds them, their rare parts into `rare` (set at once
+    /// with the other rare fields by `setRareFields`).
+    mutating func setDecoded(
+        firstOutput: String?, moreOutputs: [String], firstFile: String?, fileCount: Int, moreFiles: [String?], sha256: String?, rare: inout RareFields
+    ) {
+        self.firstOutput = firstOutput
+        rare.moreOutputs = moreOutputs
+        self.fileCount = Int32(clamping: fileCount)
+        self.firstFile = firstFile
+        rare.moreFiles = moreFiles
+        digest = sha256.flatMap(Digest.init(hex:))
+        rare.sha256Text = digest == nil ? sha256 : nil
     }
 
     /// Sets every rare field at once (a checkpoint's record): no box where all are empty.
@@ -159,6 +232,49 @@ public struct JobRecord: Sendable, Equatable {
         guard let text else { return (.min, nil) }
         if let millis = LedgerTime.millis(canonical: text) { return (millis, nil) }
         return (.min, text)
+    }
+
+    /// A SHA-256 digest as its 32 bytes (a record's text of it took a 100-byte allocation of its own).
+    struct Digest: Sendable, Equatable {
+        var words: (UInt64, UInt64, UInt64, UInt64)
+
+        /// From exactly 64 lowercase hex digits; nil for anything else (kept as text, so that it reads back as it was).
+        init?(hex: String) {
+            var text = hex
+            guard let parsed = text.withUTF8({ utf8 -> (UInt64, UInt64, UInt64, UInt64)? in
+                guard utf8.count == 64 else { return nil }
+                func word(_ part: Int) -> UInt64? {
+                    var value: UInt64 = 0
+                    for byte in utf8[(part * 16)..<(part * 16 + 16)] {
+                        switch byte {
+                        case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0"))
+                        case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10)
+                        default: return nil
+                        }
+                    }
+                    return value
+                }
+                guard let a = word(0), let b = word(1), let c = word(2), let d = word(3) else { return nil }
+                return (a, b, c, d)
+            }) else { return nil }
+            words = parsed
+        }
+
+        var hex: String {
+            let all = words
+            return String(unsafeUninitializedCapacity: 64) { buffer in
+                for part in 0..<4 {
+                    let word = part == 0 ? all.0 : part == 1 ? all.1 : part == 2 ? all.2 : all.3
+                    for place in 0..<16 {
+                        let nibble = UInt8(word >> (60 - 4 * UInt64(place)) & 0xF)
+                        buffer[part * 16 + place] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+                    }
+                }
+                return 64
+            }
+        }
+
+        static func == (lhs: Digest, rhs: Digest) -> Bool { lhs.words == rhs.words }
     }
 
     /// Why a job is blocked: which source, in which state.

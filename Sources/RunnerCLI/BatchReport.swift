@@ -143,15 +143,6 @@ struct BatchReport {
 
     // MARK: - JSON
 
-    /// The JSON document, pretty-printed (`leading` members first): written a job at a time, so that a
-    /// 100,000-job report never exists as one tree.
-    func jsonBytes(leading: [(key: String, value: JSONValue)] = []) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512 * (entries.count + 1))
-        writeJSON(leading: leading, to: &out)
-        return out
-    }
-
     /// Writes the JSON document into `out`, handing it to `flush` (which empties it) whenever it passes 1 MiB:
     /// a 100,000-job document is about 60 MB that need not be held at once.
     /// With `flush`, the entries are written on two threads (`JSON.writeObjectInLanes`); the bytes are the same.
@@ -201,9 +192,9 @@ struct BatchReport {
         object.int("duration", entry.duration, to: &out)
         object.string("request_id", record.requestID, to: &out)
         object.int("attempts", record.attempts, to: &out)
-        object.string("output", record.outputs.first, to: &out)
+        object.string("output", record.output, to: &out)
         object.string("file", record.file, to: &out)
-        object.strings("files", present: record.files, to: &out)
+        object.strings("files", present: record.fileList, to: &out)
         object.number("cost", record.cost, to: &out)
         object.number("render_seconds", renderSeconds(record).map { ($0 * 10).rounded() / 10 }, to: &out)
         if let code = record.errorCode {
@@ -227,7 +218,7 @@ struct BatchReport {
             ("duration", .int(entry.duration)),
             ("request_id", record.requestID.map(JSONValue.string) ?? .null),
             ("attempts", .int(record.attempts)),
-            ("output", record.outputs.first.map(JSONValue.string) ?? .null),
+            ("output", record.output.map(JSONValue.string) ?? .null),
             ("file", record.file.map(JSONValue.string) ?? .null),
             ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
             ("cost", record.cost.map { .number($0) } ?? .null),

@@ -48,8 +48,16 @@ struct ReportCommand: ParsableCommand {
             }
         }
         let report = BatchReport(folders: folds)
+        UntilExit.keep(folds.map(\.fold))
         let console = Console()
-        if json { console.out(bytes: report.jsonBytes()) } else { console.out(report.table) }
+        if json {
+            // Handed to standard output as it is written (the entries on two threads), never whole.
+            var out: [UInt8] = []
+            report.writeJSON(to: &out, flush: { console.write(bytes: $0); $0.removeAll(keepingCapacity: true) })
+            console.out(bytes: out)
+        } else {
+            console.out(report.table)
+        }
         if let junit {
             do {
                 try Data(report.junit.utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)

@@ -62,9 +62,9 @@ struct RunSummary {
         object.string("state", record.state.rawValue, to: &out)
         object.string("request_id", record.requestID, to: &out)
         object.int("attempts", record.attempts, to: &out)
-        object.string("output", record.outputs.first, to: &out)
+        object.string("output", record.output, to: &out)
         object.string("file", record.file, to: &out)
-        object.strings("files", present: record.files, to: &out)
+        object.strings("files", present: record.fileList, to: &out)
         object.string("model", model(of: record), to: &out)
         object.strings("waiting_on", record.state == .waiting ? record.waitingOn : [], to: &out)
         if record.state == .blocked, let by = record.blockedBy {
@@ -90,7 +90,7 @@ struct RunSummary {
                 ("state", .string(record.state.rawValue)),
                 ("request_id", record.requestID.map(JSONValue.string) ?? .null),
                 ("attempts", .int(record.attempts)),
-                ("output", record.outputs.first.map(JSONValue.string) ?? .null),
+                ("output", record.output.map(JSONValue.string) ?? .null),
                 ("file", record.file.map(JSONValue.string) ?? .null),
                 ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
                 ("model", .string(model(of: record))),

@@ -33,6 +33,7 @@ struct StatusCommand: ParsableCommand {
             throw CLIError.ledger(error)
         }
         let summary = RunSummary(fold: fold, folder: folder)
+        UntilExit.keep(fold)
         let console = Console()
         if json {
             // Written a block of jobs at a time, on two threads, and handed to standard output as it goes: a

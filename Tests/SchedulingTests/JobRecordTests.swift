@@ -44,6 +44,47 @@ struct JobRecordTests {
         #expect(first == JobRecord(id: "a", key: "k"))
     }
 
+    @Test("a digest of 64 lowercase hex digits is kept as bytes and reads back the same; any other text as it was")
+    func digestAsBytes() {
+        var record = JobRecord(id: "a", key: "k")
+        for text in [String(repeating: "0", count: 64), String(repeating: "f", count: 64), "0123456789abcdef" + String(repeating: "9a", count: 24)] {
+            record.sha256 = text
+            #expect(record.sha256 == text)
+            #expect(record == { var plain = JobRecord(id: "a", key: "k"); plain.sha256 = text; return plain }())
+        }
+        for text in [String(repeating: "A", count: 64), String(repeating: "0", count: 63), String(repeating: "0", count: 65), "", "sha256:" + String(repeating: "0", count: 64)] {
+            record.sha256 = text
+            #expect(record.sha256 == text)
+        }
+        record.sha256 = nil
+        #expect(record.sha256 == nil)
+        #expect(record == JobRecord(id: "a", key: "k"), "no text left behind in the box")
+    }
+
+    @Test("outputs and files: one kept in the record, several through the box; the file list reads the same")
+    func outputsAndFiles() {
+        var record = JobRecord(id: "a", key: "k")
+        #expect(record.outputs.isEmpty && record.files.isEmpty && !record.hasEveryFile && record.output == nil && record.file == nil)
+        record.outputs = ["u1"]
+        record.files = [nil]
+        #expect(record.outputs == ["u1"] && record.output == "u1" && record.files == [nil] && !record.hasEveryFile)
+        record.files[0] = "a.mp4"
+        #expect(record.files == ["a.mp4"] && record.file == "a.mp4" && record.hasEveryFile && Array(record.fileList) == record.files)
+        record.outputs = ["u1", "u2", "u3"]
+        record.files = ["a-1.png", nil, "a-3.png"]
+        #expect(record.outputs == ["u1", "u2", "u3"] && record.files == ["a-1.png", nil, "a-3.png"] && !record.hasEveryFile)
+        #expect(Array(record.fileList) == record.files && record.fileList.count == 3)
+        record.files[1] = "a-2.png"
+        #expect(record.hasEveryFile && record.file == "a-1.png")
+        record.outputs = ["u9"]
+        record.files = ["b.mp4"]
+        #expect(record.outputs == ["u9"] && record.files == ["b.mp4"])
+        var single = JobRecord(id: "a", key: "k")
+        single.outputs = ["u9"]
+        single.files = ["b.mp4"]
+        #expect(record == single, "back to one output: the same record as one made so")
+    }
+
     @Test("the checkpoint's hash of the ledger's bytes is the same however the bytes are split, and tells any change")
     func hashIndependentOfChunks() {
         var generator = SystemRandomNumberGenerator()

@@ -28,6 +28,7 @@ extension BatchRun {
             return try await RunFolder.withLock(path: folderPath) { _ -> Int32? in
                 let ledger = try Ledger(folder: folderPath)
                 let fold = ledger.initialFold
+                UntilExit.keep(fold)
                 guard let latest = fold.latestInputs, latest.manifestSHA256 == sha, latest.inputs.only == request.only,
                     latest.inputs.shard == request.shard?.description, latest.inputs.media == MediaStamps.now(latest.inputs.media.map(\.path)),
                     latest.models.allSatisfy({ registry.schema($0.key)?.schemaDigest == $0.value }),
