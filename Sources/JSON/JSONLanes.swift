@@ -10,13 +10,17 @@ enum JSONLanes {
     static let block = 1024
 
     /// Writes elements `0..<count` by `writeElement`, handing `out` (what was written before them) and then
-    /// each block to `flush` in order.
+    /// each block to `flush` in order (a short array: `out` whenever it passes 1 MiB). What is left in `out` at the
+    /// end is the caller's to hand on.
     static func write(
         count: Int, to out: inout [UInt8], flush: (inout [UInt8]) -> Void, _ writeElement: @Sendable (Int, inout [UInt8]) -> Void
     ) {
-        // A short array is not worth a second thread.
+        // A short array is not worth a second thread: written as one thread writes, handed on a MiB at a time.
         guard count > block else {
-            for position in 0..<count { writeElement(position, &out) }
+            for position in 0..<count {
+                writeElement(position, &out)
+                if out.count >= 1 << 20 { flush(&out) }
+            }
             return
         }
         flush(&out)

@@ -113,20 +113,26 @@ public struct ManifestError: Error, Sendable {
 public enum JobID {
     /// The shot a job id belongs to: the id without its `~N` take suffix.
     public static func shot(of id: String) -> String {
-        guard let tilde = tilde(in: id), Int(id[id.index(after: tilde)...]) != nil else { return id }
+        guard let tilde = tilde(in: id), number(after: tilde, in: id) != nil else { return id }
         return String(id[..<tilde])
     }
 
     /// The last `~` of an id, found by its UTF-8 bytes (a scan by characters cost more than the rest of a
     /// 100,000-job report's entry). A `~` joined to a combining mark is found too, where a scan by characters
-    /// would skip it, but what follows it is then no number, and both give the same answer.
+    /// would skip it; the bytes after it then begin with the mark, which is no number, so both give the same answer.
     private static func tilde(in id: String) -> String.Index? {
         id.utf8.lastIndex(of: UInt8(ascii: "~"))
+    }
+
+    /// The number written by the bytes after `tilde` (read by bytes, not characters, so that a mark joined to the
+    /// `~` is part of what is read).
+    private static func number(after tilde: String.Index, in id: String) -> Int? {
+        Int(Substring(id.utf8[id.utf8.index(after: tilde)...]))
     }
 
     /// The take number of a job id, or nil for a shot rendered once (no `~N`).
     public static func take(of id: String) -> Int? {
         guard let tilde = tilde(in: id) else { return nil }
-        return Int(id[id.index(after: tilde)...])
+        return number(after: tilde, in: id)
     }
 }

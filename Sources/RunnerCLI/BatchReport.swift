@@ -143,9 +143,10 @@ struct BatchReport {
 
     // MARK: - JSON
 
-    /// Writes the JSON document into `out`, handing it to `flush` (which empties it) whenever it passes 1 MiB:
-    /// a 100,000-job document is about 60 MB that need not be held at once.
-    /// With `flush`, the entries are written on two threads (`JSON.writeObjectInLanes`); the bytes are the same.
+    /// Writes the JSON document into `out`; with `flush` (which writes what it is handed and empties it), the
+    /// entries are written on two threads (`JSONValue.writeObjectInLanes`) and handed on a block of 1,024 at a
+    /// time (about half a MiB): a 100,000-job document is about 60 MB that need not be held at once. The bytes are
+    /// the same either way; what is left in `out` at the end is the caller's to hand on.
     func writeJSON(leading: [(key: String, value: JSONValue)] = [], to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil) {
         let counts = self.counts
         let finished = [JobState.failed, .expired, .cancelled, .unknownOutcome, .downloadFailed].reduce(0) { $0 + (counts[$1] ?? 0) }

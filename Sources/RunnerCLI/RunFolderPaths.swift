@@ -25,7 +25,8 @@ enum RunFolderPaths {
         deinit { if descriptor >= 0 { close(descriptor) } }
 
         func exists(_ file: String) -> Bool {
-            guard descriptor >= 0, !file.hasPrefix("/") else { return RunFolderPaths.exists(file, in: folder) }
+            // An absolute path, or an empty one (the folder itself, as `exists` has it), looked at as before.
+            guard descriptor >= 0, !file.isEmpty, !file.hasPrefix("/") else { return RunFolderPaths.exists(file, in: folder) }
             return faccessat(descriptor, file, F_OK, 0) == 0
         }
     }

@@ -28,12 +28,12 @@ extension BatchRun {
             return try await RunFolder.withLock(path: folderPath) { _ -> Int32? in
                 let ledger = try Ledger(folder: folderPath)
                 let fold = ledger.initialFold
-                UntilExit.keep(fold)
                 guard let latest = fold.latestInputs, latest.manifestSHA256 == sha, latest.inputs.only == request.only,
                     latest.inputs.shard == request.shard?.description, latest.inputs.media == MediaStamps.now(latest.inputs.media.map(\.path)),
                     latest.models.allSatisfy({ registry.schema($0.key)?.schemaDigest == $0.value }),
                     let base = try baseURLUnchanged(fold), Self.nothingLeft(fold, folder: folderPath, request: request)
                 else { return nil }
+                UntilExit.keep(fold)
                 try await ledger.append(.runStartedAgain(
                     baseURL: base, manifest: RunFolderPaths.absolute(request.manifest), manifestSHA256: sha,
                     models: latest.models.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, inputs: latest.inputs, sameJobsAs: latest.listedAt,
