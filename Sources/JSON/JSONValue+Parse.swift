@@ -174,20 +174,10 @@ extension JSONValue {
             throw JSONValue.SyntaxError(offset: index)
         }
 
-        /// Moves past string bytes eight at a time while none of the eight is `"` or `\\` (the word-at-a-time
-        /// test for a byte equal to a value: a zero byte in `word ^ pattern`).
+        /// Moves past string bytes eight at a time while none of the eight is `"` or `\\` (`ByteWords`).
         mutating func skipPlainWords() {
             guard let base = bytes.baseAddress else { return }
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            while index + 8 <= bytes.count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                let hasZero = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
-                if hasZero != 0 { return }
-                index += 8
-            }
+            while index + 8 <= bytes.count, ByteWords.quoteOrBackslash(ByteWords.load(base, at: index)) == 0 { index += 8 }
         }
 
         /// A number: a plain integer of up to 18 digits is read directly; anything else goes through the

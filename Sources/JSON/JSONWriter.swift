@@ -271,19 +271,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         return (digits.isEmpty ? "0" : digits, n)
     }
 
-    /// Whether any byte is `"`, `\` or a control character, eight bytes at a time (the word-at-a-time tests for a
-    /// byte equal to a value and for a byte below one; exact for "any", which is all that is asked).
+    /// Whether any byte is `"`, `\` or a control character, eight bytes at a time (`ByteWords`).
     static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         var index = 0
         while index + 8 <= bytes.count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
-            if found != 0 { return true }
+            let word = ByteWords.load(base, at: index)
+            if ByteWords.quoteOrBackslash(word) | ByteWords.control(word) != 0 { return true }
             index += 8
         }
         while index < bytes.count {

@@ -62,11 +62,7 @@ public struct JobRecord: Sendable, Equatable {
     /// Every output's file, relative to the run folder, by output (nil where not downloaded yet); kept as the
     /// outputs are.
     public var files: [String?] {
-        get {
-            guard fileCount > 0 else { return [] }
-            guard fileCount > 1 else { return [firstFile] }
-            return [firstFile] + (rare?.fields.moreFiles ?? [])
-        }
+        get { Array(fileList) }
         set {
             fileCount = Int32(clamping: newValue.count)
             firstFile = newValue.first ?? nil
@@ -87,9 +83,7 @@ public struct JobRecord: Sendable, Equatable {
     }
 
     /// Whether every output's file is recorded.
-    public var hasEveryFile: Bool {
-        fileCount > 0 && firstFile != nil && (fileCount == 1 || (rare?.fields.moreFiles ?? []).allSatisfy { $0 != nil })
-    }
+    public var hasEveryFile: Bool { !fileList.isEmpty && fileList.allSatisfy { $0 != nil } }
     public var bytes: Int?
     /// The first output's SHA-256: as its 32 bytes where it is 64 lowercase hex digits (shotrunner's own lines),
     /// else as its text in the rare box.

@@ -22,9 +22,11 @@ struct Console: Sendable {
         write(text + terminator, to: 2)
     }
 
-    /// Writes bytes to standard output as they are (a part of a document written as it is made).
-    func write(bytes: [UInt8]) {
+    /// Writes bytes to standard output as they are and empties them: the `flush` of a document written to standard
+    /// output as it is made.
+    func send(_ bytes: inout [UInt8]) {
         write(bytes, to: 1)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Writes text to standard output as it is (no newline).

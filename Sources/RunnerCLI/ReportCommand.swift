@@ -53,7 +53,7 @@ struct ReportCommand: ParsableCommand {
         if json {
             // Handed to standard output as it is written (the entries on two threads), never whole.
             var out: [UInt8] = []
-            report.writeJSON(to: &out, flush: { console.write(bytes: $0); $0.removeAll(keepingCapacity: true) })
+            report.writeJSON(to: &out, flush: console.send)
             console.out(bytes: out)
         } else {
             console.out(report.table)

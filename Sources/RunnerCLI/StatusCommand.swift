@@ -42,7 +42,7 @@ struct StatusCommand: ParsableCommand {
             JSONValue.writeObjectInLanes(
                 [("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null)],
                 thenArray: "jobs", count: summary.records.count, trailing: [("counts", summary.countsJSON)], indent: 2, to: &out,
-                flush: { console.write(bytes: $0); $0.removeAll(keepingCapacity: true) }
+                flush: console.send
             ) { position, out in summary.writeJob(summary.records[position], indent: 2, to: &out) }
             console.out(bytes: out)
             return
