@@ -77,41 +77,49 @@ extension ManifestDecoder {
             // Take the shot out of the array so that its nodes are freed as soon as its jobs exist.
             let item = items[index]
             items[index] = .scalar(Node.Scalar("", mark: item.mark))
-            shotCount += 1
-            guard case .mapping(let mapping) = item else {
-                log.error("type", at: item.mark, "a shot must be a mapping, found \(item.kindDescription)")
-                continue
-            }
-            let idNode = mapping["id"]
-            let shotID = idNode.flatMap { identifier($0, registry: &registry, what: "id") }
-            if idNode == nil { log.error("missing", at: mapping.mark, "a shot is missing required 'id'") }
-            let context = { "shot '\(shotID ?? idNode?.scalar?.value ?? "?")'" }
-            // The model first, then the fields.
-            let choice = mapping["model"].map { modelChoice($0) } ?? inherited
-            guard case .model(let schema) = choice.or(.model(.klingO3ProImageToVideo)) else { continue }
-            if !models.contains(where: { $0 === schema }) { models.append(schema) }
-            let shot = shotLayer(mapping, schema: schema, context: context())
-            let layers = defaults.map { layer(of: $0, for: schema, shot: context(), at: mapping.mark) }
-            let body = resolve(shot, defaults: layers, schema: schema, context: context(), at: mapping.mark)
-            guard makesJobs, let shotID else { continue }
-            guard let body else {
-                // Still a job others may name: a reference to it is not also "unknown".
-                let base = scene.map { "\($0)/\(shotID)" } ?? shotID
-                graphShots.append(GraphShot(id: base, takes: shot.takes ?? 1, outputs: Int.max, kind: schema.outputKind, modelID: schema.modelID, seconds: nil, mark: mapping.mark))
-                continue
-            }
-            let takes = shot.takes ?? layers.reversed().lazy.compactMap(\.takes).first ?? 1
-            jobCount += takes
-            let requestBody = RequestBody(schema: schema, values: body)
-            registry.record(shotID, takes: takes, outputs: requestBody.outputs, at: mapping.mark)
-            checkBodySize(requestBody, context: context(), at: mapping.mark)
-            totalSeconds += takes * requestBody.duration
+            shot(item, scene: scene, defaults: defaults, model: inherited, registry: &registry, makesJobs: makesJobs)
+        }
+    }
+
+    /// Decodes one shot and expands it into its jobs.
+    mutating func shot(
+        _ item: consuming Node, scene: String?, defaults: [DefaultsLayer], model inherited: ModelChoice, registry: inout IDRegistry,
+        makesJobs: Bool = true
+    ) {
+        shotCount += 1
+        guard case .mapping(let mapping) = item else {
+            log.error("type", at: item.mark, "a shot must be a mapping, found \(item.kindDescription)")
+            return
+        }
+        let idNode = mapping["id"]
+        let shotID = idNode.flatMap { identifier($0, registry: &registry, what: "id") }
+        if idNode == nil { log.error("missing", at: mapping.mark, "a shot is missing required 'id'") }
+        let context = { "shot '\(shotID ?? idNode?.scalar?.value ?? "?")'" }
+        // The model first, then the fields.
+        let choice = mapping["model"].map { modelChoice($0) } ?? inherited
+        guard case .model(let schema) = choice.or(.model(.klingO3ProImageToVideo)) else { return }
+        if !models.contains(where: { $0 === schema }) { models.append(schema) }
+        let shot = shotLayer(mapping, schema: schema, context: context())
+        let layers = defaults.map { layer(of: $0, for: schema, shot: context(), at: mapping.mark) }
+        let body = resolve(shot, defaults: layers, schema: schema, context: context(), at: mapping.mark)
+        guard makesJobs, let shotID else { return }
+        guard let body else {
+            // Still a job others may name: a reference to it is not also "unknown".
             let base = scene.map { "\($0)/\(shotID)" } ?? shotID
-            recordGraphShot(id: base, takes: takes, body: requestBody, at: mapping.mark)
-            guard collectsJobs else { continue }
-            for take in 1...takes {
-                jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: requestBody, mark: mapping.mark, hasReferences: sawReferences))
-            }
+            graphShots.append(GraphShot(id: base, takes: shot.takes ?? 1, outputs: Int.max, kind: schema.outputKind, modelID: schema.modelID, seconds: nil, mark: mapping.mark))
+            return
+        }
+        let takes = shot.takes ?? layers.reversed().lazy.compactMap(\.takes).first ?? 1
+        jobCount += takes
+        let requestBody = RequestBody(schema: schema, values: body)
+        registry.record(shotID, takes: takes, outputs: requestBody.outputs, at: mapping.mark)
+        checkBodySize(requestBody, context: context(), at: mapping.mark)
+        totalSeconds += takes * requestBody.duration
+        let base = scene.map { "\($0)/\(shotID)" } ?? shotID
+        recordGraphShot(id: base, takes: takes, body: requestBody, at: mapping.mark)
+        guard collectsJobs else { return }
+        for take in 1...takes {
+            jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: requestBody, mark: mapping.mark, hasReferences: sawReferences))
         }
     }
 

@@ -31,6 +31,20 @@ struct ManifestDecoder {
     var shotCount = 0
     var jobCount = 0
     var totalSeconds = 0
+    /// The top level's defaults and model choice, once read (`readSettings`).
+    var topDefaults: DefaultsLayer?
+    var inherited = ModelChoice.inherit
+    var sawVersion = false
+    var sawSection = false
+    /// Scene ids, and the ids of the top-level `shots`.
+    var sceneIDs = IDRegistry()
+    var topShotIDs = IDRegistry()
+
+    /// The two keys whose values hold shots.
+    enum Section {
+        case shots
+        case scenes
+    }
 
     static let topLevelKeys = ["version", "model", "assets", "defaults", "shots", "scenes"]
     static let sceneKeys = ["id", "model", "defaults", "shots"]
@@ -43,8 +57,9 @@ struct ManifestDecoder {
         self.registry = registry
     }
 
-    /// Decodes the whole manifest. The tree is consumed as it goes: each shot's nodes are freed once its jobs
-    /// exist, so a 100,000-shot manifest never holds its whole tree and all its jobs at once.
+    /// Decodes the whole manifest from its tree. The tree is consumed as it goes: each shot's nodes are freed
+    /// once its jobs exist, so a 100,000-shot manifest never holds its whole tree and all its jobs at once.
+    /// (`ManifestStream` does the same while the file is still being read, when its layout allows.)
     mutating func decode(_ root: consuming Node) {
         let rootMark = root.mark
         let rootKind = root.kindDescription
@@ -57,52 +72,100 @@ struct ManifestDecoder {
         top.pairs = []
         var positions: [String: Int] = [:]
         for (position, pair) in pairs.enumerated() {
-            guard let name = keyName(pair.key, in: "the manifest") else { continue }
-            guard Self.topLevelKeys.contains(name) else {
-                log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' at the top level" + DidYouMean.hint(name, among: Self.topLevelKeys))
-                continue
-            }
+            guard let name = topLevelKey(pair.key) else { continue }
             positions[name] = position
         }
-
-        if let version = positions["version"].map({ pairs[$0].value }) {
-            if let number = integer(version, "version"), number != 1 {
-                log.error("version", at: version.mark, "unsupported version \(number); this shotrunner reads version 1")
-            }
-        } else {
-            log.error("missing", at: topMark, "the manifest is missing required 'version' (write 'version: 1')")
+        if let position = positions["version"] { checkVersion(pairs[position].value) }
+        let value = { (name: String) in positions[name].map { pairs[$0].value } }
+        readSettings(model: value("model"), assets: value("assets"), defaults: value("defaults"))
+        // Jobs come in file order: `shots` first if it comes first. Each is taken out of the tree to be consumed.
+        for position in [positions["shots"], positions["scenes"]].compactMap({ $0 }).sorted() {
+            let node = pairs[position].value
+            pairs[position].value = .scalar(Node.Scalar("", mark: topMark))
+            section(position == positions["shots"] ? .shots : .scenes, node)
         }
-        var topChoice = ModelChoice.inherit
-        if let model = positions["model"].map({ pairs[$0].value }) { topChoice = modelChoice(model) }
-        if let position = positions["assets"] { decodeAssets(pairs[position].value) }
-        let defaults = DefaultsLayer(positions["defaults"].map { pairs[$0].value }, context: "defaults", decoder: &self)
-        if let model = positions["model"].map({ pairs[$0].value }), case .model = defaults.model, let written = defaults.modelMark {
+        finish(at: topMark)
+    }
+
+    /// The name of a top-level key, if it is one the manifest may have; an error otherwise.
+    mutating func topLevelKey(_ key: Node) -> String? {
+        guard let name = keyName(key, in: "the manifest") else { return nil }
+        guard Self.topLevelKeys.contains(name) else {
+            log.error("unknown_key", at: key.mark, "unknown key '\(name)' at the top level" + DidYouMean.hint(name, among: Self.topLevelKeys))
+            return nil
+        }
+        return name
+    }
+
+    /// `version`: only 1 is read.
+    mutating func checkVersion(_ version: Node) {
+        sawVersion = true
+        if let number = integer(version, "version"), number != 1 {
+            log.error("version", at: version.mark, "unsupported version \(number); this shotrunner reads version 1")
+        }
+    }
+
+    /// The top level's `model`, `assets` and `defaults`, which every shot inherits: read once, before any shot.
+    mutating func readSettings(model: Node?, assets: Node?, defaults node: Node?) {
+        let topChoice = model.map { modelChoice($0) } ?? .inherit
+        if let assets { decodeAssets(assets) }
+        let defaults = DefaultsLayer(node, context: "defaults", decoder: &self)
+        if let model, case .model = defaults.model, let written = defaults.modelMark {
             log.error(
                 "model", at: written, "the manifest names its model twice, as 'model' and as 'defaults.model'; keep one",
                 notes: [.init(at: model.mark, "the top-level 'model' is here")]
             )
         }
-        let inherited = defaults.model.or(topChoice)
+        inherited = defaults.model.or(topChoice)
         if case .model(let schema) = inherited { topSchema = schema }
+        topDefaults = defaults
+    }
 
-        guard positions["shots"] != nil || positions["scenes"] != nil else {
+    /// A whole `shots` or `scenes` value.
+    mutating func section(_ kind: Section, _ node: consuming Node) {
+        beginSection(kind)
+        if var items = takeItems(node, kind == .shots ? "shots" : "scenes") {
+            for index in items.indices {
+                // Take the item out of the array so that its nodes are freed as soon as its jobs exist.
+                let item = items[index]
+                items[index] = .scalar(Node.Scalar("", mark: item.mark))
+                sectionItem(kind, item)
+            }
+        }
+        endSection(kind)
+    }
+
+    mutating func beginSection(_ kind: Section) {
+        sawSection = true
+    }
+
+    /// One shot of the top-level `shots`, or one scene of `scenes`.
+    mutating func sectionItem(_ kind: Section, _ item: consuming Node) {
+        let defaults = topDefaults ?? DefaultsLayer(nil, context: "defaults", decoder: &self)
+        topDefaults = defaults
+        switch kind {
+        case .shots:
+            // Moved out and back (no copy): `shot` may not reach into this decoder's own registry while it runs.
+            var ids = IDRegistry()
+            swap(&ids, &topShotIDs)
+            shot(item, scene: nil, defaults: [defaults], model: inherited, registry: &ids)
+            swap(&ids, &topShotIDs)
+        case .scenes: scene(item, defaults: defaults, model: inherited)
+        }
+    }
+
+    mutating func endSection(_ kind: Section) {
+        if kind == .shots { checkOutputNames(topShotIDs, scene: nil) }
+    }
+
+    /// After the last section: what needs every shot seen.
+    mutating func finish(at topMark: Mark) {
+        if !sawVersion { log.error("missing", at: topMark, "the manifest is missing required 'version' (write 'version: 1')") }
+        guard sawSection else {
             log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
             return
         }
-        var sceneIDs = IDRegistry()
-        var topShotIDs = IDRegistry()
-        // Jobs come in file order: `shots` first if it comes first. Each is taken out of the tree to be consumed.
-        for position in [positions["shots"], positions["scenes"]].compactMap({ $0 }).sorted() {
-            let node = pairs[position].value
-            pairs[position].value = .scalar(Node.Scalar("", mark: topMark))
-            if position == positions["shots"] {
-                shots(node, scene: nil, defaults: [defaults], model: inherited, registry: &topShotIDs)
-                checkOutputNames(topShotIDs, scene: nil)
-            } else {
-                scenes(node, defaults: defaults, model: inherited, registry: &sceneIDs)
-            }
-        }
-        checkUnapplied(defaults)
+        if let topDefaults { checkUnapplied(topDefaults) }
         checkReferences()
         if shotCount == 0, log.errorCount == 0 {
             log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
@@ -135,55 +198,54 @@ struct ManifestDecoder {
         return .invalid
     }
 
-    private mutating func scenes(_ node: consuming Node, defaults: DefaultsLayer, model: ModelChoice, registry: inout IDRegistry) {
-        guard var items = takeItems(node, "scenes") else { return }
-        for index in items.indices {
-            let item = items[index]
-            items[index] = .scalar(Node.Scalar("", mark: item.mark))
-            guard let scene = mapping(item, "a scene") else { continue }
-            var idPair: Node.Pair?
-            var modelNode: Node?
-            var defaultsNode: Node?
-            var shotsNode: Node?
-            for pair in scene.pairs {
-                guard let name = keyName(pair.key, in: "a scene") else { continue }
-                switch name {
-                case "id": idPair = pair
-                case "model": modelNode = pair.value
-                case "defaults": defaultsNode = pair.value
-                case "shots": shotsNode = pair.value
-                default:
-                    let context = idPair.flatMap { $0.value.scalar?.value }.map { "scene '\($0)'" } ?? "a scene"
-                    log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context)" + DidYouMean.hint(name, among: Self.sceneKeys))
-                }
+    /// One scene: its own keys, then its shots.
+    private mutating func scene(_ item: consuming Node, defaults: DefaultsLayer, model: ModelChoice) {
+        guard let scene = mapping(item, "a scene") else { return }
+        var idPair: Node.Pair?
+        var modelNode: Node?
+        var defaultsNode: Node?
+        var shotsNode: Node?
+        for pair in scene.pairs {
+            guard let name = keyName(pair.key, in: "a scene") else { continue }
+            switch name {
+            case "id": idPair = pair
+            case "model": modelNode = pair.value
+            case "defaults": defaultsNode = pair.value
+            case "shots": shotsNode = pair.value
+            default:
+                let context = idPair.flatMap { $0.value.scalar?.value }.map { "scene '\($0)'" } ?? "a scene"
+                log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context)" + DidYouMean.hint(name, among: Self.sceneKeys))
             }
-            var sceneID: String?
-            if let idPair {
-                sceneID = identifier(idPair.value, registry: &registry, what: "scene id")
-            } else {
-                log.error("missing", at: scene.mark, "a scene is missing required 'id'")
-            }
-            let sceneModel = modelNode.map { modelChoice($0) } ?? .inherit
-            let sceneDefaults = DefaultsLayer(defaultsNode, context: "the defaults of scene '\(sceneID ?? "?")'", decoder: &self)
-            if let modelNode, case .model = sceneDefaults.model, let written = sceneDefaults.modelMark {
-                log.error(
-                    "model", at: written, "scene '\(sceneID ?? "?")' names its model twice, as 'model' and as 'defaults.model'; keep one",
-                    notes: [.init(at: modelNode.mark, "the scene's 'model' is here")]
-                )
-            }
-            guard let shotsNode else {
-                log.error("missing", at: scene.mark, "scene '\(sceneID ?? "?")' is missing required 'shots'")
-                continue
-            }
-            var shotIDs = IDRegistry()
-            // Without a valid scene id its shots are still checked, but make no jobs.
-            shots(
-                shotsNode, scene: sceneID ?? "", defaults: [defaults, sceneDefaults], model: sceneDefaults.model.or(sceneModel).or(model),
-                registry: &shotIDs, makesJobs: sceneID != nil
-            )
-            checkOutputNames(shotIDs, scene: sceneID)
-            checkUnapplied(sceneDefaults)
         }
+        var sceneID: String?
+        if let idPair {
+            var ids = IDRegistry()
+            swap(&ids, &sceneIDs)
+            sceneID = identifier(idPair.value, registry: &ids, what: "scene id")
+            swap(&ids, &sceneIDs)
+        } else {
+            log.error("missing", at: scene.mark, "a scene is missing required 'id'")
+        }
+        let sceneModel = modelNode.map { modelChoice($0) } ?? .inherit
+        let sceneDefaults = DefaultsLayer(defaultsNode, context: "the defaults of scene '\(sceneID ?? "?")'", decoder: &self)
+        if let modelNode, case .model = sceneDefaults.model, let written = sceneDefaults.modelMark {
+            log.error(
+                "model", at: written, "scene '\(sceneID ?? "?")' names its model twice, as 'model' and as 'defaults.model'; keep one",
+                notes: [.init(at: modelNode.mark, "the scene's 'model' is here")]
+            )
+        }
+        guard let shotsNode else {
+            log.error("missing", at: scene.mark, "scene '\(sceneID ?? "?")' is missing required 'shots'")
+            return
+        }
+        var shotIDs = IDRegistry()
+        // Without a valid scene id its shots are still checked, but make no jobs.
+        shots(
+            shotsNode, scene: sceneID ?? "", defaults: [defaults, sceneDefaults], model: sceneDefaults.model.or(sceneModel).or(model),
+            registry: &shotIDs, makesJobs: sceneID != nil
+        )
+        checkOutputNames(shotIDs, scene: sceneID)
+        checkUnapplied(sceneDefaults)
     }
 }
 

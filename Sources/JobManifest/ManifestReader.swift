@@ -15,6 +15,8 @@ public struct ManifestReader: Sendable {
     public let mode: Mode
     /// The models manifests may name.
     public let models: ModelRegistry
+    /// Whether to decode the shots while the file is read (`ManifestStream`); tests turn it off to compare.
+    var streams = true
 
     /// Creates a reader that knows the models of `models` (the shipped catalogue unless told otherwise).
     public init(mode: Mode = .jobs, models: ModelRegistry = ModelRegistry()) {
@@ -31,19 +33,25 @@ public struct ManifestReader: Sendable {
 
     /// Reads a manifest from any input, resolving relative image paths against `folder`.
     public func read(_ input: Input, name: String, folder: String) throws(ManifestError) -> Manifest {
-        var root: Node?
-        do {
-            root = try Loader().loadSingle(input)
-        } catch {
-            var notes: [Diagnostic.Note] = []
-            if case .duplicateKey(let key, _, let first) = error { notes.append(.init(at: first, "'\(key)' is first written here")) }
-            throw ManifestError(path: name, diagnostics: [Diagnostic(.error, error.code, at: error.mark, error.message, notes: notes)])
-        }
-        var decoder = ManifestDecoder(manifestFolder: Paths.absolute(folder), collectsJobs: mode == .jobs, registry: models)
-        if let tree = root.take() {
-            decoder.decode(tree)
+        let fresh = ManifestDecoder(manifestFolder: Paths.absolute(folder), collectsJobs: mode == .jobs, registry: models)
+        let stream = ManifestStream(fresh)
+        var decoder: ManifestDecoder
+        var root = try load(input, name: name, consumer: streams ? stream : nil)
+        if stream.streamed, !stream.mustDecodeWhole, let mark = root?.mark {
+            stream.decoder.finish(at: mark)
+            decoder = stream.decoder
         } else {
-            decoder.log.error("empty_file", at: nil, "the manifest is empty (it needs 'version: 1' and shots)")
+            stream.decoder = fresh
+            if stream.mustDecodeWhole {
+                root = nil
+                root = try load(input, name: name, consumer: nil)
+            }
+            decoder = fresh
+            if let tree = root.take() {
+                decoder.decode(tree)
+            } else {
+                decoder.log.error("empty_file", at: nil, "the manifest is empty (it needs 'version: 1' and shots)")
+            }
         }
         let diagnostics = decoder.log.items.sortedByPosition()
         guard decoder.log.errorCount == 0 else { throw ManifestError(path: name, diagnostics: diagnostics) }
@@ -60,5 +68,16 @@ public struct ManifestReader: Sendable {
         manifest.hasReferences = decoder.sawReferences && decoder.jobs.contains { !$0.sources.isEmpty }
         manifest.mediaPaths = decoder.inspector.paths
         return manifest
+    }
+
+    /// The manifest's tree, its sections' items handed to `consumer` as they are composed if it takes them.
+    private func load(_ input: Input, name: String, consumer: ManifestStream?) throws(ManifestError) -> Node? {
+        do {
+            return try Loader().loadSingle(input, consumer: consumer)
+        } catch {
+            var notes: [Diagnostic.Note] = []
+            if case .duplicateKey(let key, _, let first) = error { notes.append(.init(at: first, "'\(key)' is first written here")) }
+            throw ManifestError(path: name, diagnostics: [Diagnostic(.error, error.code, at: error.mark, error.message, notes: notes)])
+        }
     }
 }

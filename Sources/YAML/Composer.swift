@@ -38,10 +38,13 @@ struct Composer {
     /// is copied out at its exact size (no growth slack left in millions of small arrays).
     private var itemStack: [Node] = []
     private var pairStack: [Node.Pair] = []
+    /// Who takes the root mapping's sequences item by item, if anyone.
+    private let consumer: (any RootMappingConsumer)?
 
-    init(reader: EventStream, byteCount: Int, limits: Loader.Limits) {
+    init(reader: EventStream, byteCount: Int, limits: Loader.Limits, consumer: (any RootMappingConsumer)? = nil) {
         self.reader = reader
         self.limits = limits
+        self.consumer = consumer
         // A node takes at least one byte of input, give or take separators: 2 bytes per node bounds it safely.
         earlyCap = max(limits.aliasFloor, limits.aliasFactor &* (2 &* byteCount &+ 16))
     }
@@ -120,12 +123,21 @@ struct Composer {
                 let next = try required()
                 if case .mappingEnd = next.kind { break }
                 let key = try compose(next, depth: depth + 1)
-                let value = try compose(try required(), depth: depth + 1)
+                let start = try required()
+                let value: Composed
+                if depth == 0, let consumer, case .sequenceStart(nil, let tag, let style) = start.kind,
+                    consumer.startsItems(key: key.node, after: pairStack[base...])
+                {
+                    value = try handItems(from: start, tag: tag, style: style, to: consumer, depth: depth + 1)
+                } else {
+                    value = try compose(start, depth: depth + 1)
+                }
                 if MappingBuilder.isMergeKey(key.node) { mergeIndices.append(pairStack.count - base) }
                 pairStack.append(Node.Pair(key: key.node, value: value.node))
                 count &+= key.count &+ value.count
                 height = max(height, key.height, value.height)
             }
+            if depth == 0, let consumer { consumer.rootEnded(pairStack[base...]) }
             let pairs = try MappingBuilder.finish(pairStack[base...], mergeIndices: mergeIndices)
             pairStack.removeSubrange(base...)
             let node = Node.mapping(Node.Mapping(pairs, tag: tag, style: style, mark: event.start))
@@ -148,6 +160,28 @@ struct Composer {
         default:
             throw .syntax(message: "unexpected event inside a document", mark: event.start, context: nil, contextMark: nil)
         }
+    }
+
+    /// Composes a root-level sequence's items one at a time and hands each to `consumer`; the tree keeps an empty
+    /// sequence. The limits count the items as if they stayed.
+    private mutating func handItems(
+        from start: Event, tag: YAMLTag, style: CollectionStyle, to consumer: any RootMappingConsumer, depth: Int
+    ) throws(YAMLError) -> Composed {
+        ownNodes &+= 1
+        guard depth < limits.maxDepth else { throw .tooDeep(limit: limits.maxDepth, mark: start.start) }
+        var count = 1
+        var height = 0
+        while true {
+            let next = try required()
+            if case .sequenceEnd = next.kind { break }
+            let item = try compose(next, depth: depth + 1)
+            count &+= item.count
+            height = max(height, item.height)
+            consumer.item(item.node)
+        }
+        consumer.endItems()
+        let node = Node.sequence(Node.Sequence([], tag: tag, style: style, mark: start.start))
+        return Composed(node: node, count: count, height: height + 1)
     }
 
     private mutating func remember(_ composed: Composed, as anchor: String?) -> Composed {

@@ -30,12 +30,12 @@ public struct Loader: Sendable {
     }
 
     /// A composer over the input: pipelined for a large file (once it is known to be a readable regular file).
-    private func composer(_ input: Input) throws(YAMLError) -> Composer {
+    private func composer(_ input: Input, consumer: (any RootMappingConsumer)? = nil) throws(YAMLError) -> Composer {
         let reader = try EventReader(input)
         if case .file = input, reader.byteCount >= pipelineThreshold {
-            return Composer(reader: .pipelined(PipelinedEventSource(input)), byteCount: reader.byteCount, limits: limits)
+            return Composer(reader: .pipelined(PipelinedEventSource(input)), byteCount: reader.byteCount, limits: limits, consumer: consumer)
         }
-        return Composer(reader: .direct(reader), byteCount: reader.byteCount, limits: limits)
+        return Composer(reader: .direct(reader), byteCount: reader.byteCount, limits: limits, consumer: consumer)
     }
 
     /// Every document of the stream, in order (an empty stream gives none).
@@ -48,9 +48,11 @@ public struct Loader: Sendable {
         return documents
     }
 
-    /// The stream's one document, or `nil` for an empty stream; a second document is an error.
-    public func loadSingle(_ input: Input) throws(YAMLError) -> Node? {
-        var composer = try composer(input)
+    /// The stream's one document, or `nil` for an empty stream; a second document is an error. A `consumer`
+    /// takes the root mapping's sequences item by item as they are composed (see `RootMappingConsumer`); what it
+    /// saw counts only if this returns.
+    public func loadSingle(_ input: Input, consumer: (any RootMappingConsumer)? = nil) throws(YAMLError) -> Node? {
+        var composer = try composer(input, consumer: consumer)
         guard let document = try composer.nextDocument() else { return nil }
         if let extra = try composer.nextDocumentStart() {
             throw .unexpectedDocument(mark: extra)

@@ -42,6 +42,9 @@ public enum Node: Sendable, Equatable {
         if case .mapping(let mapping) = self { mapping } else { nil }
     }
 
+    /// Whether this is the merge key, a plain untagged `<<` (as a raw pair's key; a composed tree has none).
+    public var isMergeKey: Bool { MappingBuilder.isMergeKey(self) }
+
     /// A word for the kind of node, for messages: `a string`, `a sequence`, `an integer`, ...
     public var kindDescription: String {
         switch self {
