@@ -31,8 +31,8 @@ struct ManifestDecoder {
     var shotCount = 0
     var jobCount = 0
     var totalSeconds = 0
-    /// The top level's defaults and model choice, once read (`readSettings`).
-    var topDefaults: DefaultsLayer?
+    /// The top level's defaults (as the one layer its shots inherit) and model choice, once read (`readSettings`).
+    var topDefaults: [DefaultsLayer] = []
     var inherited = ModelChoice.inherit
     var sawVersion = false
     var sawSection = false
@@ -118,12 +118,12 @@ struct ManifestDecoder {
         }
         inherited = defaults.model.or(topChoice)
         if case .model(let schema) = inherited { topSchema = schema }
-        topDefaults = defaults
+        topDefaults = [defaults]
     }
 
     /// A whole `shots` or `scenes` value.
     mutating func section(_ kind: Section, _ node: consuming Node) {
-        beginSection(kind)
+        beginSection()
         if var items = takeItems(node, kind == .shots ? "shots" : "scenes") {
             for index in items.indices {
                 // Take the item out of the array so that its nodes are freed as soon as its jobs exist.
@@ -135,22 +135,22 @@ struct ManifestDecoder {
         endSection(kind)
     }
 
-    mutating func beginSection(_ kind: Section) {
+    /// A section starts (after `readSettings`).
+    mutating func beginSection() {
         sawSection = true
     }
 
     /// One shot of the top-level `shots`, or one scene of `scenes`.
     mutating func sectionItem(_ kind: Section, _ item: consuming Node) {
-        let defaults = topDefaults ?? DefaultsLayer(nil, context: "defaults", decoder: &self)
-        topDefaults = defaults
+        if topDefaults.isEmpty { readSettings(model: nil, assets: nil, defaults: nil) }
         switch kind {
         case .shots:
             // Moved out and back (no copy): `shot` may not reach into this decoder's own registry while it runs.
             var ids = IDRegistry()
             swap(&ids, &topShotIDs)
-            shot(item, scene: nil, defaults: [defaults], model: inherited, registry: &ids)
+            shot(item, scene: nil, defaults: topDefaults, model: inherited, registry: &ids)
             swap(&ids, &topShotIDs)
-        case .scenes: scene(item, defaults: defaults, model: inherited)
+        case .scenes: scene(item, defaults: topDefaults[0], model: inherited)
         }
     }
 
@@ -165,7 +165,7 @@ struct ManifestDecoder {
             log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")
             return
         }
-        if let topDefaults { checkUnapplied(topDefaults) }
+        if let defaults = topDefaults.first { checkUnapplied(defaults) }
         checkReferences()
         if shotCount == 0, log.errorCount == 0 {
             log.error("no_shots", at: topMark, "the manifest has no shots (write 'shots:' or 'scenes:')")

@@ -38,7 +38,7 @@ final class ManifestStream: RootMappingConsumer {
         handled = pairs.count + 1
         streamed = true
         current = section
-        decoder.beginSection(section)
+        decoder.beginSection()
         return true
     }
 
