@@ -72,12 +72,19 @@ extension ManifestDecoder {
         _ node: consuming Node, scene: String?, defaults: [DefaultsLayer], model inherited: ModelChoice, registry: inout IDRegistry,
         makesJobs: Bool = true
     ) {
-        guard var items = takeItems(node, "shots") else { return }
+        eachItem(of: node, "shots") { decoder, item in
+            decoder.shot(item, scene: scene, defaults: defaults, model: inherited, registry: &registry, makesJobs: makesJobs)
+        }
+    }
+
+    /// Each item of a sequence node (an error if it is none), taken out of it one at a time so that its nodes are
+    /// freed as soon as `body` is done with them.
+    mutating func eachItem(of node: consuming Node, _ what: String, _ body: (inout ManifestDecoder, Node) -> Void) {
+        guard var items = takeItems(node, what) else { return }
         for index in items.indices {
-            // Take the shot out of the array so that its nodes are freed as soon as its jobs exist.
             let item = items[index]
             items[index] = .scalar(Node.Scalar("", mark: item.mark))
-            shot(item, scene: scene, defaults: defaults, model: inherited, registry: &registry, makesJobs: makesJobs)
+            body(&self, item)
         }
     }
 

@@ -124,14 +124,7 @@ struct ManifestDecoder {
     /// A whole `shots` or `scenes` value.
     mutating func section(_ kind: Section, _ node: consuming Node) {
         beginSection()
-        if var items = takeItems(node, kind == .shots ? "shots" : "scenes") {
-            for index in items.indices {
-                // Take the item out of the array so that its nodes are freed as soon as its jobs exist.
-                let item = items[index]
-                items[index] = .scalar(Node.Scalar("", mark: item.mark))
-                sectionItem(kind, item)
-            }
-        }
+        eachItem(of: node, kind == .shots ? "shots" : "scenes") { decoder, item in decoder.sectionItem(kind, item) }
         endSection(kind)
     }
 

@@ -85,7 +85,9 @@ struct Composer {
         return event
     }
 
-    private mutating func compose(_ event: Event, depth: Int) throws(YAMLError) -> Composed {
+    /// Composes the node `event` starts. A sequence whose items go to `handing` (a root-level one its consumer
+    /// took) hands each over as soon as it is composed and is left empty; the limits count them all the same.
+    private mutating func compose(_ event: Event, depth: Int, handing: (any RootMappingConsumer)? = nil) throws(YAMLError) -> Composed {
         switch event.kind {
         case .scalar(let value, let anchor, let tag, let style):
             ownNodes &+= 1
@@ -103,10 +105,11 @@ struct Composer {
                 let next = try required()
                 if case .sequenceEnd = next.kind { break }
                 let item = try compose(next, depth: depth + 1)
-                itemStack.append(item.node)
+                if let handing { handing.item(item.node) } else { itemStack.append(item.node) }
                 count &+= item.count
                 height = max(height, item.height)
             }
+            handing?.endItems()
             let items = Array(itemStack[base...])
             itemStack.removeSubrange(base...)
             let node = Node.sequence(Node.Sequence(items, tag: tag, style: style, mark: event.start))
@@ -124,14 +127,13 @@ struct Composer {
                 if case .mappingEnd = next.kind { break }
                 let key = try compose(next, depth: depth + 1)
                 let start = try required()
-                let value: Composed
-                if depth == 0, let consumer, case .sequenceStart(nil, let tag, let style) = start.kind,
+                var handing: (any RootMappingConsumer)?
+                if depth == 0, let consumer, case .sequenceStart(nil, _, _) = start.kind,
                     consumer.startsItems(key: key.node, after: pairStack[base...])
                 {
-                    value = try handItems(from: start, tag: tag, style: style, to: consumer, depth: depth + 1)
-                } else {
-                    value = try compose(start, depth: depth + 1)
+                    handing = consumer
                 }
+                let value = try compose(start, depth: depth + 1, handing: handing)
                 if MappingBuilder.isMergeKey(key.node) { mergeIndices.append(pairStack.count - base) }
                 pairStack.append(Node.Pair(key: key.node, value: value.node))
                 count &+= key.count &+ value.count
@@ -160,28 +162,6 @@ struct Composer {
         default:
             throw .syntax(message: "unexpected event inside a document", mark: event.start, context: nil, contextMark: nil)
         }
-    }
-
-    /// Composes a root-level sequence's items one at a time and hands each to `consumer`; the tree keeps an empty
-    /// sequence. The limits count the items as if they stayed.
-    private mutating func handItems(
-        from start: Event, tag: YAMLTag, style: CollectionStyle, to consumer: any RootMappingConsumer, depth: Int
-    ) throws(YAMLError) -> Composed {
-        ownNodes &+= 1
-        guard depth < limits.maxDepth else { throw .tooDeep(limit: limits.maxDepth, mark: start.start) }
-        var count = 1
-        var height = 0
-        while true {
-            let next = try required()
-            if case .sequenceEnd = next.kind { break }
-            let item = try compose(next, depth: depth + 1)
-            count &+= item.count
-            height = max(height, item.height)
-            consumer.item(item.node)
-        }
-        consumer.endItems()
-        let node = Node.sequence(Node.Sequence([], tag: tag, style: style, mark: start.start))
-        return Composed(node: node, count: count, height: height + 1)
     }
 
     private mutating func remember(_ composed: Composed, as anchor: String?) -> Composed {
