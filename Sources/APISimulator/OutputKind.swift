@@ -4,18 +4,24 @@ import JSON
 enum OutputKind: String, Sendable {
     case video, image, audio
 
-    /// From the model's `categories`, else its id's last segment: `*-to-video` (and `first-last-frame`) video;
-    /// `text-to-image`, `image-to-image`, `*edit*`, `*-to-image` image; `*-to-audio`, `*speech*`, `*music*` audio.
-    /// A model none of them names renders video, the API's usual kind.
-    init(categories: [String], modelID: String) {
-        let names = categories + [modelID.split(separator: "/").last.map(String.init) ?? ""]
-        self = names.lazy.compactMap { Self.named($0.lowercased()) }.first ?? .video
+    /// From the model's `categories`, else its id's segments, nearest the end first (`.../image-to-video/1080p` is
+    /// video): `*-to-video`, `first-last-frame*`, `video-edit`, `edit-video` video; `*-to-image` image; any other
+    /// `*edit*` the kind of the schema's main media input (its first required media field, else its first);
+    /// `*-to-audio`, `*speech*`, `*music*` audio. A model none of them names renders video, the API's usual kind.
+    init(categories: [String], modelID: String, schema: ObjectRule) {
+        let media = schema.fields.filter { $0.rule.media != nil }
+        let main = (media.first { schema.required.contains($0.name) } ?? media.first)?.rule.media?.kind
+        let names = categories + modelID.split(separator: "/").reversed().map(String.init)
+        self = names.lazy.compactMap { Self.named($0.lowercased(), mainInput: main) }.first ?? .video
     }
 
-    private static func named(_ name: String) -> OutputKind? {
-        if name.hasSuffix("-to-video") || name == "first-last-frame" { return .video }
-        if name.hasSuffix("-to-image") || name.contains("edit") { return .image }
-        if name.hasSuffix("-to-audio") || name.contains("speech") || name.contains("music") { return .audio }
+    private static func named(_ name: String, mainInput: MediaFormat.Kind?) -> OutputKind? {
+        if name.contains("-to-video") || name.hasPrefix("first-last-frame") || name.contains("video-edit") || name.contains("edit-video") {
+            return .video
+        }
+        if name.contains("-to-image") { return .image }
+        if name.contains("-to-audio") || name.contains("speech") || name.contains("music") { return .audio }
+        if name.contains("edit") { return mainInput == .video ? .video : (mainInput == .audio ? .audio : .image) }
         return nil
     }
 

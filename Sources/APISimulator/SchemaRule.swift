@@ -37,7 +37,7 @@ struct SchemaRule: Sendable {
         var named: String?
         for (keyword, value) in schema.members ?? [] {
             switch keyword {
-            case "type": named = value.string
+            case "type": named = value.string?.lowercased()  // "FLOAT", "Integer": as RunComfy's clients read them
             case "format": media = value.string.flatMap(MediaFormat.init(format:))
             case "enum": choices = value.elements
             case "minimum": minimum = value.double

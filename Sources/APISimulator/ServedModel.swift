@@ -5,7 +5,7 @@ struct ServedModel: Sendable {
     /// The price of a per-output model whose entry has none.
     static let pricePerOutput = 0.03
     /// The fields that say how many outputs a body asks for, in the order looked at.
-    static let countFields = ["num_images", "num_outputs", "n"]
+    static let countFields = ["num_images", "num_outputs", "n", "max_images"]
     /// The most outputs one request may ask for (the simulator's own limit).
     static let maxOutputs = 16
     /// The seconds of a per-second model whose schema has no `duration`.
@@ -26,14 +26,15 @@ struct ServedModel: Sendable {
         guard let id = entry["model_id"]?.string, !id.isEmpty else { return nil }
         self.id = id
         self.entry = entry
-        kind = OutputKind(categories: entry["categories"]?.elements?.compactMap(\.string) ?? [], modelID: id)
+        let schema = ObjectRule(entry["input_schema"] ?? .object([]))
+        kind = OutputKind(categories: entry["categories"]?.elements?.compactMap(\.string) ?? [], modelID: id, schema: schema)
         if let unit = entry["price_unit"]?.string, unit == "second" || unit == "output" {
             priceUnit = unit
         } else {
             priceUnit = kind == .image ? "output" : "second"
         }
         price = entry["base_price_usd"]?.double ?? (priceUnit == "second" ? pricePerSecond : Self.pricePerOutput)
-        schema = ObjectRule(entry["input_schema"] ?? .object([]))
+        self.schema = schema
     }
 
     /// How many outputs a (valid) body asks for: its integer count field when the schema has one, else that

@@ -63,6 +63,8 @@ public struct Manifest: Sendable {
     /// Every local media file the manifest names (absolute paths): with the manifest's own bytes, what its jobs
     /// depend on.
     public var mediaPaths: [String] = []
+    /// The seconds its jobs render, video and audio apart.
+    public var seconds = MediaSeconds()
 
     /// The same manifest with only the jobs `keep` accepts (counts and seconds follow).
     public func filtered(_ keep: (Job) -> Bool) -> Manifest {
@@ -72,6 +74,7 @@ public struct Manifest: Sendable {
             totalSeconds: kept.reduce(0) { $0 + $1.body.duration }, jobs: kept, warnings: warnings
         )
         manifest.hasReferences = hasReferences
+        manifest.seconds = MediaSeconds(kept.map { ($0.body, 1) })
         return manifest
     }
 

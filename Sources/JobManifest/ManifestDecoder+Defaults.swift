@@ -7,6 +7,9 @@ struct Layer {
     var slots: [Slot?]
     /// `takes`, if written (an invalid value counts as 1).
     var takes: Int?
+    /// The fields an unknown key of this mapping was taken for (its did-you-mean): such a field is not also
+    /// reported missing.
+    var misspelt: Set<String> = []
 
     init(count: Int) {
         slots = [Slot?](repeating: nil, count: count)

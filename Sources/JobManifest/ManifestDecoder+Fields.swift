@@ -134,7 +134,7 @@ extension ManifestDecoder {
             return false
         }
         if let minItems, count < minItems {
-            log.error(noun == "segment" ? "segments" : "items", at: mark, "\(path) has \(plural(count)); at least \(plural(minItems)) are needed")
+            log.error(noun == "segment" ? "segments" : "items", at: mark, "\(path) has \(plural(count)); at least \(plural(minItems)) \(minItems == 1 ? "is" : "are") needed")
             return false
         }
         return true
@@ -170,7 +170,7 @@ extension ManifestDecoder {
                 values.append(value)
                 continue
             }
-            if itemField.required, valid {
+            if itemField.required, itemField.defaultValue == nil, valid {
                 log.error("missing", at: mapping.mark, "\(path) is missing required '\(itemField.name)'")
                 valid = false
             }
@@ -199,7 +199,9 @@ extension ManifestDecoder {
             return nil
         }
         let texts = options.map(Self.text)
-        log.error("choice", at: node.mark, "\(path) must be one of \(Self.list(options)), found '\(scalar.value)'" + (Double(scalar.value) == nil ? DidYouMean.hint(scalar.value, among: texts) : ""))
+        // A number is quoted as written only where it was written as a string; a plain number is shown as one.
+        let found = number != nil && scalar.style == .plain ? scalar.value : "'\(scalar.value)'"
+        log.error("choice", at: node.mark, "\(path) must be one of \(Self.list(options)), found \(found)" + (Double(scalar.value) == nil ? DidYouMean.hint(scalar.value, among: texts) : ""))
         return nil
     }
 

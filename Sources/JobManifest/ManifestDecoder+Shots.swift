@@ -60,6 +60,7 @@ extension ManifestDecoder {
                 let known = Self.runnerKeys + schema.fields.map(\.name)
                 let model = schema.isBuiltIn && models.count <= 1 ? "" : " (model \(schema.modelID))"
                 log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context())\(model)" + DidYouMean.hint(name, among: known))
+                if let meant = DidYouMean.suggest(name, among: known) { layer.misspelt.insert(meant) }
                 continue
             }
             layer.slots[position] = field(schema.fields[position], pair.value, path: name, schema: schema)
@@ -122,6 +123,7 @@ extension ManifestDecoder {
         registry.record(shotID, takes: takes, outputs: requestBody.outputs, at: mapping.mark)
         checkBodySize(requestBody, context: context(), at: mapping.mark)
         totalSeconds += takes * requestBody.duration
+        seconds.add(requestBody, takes: takes)
         let base = scene.map { "\($0)/\(shotID)" } ?? shotID
         recordGraphShot(id: base, takes: takes, body: requestBody, at: mapping.mark)
         guard collectsJobs else { return }
@@ -178,8 +180,10 @@ extension ManifestDecoder {
                 values.append(.absent)
                 marks.append(nil)
             case nil:
-                if field.required {
-                    log.error("missing", at: mark, "\(context()) is missing required '\(field.name)'")
+                // A required field with a default (neither empty nor media: those are never written) is satisfied by it.
+                if field.required, field.defaultValue == nil {
+                    // A misspelling of it was already reported, with the right name: one error, not two.
+                    if !shot.misspelt.contains(field.name) { log.error("missing", at: mark, "\(context()) is missing required '\(field.name)'") }
                     valid = false
                 }
                 values.append(field.defaultValue ?? .absent)

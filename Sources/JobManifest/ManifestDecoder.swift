@@ -31,6 +31,7 @@ struct ManifestDecoder {
     var shotCount = 0
     var jobCount = 0
     var totalSeconds = 0
+    var seconds = MediaSeconds()
     /// The top level's defaults (as the one layer its shots inherit) and model choice, once read (`readSettings`).
     var topDefaults: [DefaultsLayer] = []
     var inherited = ModelChoice.inherit
@@ -181,7 +182,17 @@ struct ManifestDecoder {
     /// A `model:` value: a model id the registry knows, else an error with a did-you-mean and a hint to refresh.
     mutating func modelChoice(_ node: Node) -> ModelChoice {
         guard let name = string(node, "model") else { return .invalid }
-        if let schema = registry.schema(name) { return .model(schema) }
+        if let schema = registry.schema(name) {
+            guard schema.hasInputSchema else {
+                log.error(
+                    "model", at: node.mark,
+                    "model '\(name)' has no input schema in the catalogue \(registry.catalog.source) (saved without include_schema=true), so its "
+                        + "fields cannot be checked; run 'shotrunner models refresh', or save GET /v1/models?include_schema=true"
+                )
+                return .invalid
+            }
+            return .model(schema)
+        }
         let source = registry.catalog.source == "snapshot" ? "the shipped catalogue" : "the catalogue \(registry.catalog.source)"
         log.error(
             "model", at: node.mark,

@@ -67,6 +67,7 @@ public struct ManifestReader: Sendable {
         )
         manifest.hasReferences = decoder.sawReferences && decoder.jobs.contains { !$0.sources.isEmpty }
         manifest.mediaPaths = decoder.inspector.paths
+        manifest.seconds = decoder.seconds
         return manifest
     }
 

@@ -25,16 +25,28 @@ public struct ModelPrice: Sendable, Equatable {
     public var unit: Unit
     /// The multiplier for clips with sound (the model's sound field true), 1 where none is known.
     public var factor: Double
+    /// The multiplier a spending cap counts for clips with sound: `factor` where it is known, else the largest
+    /// published one (a cap never guesses low).
+    public var capFactor: Double
     public var source: Source
 
-    public init(basePriceUSD: Double?, unit: Unit, factor: Double = 1, source: Source) {
+    public init(basePriceUSD: Double?, unit: Unit, factor: Double = 1, capFactor: Double? = nil, source: Source) {
         self.basePriceUSD = basePriceUSD
         self.unit = unit
         self.factor = factor
+        self.capFactor = capFactor ?? factor
         self.source = basePriceUSD == nil ? .unknown : source
     }
 
-    /// An estimate of one job's cost, and whether it is an upper bound (a duration of `"auto"`).
+    /// A price with the sound factors of a model's rules.
+    public init(basePriceUSD: Double?, unit: Unit, rules: ModelRules, source: Source) {
+        self.init(basePriceUSD: basePriceUSD, unit: unit, factor: rules.soundFactor, capFactor: rules.capSoundFactor, source: source)
+    }
+
+    /// Whether the factor for sound is known (else estimates leave sound out).
+    public var soundFactorKnown: Bool { capFactor == factor }
+
+    /// An estimate of one job's cost, and whether it is an upper bound (a duration of `"auto"`, a `max_images`).
     public struct Estimate: Sendable, Equatable {
         public var usd: Double
         public var isBound: Bool
@@ -46,14 +58,16 @@ public struct ModelPrice: Sendable, Equatable {
     }
 
     /// The estimated cost of one job; nil when the price, or the clip's length for a per-second model, is unknown.
-    public func cost(of body: RequestBody) -> Estimate? {
+    /// With `forCap`, sound of an unknown factor counts at the largest published one.
+    public func cost(of body: RequestBody, forCap: Bool = false) -> Estimate? {
         guard let basePriceUSD else { return nil }
         switch unit {
         case .output:
-            return Estimate(usd: basePriceUSD * Double(body.outputs), isBound: false)
+            return Estimate(usd: basePriceUSD * Double(body.outputs), isBound: body.outputsIsBound)
         case .second:
             guard let seconds = body.seconds else { return nil }
-            return Estimate(usd: basePriceUSD * seconds.value * (body.sound ? factor : 1), isBound: seconds.isBound)
+            let sound = body.sound ? (forCap ? capFactor : factor) : 1
+            return Estimate(usd: basePriceUSD * seconds.value * sound, isBound: seconds.isBound)
         }
     }
 }

@@ -13,10 +13,10 @@ extension ModelSchema {
         case "output": .output
         default: entry.outputKind == .image ? .output : (entry.outputKind == .video ? .second : nil)
         }
-        let rules = ModelRules.forCatalogModel(entry.modelID, fieldNames: fields.map(\.name))
-        let price = unit.map { ModelPrice(basePriceUSD: entry.basePriceUSD, unit: $0, factor: rules.soundFactor, source: .snapshot) }
+        let rules = ModelRules.forCatalogModel(entry.modelID, fields: entry.schema.fields, pricingNote: entry.pricingNote)
+        let price = unit.map { ModelPrice(basePriceUSD: entry.basePriceUSD, unit: $0, rules: rules, source: .snapshot) }
         let digest = Hex.lowercase(Array(SHA256.hash(data: entry.inputSchemaJSON.sortedKeys().compactBytes)).prefix(12))
-        self.init(modelID: entry.modelID, fields: fields, rules: rules, outputKind: entry.outputKind, publishedPrice: price, schemaDigest: digest)
+        self.init(modelID: entry.modelID, fields: fields, rules: rules, outputKind: entry.outputKind, publishedPrice: price, schemaDigest: digest, hasInputSchema: entry.hasInputSchema)
     }
 
     private static func field(_ schema: FieldSchema, required: Bool) -> Field {

@@ -22,6 +22,9 @@ public final class ModelSchema: Sendable {
     /// A digest of the schema the fields were read from (`builtin` for the seed's table): `run_started` records
     /// it, and a resume tells by it that a refreshed catalogue changed a model's defaults.
     public let schemaDigest: String
+    /// Whether its catalogue entry carries an input schema (a page saved without `include_schema=true` does not):
+    /// a model without one cannot be validated, so no shot may use it.
+    public let hasInputSchema: Bool
 
     /// The field holding the clip's length in seconds, if the model has one.
     public var durationField: String? { rules.durationField }
@@ -33,9 +36,10 @@ public final class ModelSchema: Sendable {
     /// Creates a schema.
     public init(
         modelID: String, fields: [Field], rules: ModelRules, outputKind: CatalogEntry.OutputKind,
-        publishedPrice: ModelPrice? = nil, isBuiltIn: Bool = false, schemaDigest: String = "builtin"
+        publishedPrice: ModelPrice? = nil, isBuiltIn: Bool = false, schemaDigest: String = "builtin", hasInputSchema: Bool = true
     ) {
         self.schemaDigest = schemaDigest
+        self.hasInputSchema = hasInputSchema
         self.modelID = modelID
         self.fields = fields
         self.rules = rules

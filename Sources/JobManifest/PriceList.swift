@@ -51,13 +51,15 @@ public struct PriceList: Sendable, Equatable {
         if let live = models[schema.modelID] { return live }
         if let published = schema.publishedPrice, published.basePriceUSD != nil { return published }
         let unit = schema.publishedPrice?.unit ?? (schema.outputKind == .image ? .output : .second)
-        return ModelPrice(basePriceUSD: nil, unit: unit, factor: schema.rules.soundFactor, source: .unknown)
+        return ModelPrice(basePriceUSD: nil, unit: unit, rules: schema.rules, source: .unknown)
     }
 
-    /// The estimated cost of one job, in USD (0 where it is unknown: `--max-cost` refuses to start with such a
-    /// job to submit, see `estimate(of:)`).
+    /// What one job counts against a spending cap, in USD: its estimate, with sound of an unknown factor at the
+    /// largest published one (0 where the cost is unknown: `--max-cost` refuses to start with such a job to submit,
+    /// see `estimate(of:)`).
     public func cost(of body: RequestBody) -> Double {
-        estimate(of: body) ?? 0
+        if body.schema.isBuiltIn { return estimate(of: body) ?? 0 }
+        return price(for: body.schema).cost(of: body, forCap: true)?.usd ?? 0
     }
 
     /// The estimated cost of one job, in USD; nil when its model's price, or its clip's length, is unknown.

@@ -64,6 +64,9 @@ public struct RequestBody: Sendable, Equatable {
         return count
     }
 
+    /// Whether `outputs` is an upper bound (`max_images`: the model makes at most that many).
+    public var outputsIsBound: Bool { schema.rules.outputsAreBound && schema.rules.outputsField.map { self[$0].integer != nil } == true }
+
     /// Whether the clip has sound.
     public var sound: Bool { schema.soundField.flatMap { self[$0].boolean } ?? false }
 

@@ -47,7 +47,9 @@ public enum ErrorClassifier {
     /// The error for an HTTP answer that is not a success (a non-2xx status, or a 2xx carrying `error_code`).
     public static func classify(status: Int, body: ErrorBody, retryAfter: Duration?, call: CallKind) -> APIError {
         let code = body.errorCode.map { "api_\($0)" } ?? "http_\(status)"
-        let message = body.message ?? "HTTP \(status)"
+        // The reasons of a refusal are what the user needs: "validation error" alone says nothing.
+        var message = body.message ?? "HTTP \(status)"
+        if let reasons = body.reasons, !message.contains(reasons) { message += ": \(reasons)" }
         func error(_ kind: APIError.Kind) -> APIError {
             APIError(kind, code: code, httpStatus: status, apiCode: body.errorCode, message: message, detail: body.detail, retryAfter: retryAfter)
         }
@@ -90,11 +92,14 @@ public struct ErrorBody: Sendable, Equatable {
     public var errorCode: Int?
     public var message: String?
     public var detail: String?
+    /// The `detail` in words (each refused field's path and message), bounded in length.
+    public var reasons: String?
 
-    public init(errorCode: Int? = nil, message: String? = nil, detail: String? = nil) {
+    public init(errorCode: Int? = nil, message: String? = nil, detail: String? = nil, reasons: String? = nil) {
         self.errorCode = errorCode
         self.message = message
         self.detail = detail
+        self.reasons = reasons
     }
 }
 

@@ -95,7 +95,7 @@ public struct HTTPModelAPIClient: ModelAPIClient {
 
     public func modelInfo(modelID: String) async throws(APIError) -> ModelInfo {
         let json = try await call(get("/v1/models/\(modelID)"), .modelInfo, readTimeout: configuration.pollReadTimeout)
-        return ModelInfo(basePriceUSD: ResponseParser.number(json["base_price_usd"]), priceUnit: json.string("price_unit"))
+        return ModelInfo(basePriceUSD: ResponseParser.number(json["base_price_usd"]), priceUnit: json.string("price_unit"), pricingNote: json.string("pricing_note"))
     }
 
     public func download(from url: String, toBase base: String, maxBytes: Int) async throws(APIError) -> Download {

@@ -12,7 +12,7 @@ enum ResponseParser {
     }
 
     /// The error fields of a body: `error_code` (a number or a numeric string), a message (`error_message`,
-    /// `message`, or `error` as a string or an object with a `message`), a `detail`.
+    /// `message`, or `error` as a string or an object with a `message`), a `detail` (as sent, and in words).
     static func errorBody(_ json: ReplyObject?) -> ErrorBody {
         guard let json else { return ErrorBody() }
         let code = integer(json["error_code"])
@@ -27,9 +27,13 @@ enum ResponseParser {
                 break
             }
         }
-        let detail = json.present("detail").map(text(of:))
-        if message == nil, let detail { message = detail }
-        return ErrorBody(errorCode: code, message: message.map { String($0.prefix(2_000)) }, detail: detail.map { String($0.prefix(4_000)) })
+        let detailValue = json.present("detail")
+        let detail = detailValue.map(text(of:))
+        let reasons = detailValue.flatMap(ValidationDetail.text)
+        if message == nil { message = reasons }
+        return ErrorBody(
+            errorCode: code, message: message.map { String($0.prefix(2_000)) }, detail: detail.map { String($0.prefix(4_000)) }, reasons: reasons
+        )
     }
 
     /// An integer from an integral number or a numeric string.

@@ -138,11 +138,14 @@ public struct ModelInfo: Sendable, Equatable {
     public var basePriceUSD: Double?
     /// What the price is per (`second`).
     public var priceUnit: String?
+    /// The price's own words (`pricing_note`), where the record has them ("sound adds 25%").
+    public var pricingNote: String?
 
     /// Creates a record.
-    public init(basePriceUSD: Double?, priceUnit: String?) {
+    public init(basePriceUSD: Double?, priceUnit: String?, pricingNote: String? = nil) {
         self.basePriceUSD = basePriceUSD
         self.priceUnit = priceUnit
+        self.pricingNote = pricingNote
     }
 }
 

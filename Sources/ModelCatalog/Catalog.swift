@@ -30,6 +30,42 @@ public struct Catalog: Sendable {
         entries = list.compactMap(CatalogEntry.init)
         self.source = source
         fetchedAt = json["fetched_at"]?.string
+        warnings = Self.warnings(entries, hasMore: json["has_more"]?.bool == true, source: source)
+    }
+
+    /// What is wrong with a catalogue that still loads, one line each: entries without input schemas (a page saved
+    /// without `include_schema=true`), a model id listed twice, a saved page that says more pages follow.
+    public var warnings: [String] = []
+
+    static func warnings(_ entries: [CatalogEntry], hasMore: Bool, source: String) -> [String] {
+        var warnings: [String] = []
+        let bare = entries.filter { !$0.hasInputSchema }.map(\.modelID)
+        if !bare.isEmpty {
+            let which = bare.count == entries.count ? "has no input schemas (none of its \(entries.count) models)"
+                : "has no input schema for \(bare.count) of its \(entries.count) models (\(Self.named(bare)))"
+            warnings.append(
+                "the catalogue \(source) \(which): it was saved without include_schema=true, and a model without a schema cannot be "
+                    + "validated; run 'shotrunner models refresh', or save GET /v1/models?include_schema=true"
+            )
+        }
+        var seen: Set<String> = []
+        var twice: [String] = []
+        for entry in entries where !seen.insert(entry.modelID).inserted && !twice.contains(entry.modelID) { twice.append(entry.modelID) }
+        if !twice.isEmpty {
+            warnings.append("the catalogue \(source) lists \(twice.count == 1 ? "a model id" : "\(twice.count) model ids") more than once (\(Self.named(twice))); the first entry of each is used")
+        }
+        if hasMore {
+            warnings.append(
+                "the catalogue \(source) is one page of several (it says has_more: true): models on later pages are unknown; "
+                    + "'shotrunner models refresh' fetches every page"
+            )
+        }
+        return warnings
+    }
+
+    /// Up to three ids, then how many more.
+    static func named(_ ids: [String]) -> String {
+        ids.count <= 3 ? ids.joined(separator: ", ") : ids.prefix(3).joined(separator: ", ") + " and \(ids.count - 3) more"
     }
 
     /// The shipped snapshot's text: a catalogue response (`{"fetched_at", "source", "models": [...]}`), for a

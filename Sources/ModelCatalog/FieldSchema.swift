@@ -37,6 +37,8 @@ public struct FieldSchema: Sendable, Equatable {
     /// The `format` as written (`image_uri`, `int_slider_with_range`, ...).
     public var format: String?
     public var items: Items?
+    /// The field's `description`, as written (a sound field's may say what sound adds to the price).
+    public var description: String?
     /// Keywords this reader does not act on (`description`, `validations`, ...), for `models show`.
     public var ignored: [String]
 
@@ -56,7 +58,8 @@ public struct FieldSchema: Sendable, Equatable {
     /// Reads one property's schema.
     public init(name: String, schema: JSONValue) {
         self.name = name
-        let type = schema["type"]?.string
+        // Type names are read without regard to case ("FLOAT", "Integer"), as RunComfy's own clients read them.
+        let type = schema["type"]?.string?.lowercased()
         kind = switch type {
         case "string": .string
         case "integer", "int": .integer
@@ -75,6 +78,7 @@ public struct FieldSchema: Sendable, Equatable {
         maxItems = schema["maxItems"]?.int
         defaultValue = schema["default"]
         format = schema["format"]?.string
+        description = schema["description"]?.string
         if let itemSchema = schema["items"], let members = itemSchema.members {
             if let properties = itemSchema["properties"]?.members {
                 items = .object(fields: properties.map { FieldSchema(name: $0.key, schema: $0.value) }, required: itemSchema["required"]?.elements?.compactMap(\.string) ?? [])

@@ -11,7 +11,8 @@ extension LedgerEvent {
         public var key: String
         public var duration: Int
         public var sound: Bool
-        public var estimatedCost: Double
+        /// Its estimated cost; nil where it is unknown (written as `null`: a cost nobody knows is not 0).
+        public var estimatedCost: Double?
         /// Its model, when it is not the seed's (left out of the line for the seed, as ledgers before it were).
         public var model: String?
         /// The jobs whose outputs it takes (left out when none).
@@ -33,7 +34,7 @@ extension LedgerEvent {
         }
 
         public init(
-            id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double, model: String? = nil, sources: [String] = []
+            id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double?, model: String? = nil, sources: [String] = []
         ) {
             self.id = id
             self.index = index

@@ -74,7 +74,7 @@ extension LedgerEvent: LedgerEventReader {
             return listedJobs.map { job in
                 var members: [(key: String, value: JSONValue)] = [
                     ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
-                    ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
+                    ("sound", .bool(job.sound)), ("estimated_cost", job.estimatedCost.map(JSONValue.number) ?? .null),
                 ]
                 if let model = job.model { members.append(("model", .string(model))) }
                 if !job.sources.isEmpty { members.append(("sources", .array(job.sources.map(JSONValue.string)))) }

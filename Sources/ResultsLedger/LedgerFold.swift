@@ -176,7 +176,7 @@ public struct LedgerFold: Sendable, Equatable {
             if let listed = event.listedJobs {
                 planned = listed.map { job in
                     PlannedJob(
-                        id: job.id, index: job.index, key: job.key, duration: job.duration, sound: job.sound, estimatedCost: job.estimatedCost,
+                        id: job.id, index: job.index, key: job.key, duration: job.duration, sound: job.sound, estimatedCost: job.estimatedCost ?? 0,
                         model: job.model, sources: job.sources
                     )
                 }

@@ -41,6 +41,8 @@ struct CatalogOption: ParsableArguments {
             guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError.usage("cannot read the catalogue \(path)") }
             do {
                 catalog = try Catalog(json: JSONValue.parse(Array(bytes)), source: path)
+                let console = Console()
+                for warning in catalog.warnings { console.err("warning: \(warning)") }
             } catch let error as Catalog.Unreadable {
                 throw CLIError.usage("the catalogue \(error)")
             } catch {
@@ -51,8 +53,29 @@ struct CatalogOption: ParsableArguments {
         }
         // The seed model is always known (its fields come from the built-in table).
         let seed = ModelSchema.klingO3ProImageToVideo.modelID
-        if catalog.entry(seed) == nil, let entry = Catalog.snapshot.entry(seed) { catalog.entries.insert(entry, at: 0) }
+        if let builtIn = Catalog.snapshot.entry(seed) {
+            if let position = catalog.entries.firstIndex(where: { $0.modelID == seed }) {
+                // Its fields are the built-in table's whatever a catalogue says (`multi_prompt` included): the
+                // catalogue's entry only adds fields the table lacks.
+                catalog.entries[position] = Self.withBuiltInFields(catalog.entries[position], builtIn: builtIn)
+            } else {
+                catalog.entries.insert(builtIn, at: 0)
+            }
+        }
         return catalog
+    }
+
+    /// A catalogue's entry for the seed model with the built-in fields first, then any the catalogue adds.
+    static func withBuiltInFields(_ entry: CatalogEntry, builtIn: CatalogEntry) -> CatalogEntry {
+        let builtInFields = builtIn.inputSchemaJSON["properties"]?.members ?? []
+        let extra = (entry.inputSchemaJSON["properties"]?.members ?? []).filter { field in !builtInFields.contains { $0.key == field.key } }
+        var merged = entry
+        let required = builtIn.schema.required + entry.schema.required.filter { !builtIn.schema.required.contains($0) }
+        merged.inputSchemaJSON = .object([
+            ("type", .string("object")), ("properties", .object(builtInFields + extra)), ("required", .array(required.map(JSONValue.string))),
+        ])
+        merged.schema = InputSchema(merged.inputSchemaJSON)
+        return merged
     }
 }
 

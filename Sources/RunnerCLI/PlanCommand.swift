@@ -54,11 +54,14 @@ struct PlanCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let token = try Credentials.token(file: tokenFile, environment: environment)
         let base = Credentials.baseURL(option: baseURL, environment: environment)
-        var prices = PriceList.estimate
-        if plan.models.contains(where: \.isBuiltIn) {
-            prices = await LivePrice.lookup(modelID: ModelSchema.klingO3ProImageToVideo.modelID, token: token, baseURL: base, console: console)
-        }
-        if let token { prices.models = (try? await LivePrice.others(plan.models, token: token, baseURL: base, console: console)) ?? [:] }
+        // The seed's price and every other model's are asked at once, each under a deadline of a few seconds: an
+        // API that never answers delays `plan` by that, not by a timeout per model.
+        let seedModel = ModelSchema.klingO3ProImageToVideo.modelID
+        let usesSeed = plan.models.contains(where: \.isBuiltIn)
+        async let seedPrice = usesSeed ? LivePrice.lookup(modelID: seedModel, token: token, baseURL: base, console: console) : PriceList.estimate
+        async let otherPrices = LivePrice.othersIfAsked(plan.models, token: token, baseURL: base, console: console)
+        var prices = await seedPrice
+        prices.models = await otherPrices
         var shown = plan
         if let shard = try sharding.resolve(environment: environment) {
             let kept = Set(plan.jobs(in: shard).map(\.id))

@@ -28,6 +28,7 @@ enum PlanReport {
                 ("model", .string(schema.modelID)),
                 ("price_unit", .string(price.unit.rawValue)),
                 ("outputs", .int(body.outputs)),
+                ("outputs_is_bound", .bool(body.outputsIsBound)),
                 ("after", .array(job.sources.map(JSONValue.string))),
                 ("duration", duration),
                 ("duration_is_bound", .bool(price.unit == .second && (seconds?.isBound ?? false))),
@@ -59,6 +60,7 @@ enum PlanReport {
                     ("base_price_usd", price.basePriceUSD.map { .number($0) } ?? .null),
                     ("price_unit", .string(price.unit.rawValue)),
                     ("factor", .number(price.factor)),
+                    ("sound_factor_known", .bool(price.soundFactorKnown)),
                     ("source", .string(price.source.rawValue)),
                 ]))
             })),
@@ -99,7 +101,7 @@ enum PlanReport {
         for model in models {
             lines.append(priceLine(model, prices: prices))
         }
-        var summary = "\(DiagnosticRenderer.plural(manifest.jobs.count, "job")), \(manifest.totalSeconds) s of video, estimated \(bound ? "at most " : "")\(usd(total))"
+        var summary = "\(DiagnosticRenderer.plural(manifest.jobs.count, "job")), \(manifest.seconds.description), estimated \(bound ? "at most " : "")\(usd(total))"
         if unknown > 0 { summary += " plus \(DiagnosticRenderer.plural(unknown, "job")) of unknown cost" }
         if models.count == 1, models[0].isBuiltIn {
             // The seed alone: the one price line says where the price comes from.
@@ -107,7 +109,23 @@ enum PlanReport {
             summary += " (\(seedLabel(prices)))"
         }
         lines.append(summary)
+        if let note = soundNote(manifest.jobs.map(\.body), prices: prices) { lines.append(note) }
         return lines.joined(separator: "\n")
+    }
+
+    /// One note for every model whose jobs have sound on but whose sound price nothing publishes: their estimates
+    /// leave sound out, and a cap counts it at the largest published factor. Nil when there are none.
+    static func soundNote(_ bodies: [RequestBody], prices: PriceList) -> String? {
+        var models: [String] = []
+        for body in bodies where body.sound && !models.contains(body.schema.modelID) {
+            let price = prices.price(for: body.schema)
+            if !price.soundFactorKnown, price.basePriceUSD != nil { models.append(body.schema.modelID) }
+        }
+        guard !models.isEmpty else { return nil }
+        let named = models.count <= 4 ? models.joined(separator: ", ") : models.prefix(3).joined(separator: ", ") + " and \(models.count - 3) more"
+        let cap = JSONValue.format(PriceList.rounded(ModelRules.largestPublishedSoundFactor))
+        return "note: what sound adds to the price of \(models.count == 1 ? "" : "\(models.count) models, ")\(named), is not published: "
+            + "\(models.count == 1 ? "its" : "their") estimates leave sound out, and --max-cost counts sound at x\(cap) (the largest published factor)"
     }
 
     private static func seedLabel(_ prices: PriceList) -> String {
@@ -122,7 +140,7 @@ enum PlanReport {
         let price = prices.price(for: model)
         let unit = price.unit == .second ? "s" : "output"
         guard let base = price.basePriceUSD else { return "price of \(model.modelID): unknown (per \(unit == "s" ? "second" : "output")); its jobs are not in the estimate" }
-        let factor = price.factor == 1 ? "" : ", sound x\(JSONValue.format(PriceList.rounded(price.factor)))"
+        let factor = !price.soundFactorKnown ? ", sound not priced" : price.factor == 1 ? "" : ", sound x\(JSONValue.format(PriceList.rounded(price.factor)))"
         return "price of \(model.modelID): $\(JSONValue.format(base))/\(unit)\(factor) (\(price.source == .snapshot ? "published price from the catalogue" : price.source.rawValue))"
     }
 

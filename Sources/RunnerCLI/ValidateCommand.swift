@@ -33,7 +33,7 @@ struct ValidateCommand: ParsableCommand {
                 if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: path)) }
                 console.out(
                     "\(path): ok, \(DiagnosticRenderer.plural(manifest.shotCount, "shot")), "
-                        + "\(DiagnosticRenderer.plural(manifest.jobCount, "job")), \(manifest.totalSeconds) s of video"
+                        + "\(DiagnosticRenderer.plural(manifest.jobCount, "job")), \(manifest.seconds.description)"
                 )
             } catch {
                 console.err(DiagnosticRenderer.render(error.diagnostics, path: path))

@@ -45,15 +45,40 @@ struct ResponseParserTests {
         #expect(try errorBody(#"{"message":"\#(String(repeating: "m", count: 3_000))"}"#).message?.count == 2_000)
     }
 
-    @Test("detail as text (JSON for anything but a string), and the message when there is no other")
+    @Test("detail as text (JSON for anything but a string), and in words as the message when there is no other")
     func detail() throws {
         let listed = try errorBody(#"{"error_code":422001,"detail":[{"loc":["body","duration"],"msg":"bad"}]}"#)
         #expect(listed.detail == #"[{"loc":["body","duration"],"msg":"bad"}]"#)
-        #expect(listed.message == listed.detail)
+        #expect(listed.message == "duration: bad")
+        #expect(listed.reasons == "duration: bad")
         let both = try errorBody(#"{"message":"m","detail":"d"}"#)
         #expect(both.message == "m" && both.detail == "d")
         #expect(try errorBody(#"{"message":"m","detail":null}"#).detail == nil)
         #expect(try errorBody(#"{"detail":"a/b"}"#).detail == "a/b")
+    }
+
+    @Test("a FastAPI refusal's reasons: each field's path and message, kept with the server's own message")
+    func refusalReasons() throws {
+        let body = try errorBody(
+            #"{"error_code":422001,"error_message":"validation error","detail":[{"loc":["body","image_urls",0],"msg":"must be a public https URL or an image data URI","type":"value_error"},{"loc":["body","seed"],"msg":"must be at most 2147483647"}]}"#
+        )
+        #expect(body.reasons == "image_urls[0]: must be a public https URL or an image data URI; seed: must be at most 2147483647")
+        let error = ErrorClassifier.classify(status: 422, body: body, retryAfter: nil, call: .submit)
+        #expect(error.kind == .rejected)
+        #expect(error.message == "validation error: image_urls[0]: must be a public https URL or an image data URI; seed: must be at most 2147483647")
+        // A message that already says it is not repeated.
+        let said = try errorBody(#"{"message":"duration: bad","detail":[{"loc":["body","duration"],"msg":"bad"}]}"#)
+        #expect(ErrorClassifier.classify(status: 422, body: said, retryAfter: nil, call: .submit).message == "duration: bad")
+    }
+
+    @Test("a long list of reasons is bounded, saying how many were left out")
+    func boundedReasons() throws {
+        let items = (0..<200).map { #"{"loc":["body","field_\#($0)"],"msg":"is wrong in a rather long way"}"# }.joined(separator: ",")
+        let reasons = try #require(try errorBody(#"{"detail":[\#(items)]}"#).reasons)
+        #expect(reasons.count <= ValidationDetail.limit)
+        #expect(reasons.hasPrefix("field_0: is wrong"))
+        #expect(reasons.hasSuffix("more"))
+        #expect(ValidationDetail.path([.string("body"), .string("items"), .int(2), .string("url")]) == "items[2].url")
     }
 
     @Test("numbers and integers from numbers or numeric strings")

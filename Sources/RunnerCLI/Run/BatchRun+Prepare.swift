@@ -120,7 +120,7 @@ extension BatchRun {
         let listed = graph.jobs.map { job in
             LedgerEvent.ListedJob(
                 id: job.id, index: manifestIndex[job.id] ?? 0, key: job.keyText, duration: job.body.duration, sound: job.body.sound,
-                estimatedCost: PriceList.rounded(prices.cost(of: job.body)), model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID,
+                estimatedCost: prices.estimate(of: job.body) == nil ? nil : PriceList.rounded(prices.cost(of: job.body)), model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID,
                 sources: job.sources
             )
         }
@@ -223,7 +223,11 @@ extension BatchRun {
         }
         let count = prepared.graph.submits
         let after = waiting.isEmpty ? "" : " (\(waiting.count) of them after the jobs whose outputs they take)"
-        let submitCost = submits.reduce(0) { $0 + $1.estimatedCost }
+        // What the prompt shows is the estimate (sound of an unpublished price left out, as a note says), not
+        // what the cap counts.
+        func estimate(_ run: PlannedRun) -> Double { run.body.flatMap(prepared.prices.estimate(of:)) ?? 0 }
+        let submitCost = submits.reduce(0) { $0 + estimate($1) }
+        if let note = PlanReport.soundNote(submits.compactMap(\.body), prices: prepared.prices) { console.out(note) }
         func label(_ source: ModelPrice.Source) -> String {
             switch source {
             case .api: "live price"
@@ -237,7 +241,7 @@ extension BatchRun {
         if models.count > 1 || models.contains(where: { !$0.isBuiltIn }) {
             for model in models {
                 let jobs = submits.filter { $0.body?.schema === model }
-                let cost = jobs.reduce(0) { $0 + $1.estimatedCost }
+                let cost = jobs.reduce(0) { $0 + estimate($1) }
                 console.out("  \(DiagnosticRenderer.plural(jobs.count, "job")) of \(model.modelID): \(PlanReport.usd(cost)) (\(label(prepared.prices.price(for: model).source)))")
             }
             console.out("Submit \(count) jobs\(after), estimated \(PlanReport.usd(submitCost))? [y/N] ")

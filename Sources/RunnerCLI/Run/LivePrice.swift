@@ -56,13 +56,8 @@ enum LivePrice {
     }
 
     /// Another model's price from the API, per second or per output as its record says; nil (with the reason) when
-    /// the API gives none. The sound factor is the per-model table's.
-    static func fetch(_ schema: ModelSchema, token: Token, baseURL: String, proxies: ProxySettings? = nil) async -> (ModelPrice?, String?) {
-        let transport = AsyncHTTPTransport(connectTimeout: .seconds(3), proxies: proxies ?? ProxySettings.from().settings)
-        defer { Task { await transport.shutdown() } }
-        var configuration = HTTPModelAPIClient.Configuration(baseURL: baseURL)
-        configuration.pollReadTimeout = .seconds(5)
-        let client = HTTPModelAPIClient(configuration: configuration, token: token, transport: transport)
+    /// the API gives none. The sound factor is the model's own (its record's `pricing_note` first), else the table's.
+    static func fetch(_ schema: ModelSchema, client: HTTPModelAPIClient) async -> (ModelPrice?, String?) {
         do {
             let info = try await client.modelInfo(modelID: schema.modelID)
             let unit: ModelPrice.Unit? = switch info.priceUnit {
@@ -72,9 +67,14 @@ enum LivePrice {
             default: nil
             }
             guard let price = info.basePriceUSD, price > 0, let unit else {
-                return (nil, "the API gave no usable price for \(schema.modelID)")
+                return (nil, "the API gave no usable price")
             }
-            return (ModelPrice(basePriceUSD: price, unit: unit, factor: schema.rules.soundFactor, source: .api), nil)
+            var rules = schema.rules
+            if rules.soundField != nil, rules.soundFactorSource != .words, let words = info.pricingNote.flatMap(SoundPriceWords.factor(in:)) {
+                rules.soundFactor = words
+                rules.soundFactorSource = .words
+            }
+            return (ModelPrice(basePriceUSD: price, unit: unit, rules: rules, source: .api), nil)
         } catch {
             if isRefusal(error) {
                 return (nil, "refused:\(error.code): \(error.message)")
@@ -84,29 +84,84 @@ enum LivePrice {
         }
     }
 
-    /// Every model's price but the seed's: the API's when it answers, else the published one (a note says so).
-    /// With `strict` (a run about to spend), a refused account or an API that cannot be reached stops it, exit 3,
-    /// as the seed's price call does.
+    /// How many price look-ups run at once.
+    static let lookupWidth = 8
+
+    /// Every model's price but the seed's: the API's when it answers, else the published one. The look-ups run
+    /// `lookupWidth` at a time under one overall `deadline`; a model whose price did not come in time keeps its
+    /// published price. One note names every model without a live price (not one note each). With `strict` (a run
+    /// about to spend), a refused account or an API that cannot be reached stops it, exit 3, as the seed's price
+    /// call does.
     static func others(
-        _ schemas: [ModelSchema], token: Token, baseURL: String, proxies: ProxySettings? = nil, console: Console, strict: Bool = false
+        _ schemas: [ModelSchema], token: Token, baseURL: String, proxies: ProxySettings? = nil, console: Console, strict: Bool = false,
+        deadline: Duration = .seconds(5)
     ) async throws -> [String: ModelPrice] {
+        var pending = schemas.filter { !$0.isBuiltIn }
+        guard !pending.isEmpty else { return [:] }
+        let transport = AsyncHTTPTransport(connectTimeout: min(.seconds(3), deadline), proxies: proxies ?? ProxySettings.from().settings)
+        var configuration = HTTPModelAPIClient.Configuration(baseURL: baseURL)
+        configuration.pollReadTimeout = min(.seconds(5), deadline)
+        let client = HTTPModelAPIClient(configuration: configuration, token: token, transport: transport)
         var prices: [String: ModelPrice] = [:]
-        for schema in schemas where !schema.isBuiltIn {
-            let (price, reason) = await fetch(schema, token: token, baseURL: baseURL, proxies: proxies)
-            if strict, let reason, reason.hasPrefix("refused:") {
-                throw CLIError.setup("the API refused the account (\(reason.dropFirst("refused:".count))); check the token and the balance")
+        var failures: [(id: String, reason: String)] = []
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        let total = pending.count
+        await withTaskGroup(of: (String, ModelPrice?, String?).self) { group in
+            // The deadline: a task that answers with an empty id once it passes.
+            group.addTask { try? await Task.sleep(until: end, clock: clock); return ("", nil, nil) }
+            var running = 0
+            while true {
+                while running < lookupWidth, !pending.isEmpty, clock.now < end {
+                    let schema = pending.removeFirst()
+                    running += 1
+                    group.addTask { let (price, reason) = await fetch(schema, client: client); return (schema.modelID, price, reason) }
+                }
+                guard running > 0, let (id, price, reason) = await group.next(), !id.isEmpty else { break }
+                running -= 1
+                if let price { prices[id] = price } else { failures.append((id, reason ?? "no answer")) }
+                if prices.count + failures.count == total { break }
             }
-            if strict, let reason, reason.hasPrefix("unreachable:") {
-                throw CLIError.setup("the API cannot be reached at \(baseURL) (\(reason.dropFirst("unreachable:".count))); check --base-url, RUNCOMFY_BASE_URL and any proxy; nothing was submitted")
-            }
-            if let price {
-                prices[schema.modelID] = price
-            } else {
-                let fallback = schema.publishedPrice?.basePriceUSD != nil ? "the catalogue's published price" : "an unknown price"
-                console.err("note: the live price of \(schema.modelID) is unavailable (\(reason ?? "no answer")); using \(fallback)")
-            }
+            group.cancelAll()
+        }
+        await transport.shutdown()
+        let answered = Set(prices.keys).union(failures.map(\.id))
+        let late = schemas.filter { !$0.isBuiltIn && !answered.contains($0.modelID) }.map(\.modelID)
+        if strict, let refused = failures.first(where: { $0.reason.hasPrefix("refused:") }) {
+            throw CLIError.setup("the API refused the account (\(refused.reason.dropFirst("refused:".count))); check the token and the balance")
+        }
+        if strict, let unreachable = failures.first(where: { $0.reason.hasPrefix("unreachable:") }) {
+            throw CLIError.setup("the API cannot be reached at \(baseURL) (\(unreachable.reason.dropFirst("unreachable:".count))); check --base-url, RUNCOMFY_BASE_URL and any proxy; nothing was submitted")
+        }
+        let missing = failures.map { ($0.id, $0.reason) } + late.map { ($0, "no answer within \(deadline.components.seconds) s") }
+        if !missing.isEmpty {
+            console.err(unavailableNote(missing, schemas: schemas))
         }
         return prices
+    }
+
+    /// `plan`'s look-up of the other models' prices: none without a token, and never an error (`plan` needs no
+    /// network).
+    static func othersIfAsked(_ schemas: [ModelSchema], token: Token?, baseURL: String, console: Console) async -> [String: ModelPrice] {
+        guard let token else { return [:] }
+        return (try? await others(schemas, token: token, baseURL: baseURL, console: console)) ?? [:]
+    }
+
+    /// One note for every model whose live price could not be had: how many, the reasons (each once), and whether
+    /// the catalogue's published prices stand in.
+    static func unavailableNote(_ missing: [(id: String, reason: String)], schemas: [ModelSchema]) -> String {
+        var reasons: [String] = []
+        for (_, reason) in missing {
+            let text = reason.hasPrefix("unreachable:") ? "cannot be reached: " + reason.dropFirst("unreachable:".count) : reason
+            if !reasons.contains(text) { reasons.append(text) }
+        }
+        let ids = missing.map(\.id)
+        let named = ids.count <= 5 ? ids.joined(separator: ", ") : ids.prefix(3).joined(separator: ", ") + " and \(ids.count - 3) more"
+        let published = schemas.filter { ids.contains($0.modelID) && $0.publishedPrice?.basePriceUSD != nil }.count
+        let fallback = published == ids.count ? "the catalogue's published prices"
+            : published == 0 ? "unknown prices" : "the catalogue's published prices where there are any (\(published) of \(ids.count)), else unknown"
+        let shown = reasons.prefix(3).joined(separator: "; ") + (reasons.count > 3 ? "; ..." : "")
+        return "note: the live price of \(ids.count == 1 ? "" : "\(ids.count) models, ")\(named), is unavailable (\(shown)); using \(fallback)"
     }
 
     /// A refused token or an account that cannot render (401/403, 400004, 400002, 402): no price call will do.
