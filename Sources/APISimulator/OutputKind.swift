@@ -11,8 +11,21 @@ enum OutputKind: String, Sendable {
     init(categories: [String], modelID: String, schema: ObjectRule) {
         let media = schema.fields.filter { $0.rule.media != nil }
         let main = (media.first { schema.required.contains($0.name) } ?? media.first)?.rule.media?.kind
-        let names = categories + modelID.split(separator: "/").reversed().map(String.init)
-        self = names.lazy.compactMap { Self.named($0.lowercased(), mainInput: main) }.first ?? .video
+        let segments = modelID.lowercased().split(separator: "/").reversed().map(String.init)
+        let names = categories.map { $0.lowercased() } + segments
+        self = names.lazy.compactMap { Self.named($0, mainInput: main) }.first
+            ?? segments.lazy.compactMap { Self.medium($0, mainInput: main) }.first ?? .video
+    }
+
+    /// A segment that names a medium among its words (`extend-video`, `audio-inpaint`), a `transition` (a clip), or
+    /// an `extend` of its main input.
+    private static func medium(_ segment: String, mainInput: MediaFormat.Kind?) -> OutputKind? {
+        let words = Set(segment.split { "-_.".contains($0) }.map(String.init))
+        if !words.isDisjoint(with: ["video", "videos", "transition"]) { return .video }
+        if !words.isDisjoint(with: ["audio", "audios"]) { return .audio }
+        if !words.isDisjoint(with: ["image", "images"]) { return .image }
+        if words.contains("extend") { return mainInput.map { $0 == .video ? .video : $0 == .audio ? .audio : .image } }
+        return nil
     }
 
     private static func named(_ name: String, mainInput: MediaFormat.Kind?) -> OutputKind? {

@@ -55,7 +55,7 @@ public struct ModelRules: Sendable, Equatable {
     public static let largestPublishedSoundFactor = table.map(\.soundFactor).max() ?? 1
 
     /// The boolean fields that turn a clip's sound on, in the order looked at, for models in no row of the table.
-    static let soundFieldNames = ["sound", "generate_audio", "enable_audio", "generate_sound", "with_audio", "audio"]
+    static let soundFieldNames = ["sound", "generate_audio", "enable_audio", "generate_sound", "generate_audio_switch", "with_audio", "audio"]
 
     /// The integer fields that count outputs, in the order looked at; `max_images` is an upper bound.
     static let outputFieldNames = ["num_images", "num_outputs", "n", "max_images"]

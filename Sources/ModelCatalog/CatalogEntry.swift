@@ -40,13 +40,19 @@ public struct CatalogEntry: Sendable, Equatable {
 
     /// What the model renders: from its categories, else from its id's segments (any of them, the nearest the end
     /// first: `.../image-to-video/1080p` is video) and, for an edit model, its main media input (the first required
-    /// media field, else the first media field): a video edit model renders video.
+    /// media field, else the first media field): a video edit model renders video. Where no segment follows the
+    /// design's patterns, a segment that names a medium (`extend-video`, `audio-inpaint`) or a clip's verb
+    /// (`transition`, `extend`) decides.
     public var outputKind: OutputKind {
         for category in categories {
             if let kind = Self.kind(of: category.lowercased(), mainInput: mainMediaInput) { return kind }
         }
-        for segment in modelID.lowercased().split(separator: "/").reversed() {
-            if let kind = Self.kind(of: String(segment), mainInput: mainMediaInput) { return kind }
+        let segments = modelID.lowercased().split(separator: "/").reversed().map(String.init)
+        for segment in segments {
+            if let kind = Self.kind(of: segment, mainInput: mainMediaInput) { return kind }
+        }
+        for segment in segments {
+            if let kind = Self.medium(named: segment, mainInput: mainMediaInput) { return kind }
         }
         return .unknown
     }
@@ -78,5 +84,24 @@ public struct CatalogEntry: Sendable, Equatable {
         case "audio": .audio
         default: nil
         }
+    }
+
+    /// The weaker reading, once no name follows the patterns: a name with a medium in it (`extend-video` video,
+    /// `audio-inpaint` audio, `image-upscale` image); `transition` (between two frames) video; `extend` the kind of
+    /// what it extends (its main media input).
+    static func medium(named name: String, mainInput: FieldSchema.Media?) -> OutputKind? {
+        let words = name.split { $0 == "-" || $0 == "_" || $0 == "." }
+        if words.contains("video") || words.contains("videos") { return .video }
+        if words.contains("audio") || words.contains("audios") { return .audio }
+        if words.contains("image") || words.contains("images") { return .image }
+        if words.contains("transition") { return .video }
+        if words.contains("extend") {
+            return switch mainInput {
+            case .video?: .video
+            case .audio?: .audio
+            case .image?, nil: nil
+            }
+        }
+        return nil
     }
 }

@@ -16,7 +16,9 @@ struct AssembleCommand: AsyncParsableCommand {
             cut keeps the storyboard's timing; the exit code is then 1. Every item is scaled and padded to one \
             size and frame rate (the most common among the clips, or --size and --fps) with a silent track where a \
             clip has none. --otio, --edl (CMX 3600), --fcp7 (Final Cut 7 XML, for Premiere and Resolve) and \
-            --fcpxml write the same timeline, clips by absolute file:// URL at whole frames. Needs ffmpeg.
+            --fcpxml write the same timeline, clips by absolute file:// URL at whole frames: the OTIO at the cut's \
+            frame rate, the others at the nearest rate timecode counts (23.976, 24, 25, 29.97, 30, 50, 59.94 or \
+            60: a 12 fps cut is at 23.976, a 25 fps cut at 25). Needs ffmpeg.
             """
     )
 
@@ -29,7 +31,7 @@ struct AssembleCommand: AsyncParsableCommand {
     @Option(help: "Write the cut as OpenTimelineIO JSON.")
     var otio: String?
 
-    @Option(help: "Write the cut as a CMX 3600 EDL (timecodes at the cut's frame rate).")
+    @Option(help: "Write the cut as a CMX 3600 EDL (timecodes at the standard rate nearest the cut's).")
     var edl: String?
 
     @Option(help: "Write the cut as Final Cut 7 XML (Premiere, Resolve).")

@@ -13,8 +13,30 @@ enum ContactSheet {
         var order: Int
         var prompt: String
         var segments: [(prompt: String, duration: Int)]
-        var image: String?
-        var endImage: String?
+        /// Every media input, in the model's field order: the field, what it takes, and where from (a URL, a local
+        /// path, or another job's output).
+        var inputs: [Input] = []
+
+        /// The start frame: its first image input that is a URL or a local file (a slate shows it).
+        var image: String? {
+            inputs.lazy.compactMap { input in
+                if input.kind == .image, case .file(let target) = input.source { target } else { nil }
+            }.first
+        }
+    }
+
+    /// One media input of a shot.
+    struct Input {
+        var field: String
+        var kind: MediaKind
+        var source: Source
+
+        enum Source {
+            /// A URL or a local path: shown.
+            case file(String)
+            /// Another job's output: named.
+            case job(String)
+        }
     }
 
     static func html(_ report: BatchReport, shots: [String: Shot], pageFolder: String, title: String) -> String {
@@ -31,7 +53,8 @@ enum ContactSheet {
             .card.unknown_outcome{border-top-color:#ef6c00;background:#fff8ef}
             .card.pending,.card.queued,.card.running,.card.submitting,.card.rendered{border-top-color:#757575}
             .id{font-weight:600;font-family:ui-monospace,Menlo,Consolas,monospace}.state{float:right;font-size:12px;text-transform:uppercase}
-            .frames{display:flex;gap:6px;margin:8px 0}.frames img{width:48%;border-radius:4px;background:#ddd}
+            .frames{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}.frames img,.frames video{width:48%;border-radius:4px;background:#ddd}
+            .frames audio{width:100%}.from{font-size:12px;color:#444;background:#eef;border-radius:3px;padding:2px 6px}
             video,img.output{width:100%;border-radius:4px;background:#000;margin:6px 0}
             audio{width:100%;margin:6px 0}
             .prompt{font-size:13px;margin:6px 0}.segments{font-size:12px;color:#444;margin:0;padding-left:18px}
@@ -57,10 +80,7 @@ enum ContactSheet {
             page += "<div class=\"card \(record.state.rawValue)\(cutClass)\" data-job=\"\(escape(record.id))\" data-state=\"\(record.state.rawValue)\" data-picked=\"\(entry.picked)\" data-in-cut=\"\(entry.inCut)\">\n"
             let badge = !cutClass.isEmpty ? (entry.picked ? "<span class=\"pick\">picked: in the cut</span>" : "<span class=\"pick lowest\">in the cut (lowest take)</span>") : ""
             page += "<div><span class=\"id\">\(escape(record.id))</span>\(badge)<span class=\"state\">\(record.state.rawValue.replacingOccurrences(of: "_", with: " "))</span></div>\n"
-            let frames = [shot?.image, shot?.endImage].compactMap { $0 }
-            if !frames.isEmpty {
-                page += "<div class=\"frames\">" + frames.map { "<img src=\"\(escape(link($0, from: pageFolder)))\" alt=\"frame\">" }.joined() + "</div>\n"
-            }
+            if let inputs = shot?.inputs, !inputs.isEmpty { page += inputsHTML(inputs, pageFolder: pageFolder) }
             if record.state == .completed, record.file != nil {
                 // Every output, each as what it is: an image shown, audio and video playable.
                 for file in record.files.compactMap({ $0 }) {
@@ -127,27 +147,61 @@ enum ContactSheet {
         return out
     }
 
-    /// The shots of the manifest a folder's latest run recorded, by job id (empty if it cannot be read now).
-    static func shots(manifestPath: String?) -> [String: Shot] {
-        guard let manifestPath, let manifest = try? ManifestReader().read(path: manifestPath) else { return [:] }
+    /// A card's media inputs: start and end frames, reference images, videos and audio, each labelled with its
+    /// field; another job's output named by its id.
+    static func inputsHTML(_ inputs: [Input], pageFolder: String) -> String {
+        var html = "<div class=\"frames\">"
+        for input in inputs {
+            let label = escape(input.field)
+            switch input.source {
+            case .job(let job):
+                html += "<span class=\"from\" title=\"\(label)\">\(label): from \(escape(job))</span>"
+            case .file(let target):
+                let source = escape(link(target, from: pageFolder))
+                let tag = switch input.kind {
+                case .image: "<img src=\"\(source)\" alt=\"\(label)\" title=\"\(label)\">"
+                case .video: "<video muted preload=\"metadata\" src=\"\(source)\" title=\"\(label)\"></video>"
+                case .audio: "<audio controls preload=\"none\" src=\"\(source)\" title=\"\(label)\"></audio>"
+                }
+                html += tag
+            }
+        }
+        return html + "</div>\n"
+    }
+
+    /// The shots of the manifest a folder's latest run recorded, by job id (empty if it cannot be read now), read
+    /// with the models of `registry` (the catalogue the run used, as far as it is at hand).
+    static func shots(manifestPath: String?, registry: ModelRegistry = ModelRegistry()) -> [String: Shot] {
+        guard let manifestPath, let manifest = try? ManifestReader(models: registry).read(path: manifestPath) else { return [:] }
         var shots: [String: Shot] = [:]
         for (order, job) in manifest.jobs.enumerated() {
-            func image(_ value: BodyValue) -> String? {
-                switch value {
-                case .media(.url(let url)): url
-                case .media(.file(let file)): file.path
-                default: nil
-                }
-            }
-            shots[job.id] = Shot(
-                order: order,
-                prompt: job.body["prompt"].string ?? "",
-                segments: job.body.segments,
-                image: image(job.body["image"]),
-                endImage: image(job.body["end_image"])
-            )
+            shots[job.id] = shot(job.body, order: order)
         }
         return shots
+    }
+
+    /// The fields a prompt may be called, in the order looked at.
+    static let promptFields = ["prompt", "text", "lyrics", "script"]
+
+    /// What a card shows of one job's body: its prompt, its segments, and every media input.
+    static func shot(_ body: RequestBody, order: Int) -> Shot {
+        var inputs: [Input] = []
+        func add(_ value: BodyValue, field: String, kind: MediaKind) {
+            switch value {
+            case .media(.url(let url)): inputs.append(Input(field: field, kind: kind, source: .file(url)))
+            case .media(.file(let file)): inputs.append(Input(field: field, kind: kind, source: .file(file.path)))
+            case .media(.reference(let reference)): inputs.append(Input(field: field, kind: kind, source: .job(reference.job)))
+            case .media(.resolved(let resolved)): inputs.append(Input(field: field, kind: kind, source: .job(resolved.reference.job)))
+            case .list(let items): for item in items { add(item, field: field, kind: kind) }
+            default: break
+            }
+        }
+        for (position, field) in body.schema.fields.enumerated() {
+            guard let kind = field.mediaKind else { continue }
+            add(body.values[position], field: field.name, kind: kind)
+        }
+        let prompt = promptFields.lazy.compactMap { body[$0].string }.first ?? ""
+        return Shot(order: order, prompt: prompt, segments: body.segments, inputs: inputs)
     }
 
     /// `image`, `audio` or `video`, from an output file's extension (its bytes chose it when it was downloaded).

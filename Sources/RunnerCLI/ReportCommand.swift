@@ -30,6 +30,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML contact sheet to this file (links relative to where it is written).")
     var html: String?
 
+    @OptionGroup var catalog: CatalogOption
+
     func validate() throws {
         guard !runDirs.isEmpty else { throw ValidationError("Give at least one run folder.") }
     }
@@ -68,8 +70,11 @@ struct ReportCommand: ParsableCommand {
         if let html {
             let page = URL(fileURLWithPath: html).standardizedFileURL
             var shots: [String: ContactSheet.Shot] = [:]
+            // The manifest is read with the catalogue at hand (--catalog, else the cache, else the snapshot), so a
+            // card of any model shows its prompt and media inputs.
+            let registry = (try? catalog.registry()) ?? ModelRegistry()
             for (_, fold) in folds {
-                shots.merge(ContactSheet.shots(manifestPath: fold.manifestPath)) { first, _ in first }
+                shots.merge(ContactSheet.shots(manifestPath: fold.manifestPath, registry: registry)) { first, _ in first }
             }
             let title = "Contact sheet: " + (folds.first?.fold.manifestPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "shotrunner")
             let text = ContactSheet.html(report, shots: shots, pageFolder: page.deletingLastPathComponent().path, title: title)

@@ -136,6 +136,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         var machine = JobLifecycle(start: run.start, policy: options.policy, downloads: options.downloads)
         var requestID = run.requestID
         var lastStatus: String?
+        // Every file this job wrote in this run, for the line that says it completed (not only its last).
+        var written: [String] = []
         var submittedAt: C.Instant?
         var lastPendingAt: Duration?
         let startedAt = clock.now
@@ -307,7 +309,8 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
                     )
                     guard await record(line) else { return .rendered }
                     action = machine.handle(.downloaded, schedule: schedule, using: &random)
-                    if case .finish(.completed) = action { emit(run.id, .completed, relative) }
+                    written.append(relative)
+                    if case .finish(.completed) = action { emit(run.id, .completed, written.joined(separator: ", ")) }
                 } catch {
                     if error.kind == .localIO {
                         // The disk is full or the folder unwritable: no new renders to pay for; what is in flight

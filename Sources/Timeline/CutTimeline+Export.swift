@@ -11,7 +11,8 @@ extension CutTimeline {
         }
     }
 
-    /// The frame rate the exports write: `rate`, or 1 if it is not positive (no export divides by zero).
+    /// The cut's rate as the exports read it: `rate`, or 1 if it is not positive (no export divides by zero). The
+    /// OpenTimelineIO export writes it; the others write the standard rate nearest it (`timelineRate`).
     package var exportRate: Int { max(rate, 1) }
 
     /// The length of `spans` in frames.

@@ -3,7 +3,8 @@
 /// the storyboard's timing). Times are whole frames at `rate`; an item starts where the one before it ends.
 ///
 /// The exporters (`OTIOExport`, `EDLExport`, `FCP7Export`, `FCPXMLExport`) write this one value; the animatic MP4
-/// is rendered from it too, so every form of the cut agrees.
+/// is rendered from it too, so every form of the cut agrees. The EDL and the Final Cut XMLs write it at the standard
+/// rate nearest `rate` (`timelineRate`, `retimed(to:)`): timecode cannot count 12 frames a second.
 public struct CutTimeline: Sendable, Equatable {
     /// The sequence's name (the manifest's stem).
     public var name: String

@@ -1,5 +1,7 @@
 /// The cut as a CMX 3600 edit decision list (`.edl`): one video event a shot, non-drop-frame timecodes at the cut's
-/// rate, the record side starting at 00:00:00:00 (the animatic's first frame), every source side at 00:00:00:00.
+/// `timelineRate` (the cut re-placed at its whole frames: a 12 fps cut is at 23.976, its timecode counting 24 a
+/// second), the record side starting at 00:00:00:00 (the animatic's first frame), every source side at 00:00:00:00.
+/// An EDL does not say its rate: a reader is told it (OpenTimelineIO's `rate=24000/1001` for 23.976).
 ///
 /// ```
 /// TITLE: storyboard
@@ -20,13 +22,13 @@
 public enum EDLExport {
     /// The `.edl` file's text (lines end with a line feed).
     public static func text(_ timeline: CutTimeline) -> String {
-        let rate = timeline.exportRate
+        let (timeline, rate) = timeline.editorial
         var lines = ["TITLE: " + oneLine(timeline.name), "FCM: NON-DROP FRAME"]
         for (index, span) in timeline.spans.enumerated() {
             let item = span.item
             let reel = item.clipPath == nil ? "BL" : "AX"
             lines.append("")
-            lines.append(event(index + 1, reel: reel, frames: item.frames, recordIn: span.start, rate: rate))
+            lines.append(event(index + 1, reel: reel, frames: item.frames, recordIn: span.start, rate: rate.timebase))
             lines.append("* FROM CLIP NAME:  " + oneLine(item.name))
             if let path = item.clipPath {
                 lines.append("* FROM FILE: " + CutItem.fileURL(path))
@@ -35,7 +37,8 @@ public enum EDLExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One cut event on the video channel: the source's first `frames` frames recorded from frame `recordIn`.
+    /// One cut event on the video channel: the source's first `frames` frames recorded from frame `recordIn`, the
+    /// timecodes counting `rate` frames a second.
     package static func event(_ number: Int, reel: String, frames: Int, recordIn: Int, rate: Int) -> String {
         let numberText = number < 10 ? "00\(number)" : number < 100 ? "0\(number)" : "\(number)"
         let times = [0, frames, recordIn, recordIn + frames].map { Timecode.nonDropFrame($0, rate: rate) }

@@ -1,5 +1,7 @@
 /// The cut as Final Cut Pro 7 XML (`xmeml` version 5, the `.xml` Premiere Pro and DaVinci Resolve import): one
-/// sequence at the cut's rate (timebase, NTSC `FALSE`), size and name, starting at 00:00:00:00.
+/// sequence at the cut's `timelineRate` (the cut re-placed at its whole frames), size and name, starting at
+/// 00:00:00:00 (non-drop-frame). A rate is a `timebase` and an `ntsc` flag: 25 is 25 and `FALSE`, 23.976 is 24 and
+/// `TRUE` (1000/1001 of the timebase), every count of frames being frames of that rate.
 ///
 /// Video track 1 holds one `clipitem` per clip, named by its job id, with `start`/`end` on the sequence, `in`/`out`
 /// in the file (from frame 0) and a `file` with the clip's `file://` `pathurl`, rate and length (declared in full
@@ -9,7 +11,7 @@
 public enum FCP7Export {
     /// The `.xml` file's text.
     public static func xml(_ timeline: CutTimeline) -> String {
-        let rate = timeline.exportRate
+        let (timeline, rate) = timeline.editorial
         let files = Dictionary(
             timeline.clipFiles.enumerated().map { ($1.path, (id: "file-\($0 + 1)", frames: $1.frames, hasAudio: $1.hasAudio)) },
             uniquingKeysWith: { first, _ in first }
@@ -46,7 +48,7 @@ public enum FCP7Export {
             XMLTag("duration", text: "\(timeline.spannedFrames)"),
             rateTag(rate),
             XMLTag("timecode", children: [
-                rateTag(rate), XMLTag("string", text: Timecode.nonDropFrame(0, rate: rate)),
+                rateTag(rate), XMLTag("string", text: Timecode.nonDropFrame(0, rate: rate.timebase)),
                 XMLTag("frame", text: "0"), XMLTag("displayformat", text: "NDF"),
             ]),
             XMLTag("media", children: [video, audio]),
@@ -95,12 +97,12 @@ public enum FCP7Export {
     }
 
     /// A clip item showing the file's first `item.frames` frames from `start` on the sequence.
-    private static func clipItem(_ id: String, _ item: CutItem, start: Int, rate: Int, file: XMLTag) -> XMLTag {
+    private static func clipItem(_ id: String, _ item: CutItem, start: Int, rate: TimelineRate, file: XMLTag) -> XMLTag {
         XMLTag("clipitem", [("id", id)], children: timing(item, start: start, rate: rate) + [file])
     }
 
     /// The slate: a black slug of its length.
-    private static func slug(_ id: String, _ item: CutItem, start: Int, rate: Int) -> XMLTag {
+    private static func slug(_ id: String, _ item: CutItem, start: Int, rate: TimelineRate) -> XMLTag {
         let effect = XMLTag("effect", children: [
             XMLTag("name", text: "Slug"), XMLTag("effectid", text: "Slug"), XMLTag("effectcategory", text: "Matte"),
             XMLTag("effecttype", text: "generator"), XMLTag("mediatype", text: "video"),
@@ -109,7 +111,7 @@ public enum FCP7Export {
     }
 
     /// `name`, `duration`, `rate`, `enabled`, `start`, `end`, `in`, `out` of an item.
-    private static func timing(_ item: CutItem, start: Int, rate: Int) -> [XMLTag] {
+    private static func timing(_ item: CutItem, start: Int, rate: TimelineRate) -> [XMLTag] {
         [
             XMLTag("name", text: item.name),
             XMLTag("duration", text: "\(item.frames)"),
@@ -123,7 +125,7 @@ public enum FCP7Export {
     }
 
     /// A clip file's one full declaration.
-    private static func fileTag(_ id: String, path: String, frames: Int, hasAudio: Bool, rate: Int) -> XMLTag {
+    private static func fileTag(_ id: String, path: String, frames: Int, hasAudio: Bool, rate: TimelineRate) -> XMLTag {
         var media = [XMLTag("video")]
         if hasAudio { media.append(XMLTag("audio")) }
         return XMLTag("file", [("id", id)], children: [
@@ -136,7 +138,7 @@ public enum FCP7Export {
     }
 
     /// The sequence's picture: the cut's size and rate, square pixels, progressive.
-    private static func format(_ timeline: CutTimeline, rate: Int) -> XMLTag {
+    private static func format(_ timeline: CutTimeline, rate: TimelineRate) -> XMLTag {
         XMLTag("format", children: [
             XMLTag("samplecharacteristics", children: [
                 rateTag(rate),
@@ -149,8 +151,10 @@ public enum FCP7Export {
         ])
     }
 
-    /// `<rate><timebase>N</timebase><ntsc>FALSE</ntsc></rate>`: whole frame rates only.
-    private static func rateTag(_ rate: Int) -> XMLTag {
-        XMLTag("rate", children: [XMLTag("timebase", text: "\(rate)"), XMLTag("ntsc", text: "FALSE")])
+    /// `<rate><timebase>24</timebase><ntsc>TRUE</ntsc></rate>` for 23.976, `FALSE` for a whole rate.
+    private static func rateTag(_ rate: TimelineRate) -> XMLTag {
+        XMLTag("rate", children: [
+            XMLTag("timebase", text: "\(rate.timebase)"), XMLTag("ntsc", text: rate.isNTSC ? "TRUE" : "FALSE"),
+        ])
     }
 }

@@ -5,8 +5,10 @@ import JSON
 ///
 /// A clip is a `Clip.2` named by its job id, its `ExternalReference.1` pointing at the file's `file://` URL; a
 /// slate is a `Gap.1` of its length, named by its job id. Times are `RationalTime.1` in whole frames at the cut's
-/// rate; every source range starts at frame 0 and the timeline at 00:00:00:00 (`global_start_time` 0). On the audio
-/// track a clip without sound, and every slate, is an unnamed gap, so both tracks have the cut's length.
+/// own rate (12 at 12 fps, like the animatic: OpenTimelineIO's times are rational and need no timecode rate, so this
+/// one export is not re-placed at `timelineRate` and keeps the cut's frames exactly); every source range starts at
+/// frame 0 and the timeline at 00:00:00:00 (`global_start_time` 0). On the audio track a clip without sound, and
+/// every slate, is an unnamed gap, so both tracks have the cut's length.
 public enum OTIOExport {
     /// The `.otio` file's text (UTF-8 JSON, ending with a newline).
     public static func json(_ timeline: CutTimeline) -> String {

@@ -119,7 +119,7 @@ struct CatalogModelTests {
             (11, .error, "shot 'wide' makes 3 outputs, named 'wide-1' to 'wide-3', and shot 'WIDE-2' in scene 'boards' makes a file of the same name"),
             (18, .error, "style must be one of photo, ink, clay, found 'watercolour'"),
             (19, .error, "num_images 5 is out of range 1..4"),
-            (26, .error, "duration must be one of auto, 4, 8, 12, found '6'"),
+            (26, .error, "duration must be one of auto, 4, 8, 12, found 6"),
             (27, .error, "guidance 2.5 is out of range 0..2"),
             (28, .error, "references has 3 items; at most 2 items are allowed"),
             (29, .error, "unknown key 'strat_frame' in shot 'a' (model acme/motion-1/image-to-video); did you mean 'start_frame'?"),
@@ -164,7 +164,7 @@ struct CatalogModelTests {
         #expect(seed.mark?.line == 3)
         #expect(seed.notes.map(\.mark.line) == [5])
         #expect(seed.notes.first?.message == "inherited by shot 'seed-shot'")
-        let motion = try #require(found.first { $0.message.hasPrefix("duration must be one of auto, 4, 8, 12, found '20'") })
+        let motion = try #require(found.first { $0.message.hasPrefix("duration must be one of auto, 4, 8, 12, found 20") })
         #expect(motion.mark?.line == 3)
         #expect(motion.notes.map(\.mark.line) == [8])
         #expect(motion.notes.first?.message == "inherited by shot 'motion', which renders with acme/motion-1/image-to-video")

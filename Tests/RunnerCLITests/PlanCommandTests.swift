@@ -32,7 +32,7 @@ struct PlanCommandTests {
         var cost = 0.0
         for job in jobs {
             #expect(Set(job.keys) == [
-                "id", "key", "model", "price_unit", "outputs", "after", "duration", "duration_is_bound", "sound", "shot_type", "segments",
+                "id", "key", "model", "price_unit", "outputs", "outputs_is_bound", "after", "duration", "duration_is_bound", "sound", "shot_type", "segments",
                 "estimated_cost", "body",
             ])
             #expect(job["model"] as? String == seed)

@@ -28,7 +28,9 @@ struct ValidateCommandTests {
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("\(path):8:5: error: unknown key 'promt' in shot 'opening'; did you mean 'prompt'?\n    promt:"))
-        #expect(result.stderr.hasSuffix("\(path): 2 errors\n"))
+        // The misspelling is the one error: not also "missing required 'prompt'" before it.
+        #expect(!result.stderr.contains("missing required"))
+        #expect(result.stderr.hasSuffix("\(path): 1 error\n"))
     }
 
     @Test("several manifests: each reported, exit 2 if any is invalid")

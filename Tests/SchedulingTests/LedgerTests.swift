@@ -163,6 +163,8 @@ struct LedgerTests {
             LedgerEvent.ListedJob(id: "a", index: 0, key: "v1:a", duration: 5, sound: true, estimatedCost: 0.56),
             LedgerEvent.ListedJob(id: "b\u{e9}\"q", index: 3, key: "after:a", duration: 10, sound: false, estimatedCost: 1, model: "m/x", sources: ["a", "c"]),
             LedgerEvent.ListedJob(id: "c", index: 7, key: "v1:c", duration: 0, sound: false, estimatedCost: 1.0e-7),
+            // A cost nobody knows is written as null, not 0.
+            LedgerEvent.ListedJob(id: "d", index: 8, key: "v1:d", duration: 0, sound: false, estimatedCost: nil, model: "m/unpriced"),
         ]
         let inputs = LedgerEvent.RunInputs(only: "a*", shard: nil, media: [.init(path: "/f.png", size: 3, modified: 9)])
         let event = LedgerEvent.runStarted(
@@ -172,7 +174,7 @@ struct LedgerTests {
         let tree: [JSONValue] = jobs.map { job in
             var members: [(key: String, value: JSONValue)] = [
                 ("id", .string(job.id)), ("index", .int(job.index)), ("key", .string(job.key)), ("duration", .int(job.duration)),
-                ("sound", .bool(job.sound)), ("estimated_cost", .number(job.estimatedCost)),
+                ("sound", .bool(job.sound)), ("estimated_cost", job.estimatedCost.map(JSONValue.number) ?? .null),
             ]
             if let model = job.model { members.append(("model", .string(model))) }
             if !job.sources.isEmpty { members.append(("sources", .array(job.sources.map(JSONValue.string)))) }
@@ -189,7 +191,8 @@ struct LedgerTests {
         let live = await ledger.fold
         let read = try Ledger.fold(folder: path)
         #expect(live.planned == read.planned)
-        #expect(read.planned.map(\.id) == ["a", "b\u{e9}\"q", "c"])
+        #expect(read.planned.map(\.id) == ["a", "b\u{e9}\"q", "c", "d"])
+        #expect(String(decoding: event.lineBytes, as: UTF8.self).contains(#""id":"d","index":8,"key":"v1:d","duration":0,"sound":false,"estimated_cost":null"#))
         #expect(read.planned[1].sources == ["a", "c"] && read.planned[1].model == "m/x" && read.planned[2].index == 7)
         #expect(live.latestInputs == read.latestInputs && live.modelDigests == read.modelDigests)
     }

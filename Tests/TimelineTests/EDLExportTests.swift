@@ -29,7 +29,8 @@ struct EDLExportTests {
         ])
     }
 
-    @Test("timecodes are at the cut's rate", arguments: [
+    @Test("timecodes are at the cut's rate, or count 24 a second at 23.976 for a 12 fps cut", arguments: [
+        (12, "001  AX       V     C        00:00:00:00 00:00:10:10 00:00:00:00 00:00:10:10"),  // 125 at 12 is 250 at 23.976
         (24, "001  AX       V     C        00:00:00:00 00:00:05:05 00:00:00:00 00:00:05:05"),
         (25, "001  AX       V     C        00:00:00:00 00:00:05:00 00:00:00:00 00:00:05:00"),
         (30, "001  AX       V     C        00:00:00:00 00:00:04:05 00:00:00:00 00:00:04:05"),

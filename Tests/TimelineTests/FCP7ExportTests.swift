@@ -15,6 +15,17 @@ struct FCP7ExportTests {
         #expect(!xml.contains("<timebase>24</timebase>"))
     }
 
+    @Test("a 12 fps cut is a 23.976 fps sequence: timebase 24, NTSC true, every item at whole frames of it")
+    func ntsc() {
+        let xml = FCP7Export.xml(CutFixtures.fourShots(rate: 12))
+        #expect(xml.contains("<rate>\n            <timebase>24</timebase>\n            <ntsc>TRUE</ntsc>\n        </rate>"))
+        #expect(!xml.contains("<ntsc>FALSE</ntsc>") && !xml.contains("<timebase>12</timebase>"))
+        // Ends at 12 fps 125, 173, 210, 271 are 249.75, 345.65, 419.58, 541.46 frames at 23.976: 250, 346, 420, 541.
+        #expect(xml.contains("<duration>541</duration>"))
+        #expect(xml.contains("<start>346</start>\n                        <end>420</end>\n                        <in>0</in>\n                        <out>74</out>"))
+        #expect(xml.contains("<string>00:00:00:00</string>") && xml.contains("<displayformat>NDF</displayformat>"))
+    }
+
     @Test("a clip item: job id, start/end on the sequence, in/out in the file, the file's URL declared once")
     func clipItem() {
         let xml = FCP7Export.xml(CutFixtures.fourShots(rate: 24))

@@ -3,11 +3,26 @@ import Timeline
 
 @Suite("FCPXML")
 struct FCPXMLExportTests {
-    @Test("rational seconds of whole frames at the cut's rate", arguments: [
-        (0, 24, "0s"), (1, 24, "1/24s"), (125, 25, "125/25s"), (29, 25, "29/25s"), (1_799, 30, "1799/30s"),
+    @Test("rational seconds of whole frames at the rate; an NTSC frame is 1001/24000s", arguments: [
+        (0, TimelineRate.fps24, "0s"), (1, .fps24, "1/24s"), (125, .fps25, "125/25s"), (29, .fps25, "29/25s"),
+        (1_799, .fps30, "1799/30s"), (1, .fps23_976, "1001/24000s"), (125, .fps23_976, "125125/24000s"),
+        (2, .fps29_97, "2002/30000s"), (3, .fps59_94, "3003/60000s"),
     ])
-    func time(frames: Int, rate: Int, expected: String) {
+    func time(frames: Int, rate: TimelineRate, expected: String) {
         #expect(FCPXMLExport.time(frames, rate: rate) == expected)
+    }
+
+    @Test("a 12 fps cut is a 23.976 fps sequence: frame duration 1001/24000s, every item at whole frames of it")
+    func ntsc() {
+        let xml = FCPXMLExport.xml(CutFixtures.fourShots(rate: 12))
+        #expect(xml.contains("<format id=\"r1\" frameDuration=\"1001/24000s\" width=\"1280\" height=\"720\"/>"))
+        // 125 frames at 12 fps are 249.75 at 23.976: 250; the slate ends at 173 (345.65): 346, 96 frames long.
+        #expect(xml.contains(
+            "<asset-clip name=\"dusk/lamp~2\" ref=\"r2\" offset=\"0s\" duration=\"250250/24000s\" start=\"0s\" format=\"r1\" tcFormat=\"NDF\"/>"
+        ))
+        #expect(xml.contains("<gap name=\"dusk/window~1\" offset=\"250250/24000s\" duration=\"96096/24000s\"/>"))
+        #expect(xml.contains("<sequence format=\"r1\" duration=\"541541/24000s\" tcStart=\"0s\" tcFormat=\"NDF\">"))
+        #expect(!xml.contains("/12s"))
     }
 
     @Test("version 1.8: a format at the frame duration, an asset a clip file with its URL, a library's project")

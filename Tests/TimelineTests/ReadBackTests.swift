@@ -19,23 +19,33 @@ struct ReadBackTests {
 
     /// The FCPXML reader turns seconds into frames by truncating a float product, which loses a frame at 25 and
     /// 30 fps for some lengths (29 frames at 25 fps reads as 28): at 24 fps it is exact, so FCPXML is read at 24.
+    ///
+    /// Timecode cannot count a 12 fps cut (the simulator's clips): the EDL and Final Cut 7 XML write it at 23.976,
+    /// which OpenTimelineIO reads (an EDL at 12 it refuses: "SMPTE timecode does not support this rate"). The
+    /// FCPXML reader reads no NTSC rate (it takes `1001/24000s` for 23 fps, `int(24000 / 1001)`), so FCPXML's
+    /// re-placing is read from a 40 fps cut, a 30 fps sequence (none of whose lengths here it truncates);
+    /// `FCPXMLExportTests` checks its 23.976.
     static let cases: [(Format, Int)] = [
         (.otio, 24), (.otio, 25), (.otio, 30),
-        (.edl, 24), (.edl, 25), (.edl, 30),
-        (.fcp7, 24), (.fcp7, 25), (.fcp7, 30),
-        (.fcpxml, 24),
+        (.edl, 12), (.edl, 24), (.edl, 25), (.edl, 30),
+        (.fcp7, 12), (.fcp7, 24), (.fcp7, 25), (.fcp7, 30),
+        (.fcpxml, 24), (.fcpxml, 40),
     ]
 
     @Test("clips and slates come back in order, at their lengths, named by job id, with their file URLs", arguments: cases)
     func readBack(format: Format, rate: Int) async throws {
         let cut = CutFixtures.fourShots(rate: rate)
+        // Where the format places each item: the cut's own frames, or whole frames of its standard rate.
+        let (placed, placedRate) = format.placed(cut)
         let read = try await TimelineReader.readBack(cut, as: format)
         let slate = Self.slateKind(format)
         #expect(read.name == cut.name)
         try #require(read.video.count == cut.items.count, "\(read.video.map(\.name))")
-        for ((start, item), got) in zip(cut.placed, read.video) {
+        for (((start, item), (cutStart, _)), got) in zip(zip(placed.placed, cut.placed), read.video) {
             #expect(got.start == Double(start), "\(item.name)")
             #expect(got.frames == Double(item.frames), "\(item.name)")
+            // Whole frames of another rate still start each item within half a frame of its time in the cut.
+            #expect(abs(got.start - Double(cutStart) / Double(rate) * placedRate) <= 0.5, "\(item.name)")
             switch item.source {
             case .clip(let path):
                 #expect(got.kind == "clip")
@@ -47,7 +57,7 @@ struct ReadBackTests {
                 #expect(got.name == (slate.named ? item.name : ""))
             }
         }
-        #expect(read.video.map(\.frames).reduce(0, +) == Double(cut.frames))
+        #expect(read.video.map(\.frames).reduce(0, +) == Double(placed.frames))
     }
 
     @Test("clips with sound are on the audio track too, where the format carries it", arguments: [Format.otio, .fcp7])

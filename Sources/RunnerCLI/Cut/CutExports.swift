@@ -2,16 +2,19 @@ import Foundation
 import AtomicFiles
 import Timeline
 
-/// The cut's timelines for an editor, each written whole or not at all.
+/// The cut's timelines for an editor, each written whole or not at all. The EDL and Final Cut XMLs are at the
+/// standard rate nearest the cut's (`timelineRate`); when that is not the cut's own, their lines say so.
 enum CutExports {
     static func write(_ timeline: CutTimeline, otio: String?, edl: String?, fcp7: String?, fcpxml: String?, console: Console) throws {
-        let exports: [(String?, String, () -> String)] = [
-            (otio, "OpenTimelineIO", { OTIOExport.json(timeline) }),
-            (edl, "CMX 3600 EDL", { EDLExport.text(timeline) }),
-            (fcp7, "Final Cut 7 XML", { FCP7Export.xml(timeline) }),
-            (fcpxml, "FCPXML", { FCPXMLExport.xml(timeline) }),
+        let standard = timeline.timelineRate
+        let note = standard.value == Double(timeline.rate) ? "" : " (at \(standard) fps, the standard rate nearest the cut's \(timeline.rate))"
+        let exports: [(String?, String, String, () -> String)] = [
+            (otio, "OpenTimelineIO", "", { OTIOExport.json(timeline) }),
+            (edl, "CMX 3600 EDL", note, { EDLExport.text(timeline) }),
+            (fcp7, "Final Cut 7 XML", note, { FCP7Export.xml(timeline) }),
+            (fcpxml, "FCPXML", note, { FCPXMLExport.xml(timeline) }),
         ]
-        for (path, label, text) in exports {
+        for (path, label, note, text) in exports {
             guard let path else { continue }
             let target = RunFolderPaths.absolute(path)
             do {
@@ -19,7 +22,7 @@ enum CutExports {
             } catch {
                 throw CLIError.setup("cannot write the \(label) to \(target): \(error)")
             }
-            console.out("\(label): \(target)")
+            console.out("\(label): \(target)\(note)")
         }
     }
 }

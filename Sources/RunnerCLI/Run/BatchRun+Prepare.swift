@@ -5,6 +5,7 @@ import JSON
 import JobManifest
 import MediaTools
 import ModelAPI
+import ModelCatalog
 import ProcessSignals
 import ResultsLedger
 import Scheduling
@@ -263,6 +264,12 @@ extension BatchRun {
             options.renderSeconds = 20...90
             // With ffmpeg, clips of each shot's length from its own frames: `assemble` then gives a timed animatic.
             options.timedClips = true
+            // The simulator serves the catalogue this run reads (--catalog, else the cache): every model a shot may
+            // use is one it knows.
+            let cache = Catalog.cachePath(environment: environment)
+            if let file = request.catalogFile ?? (FileManager.default.fileExists(atPath: cache) ? cache : nil) {
+                options.catalog = try SimulateCommand.entries(file)
+            }
             let simulator: RunningSimulator
             do {
                 simulator = try await SimulatorServer.start(options)

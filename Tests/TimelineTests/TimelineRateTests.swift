@@ -1,0 +1,31 @@
+import Testing
+import Timeline
+
+@Suite("Standard timeline rates")
+struct TimelineRateTests {
+    @Test("the nearest standard rate, the slower on a tie; a standard rate is itself", arguments: [
+        (12.0, TimelineRate.fps23_976),  // 11.976 from 23.976, 12 from 24
+        (24, .fps24), (25, .fps25), (29, .fps29_97), (30, .fps30), (40, .fps30), (48, .fps50), (59.94, .fps59_94),
+        (61, .fps60), (240, .fps60), (1, .fps23_976),
+    ])
+    func nearest(fps: Double, expected: TimelineRate) {
+        #expect(TimelineRate.nearest(to: fps) == expected)
+    }
+
+    @Test("each rate exactly, its timecode base, and whether it is NTSC")
+    func spellings() {
+        let rates = TimelineRate.standard
+        #expect(rates.map(\.description) == ["23.976", "24", "25", "29.97", "30", "50", "59.94", "60"])
+        #expect(rates.map(\.timebase) == [24, 24, 25, 30, 30, 50, 60, 60])
+        #expect(rates.map(\.isNTSC) == [true, false, false, true, false, false, true, false])
+        let values: [Double] = [24_000.0 / 1_001, 24, 25, 30_000.0 / 1_001, 30, 50, 60_000.0 / 1_001, 60]
+        #expect(rates.map(\.value) == values)
+    }
+
+    @Test("a cut's timeline rate: its own when standard, else the nearest")
+    func cutRate() {
+        #expect(CutFixtures.fourShots(rate: 12).timelineRate == .fps23_976)
+        #expect(CutFixtures.fourShots(rate: 25).timelineRate == .fps25)
+        #expect(CutFixtures.fourShots(rate: 30).timelineRate == .fps30)
+    }
+}
