@@ -242,4 +242,40 @@ struct PartnerCatalogTests {
         default: return "\"A quiet street at dawn.\""
         }
     }
+
+    @Test("a misspelt field's did-you-mean names the model's own field, and is the one error (no 'missing required' first)")
+    func didYouMeanModelFields() {
+        let messages = errors("""
+            version: 1
+            shots:
+              - {id: a, model: blackforestlabs/flux-3/first-last-frame-to-video, prompt: Go., start_image: "https://example.com/a.png",
+                 end_image_url: "https://example.com/b.png", generate_sound: true}
+            """)
+        #expect(messages.count == 2, "\(messages)")
+        #expect(messages.contains { $0.contains("unknown key 'start_image'") && $0.hasSuffix("did you mean 'start_image_url'?") }, "\(messages)")
+        #expect(messages.contains { $0.contains("unknown key 'generate_sound'") && $0.hasSuffix("did you mean 'generate_audio'?") }, "\(messages)")
+        #expect(!messages.contains { $0.contains("missing required") })
+        #expect(DidYouMean.suggest("image", among: ["image_url", "image_urls"]) == nil, "two fit: neither is suggested")
+        #expect(DidYouMean.suggest("picture_url", among: ["image_url", "prompt"]) == "image_url")
+    }
+
+    @Test("item counts read as English: at least 1 item is needed")
+    func oneItemNeeded() {
+        let messages = errors("""
+            version: 1
+            shots:
+              - {id: a, model: google/nano-banana-2-lite/edit, prompt: A lamp., image_urls: []}
+            """)
+        #expect(messages == ["image_urls has 0 items; at least 1 item is needed"], "\(messages)")
+    }
+
+    @Test("an enum of numbers quotes what was written as a string, not a plain number")
+    func enumNumbers() {
+        let messages = errors("""
+            version: 1
+            shots:
+              - {id: a, model: minimax/minimax-h3/image-to-video, image: "https://example.com/a.png", prompt: Dawn., resolution: 48}
+            """)
+        #expect(messages == ["resolution must be one of 768p, 2k, found 48"], "\(messages)")
+    }
 }
