@@ -187,4 +187,28 @@ struct RealCatalogCLITests {
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("pair: completed (pair-1.png, pair-2.png)"), "\(run.stdout)")
     }
+
+    @Test("sound nothing prices: plan says the estimate leaves it out (once), and --max-cost counts it at the largest published factor")
+    func unpricedSound() async throws {
+        let folder = try Self.folder("unpriced-sound")
+        let catalog = folder.appendingPathComponent("c.json")
+        let entry = #"{"model_id": "acme/loud-%@/image-to-video", "price_unit": "second", "base_price_usd": 0.1, "categories": ["image-to-video"], "input_schema": {"required": ["prompt"], "properties": {"prompt": {"type": "string"}, "duration": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10}, "generate_audio": {"type": "boolean", "default": true}}}}"#
+        try "[\(entry.replacingOccurrences(of: "%@", with: "a")), \(entry.replacingOccurrences(of: "%@", with: "b"))]".write(to: catalog, atomically: true, encoding: .utf8)
+        try "version: 1\nshots:\n  - {id: a, model: acme/loud-a/image-to-video, prompt: Thunder.}\n  - {id: b, model: acme/loud-b/image-to-video, prompt: Rain.}\n"
+            .write(to: folder.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        let plan = try await CLIProcess.run(["plan", "m.yaml", "--catalog", catalog.path], in: folder)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("estimated $2.0000"), "sound left out of the estimate: \(plan.stdout)")
+        let notes = plan.stdout.split(separator: "\n").filter { $0.contains("what sound adds to the price") }
+        #expect(notes.count == 1 && notes[0].contains("2 models") && notes[0].contains("x1.5"), "\(plan.stdout)")
+        let capped = try await CLIProcess.run(
+            ["run", "m.yaml", "--catalog", catalog.path, "--simulate", "--fresh", "--out", "capped", "--max-cost", "2.5"], in: folder
+        )
+        // Each job counts $1.50 against the cap: the second would pass $2.50.
+        #expect(capped.status == 5, "\(capped.stdout)\n\(capped.stderr)")
+        let enough = try await CLIProcess.run(
+            ["run", "m.yaml", "--catalog", catalog.path, "--simulate", "--fresh", "--out", "enough", "--max-cost", "3"], in: folder
+        )
+        #expect(enough.status == 0, "\(enough.stdout)\n\(enough.stderr)")
+    }
 }
