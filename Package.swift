@@ -50,7 +50,7 @@ var package = Package(
         .target(name: "JobManifest", dependencies: ["YAML", "JSON", "ModelCatalog", crypto]),
         .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
-        .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger"]),
+        .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger", "AtomicFiles", nioLocks]),
         // The model catalogue: the schema dialect read into values, the shipped snapshot, saved catalogue responses.
         .target(name: "ModelCatalog", dependencies: ["JSON"]),
         // ffmpeg and ffprobe as child processes (the animatic, slates, the simulator's timed clips).

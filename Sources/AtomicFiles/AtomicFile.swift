@@ -50,15 +50,22 @@ package final class AtomicFile: @unchecked Sendable {
 
     /// Appends bytes (retrying short writes and EINTR).
     package func write(_ bytes: [UInt8]) throws(Failure) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Failure(operation: "write", path: path, code: errno)
-            }
-            offset += written
-        }
+        try write(bytes.withUnsafeBytes { WriteAll.write(fd, $0) })
+    }
+
+    /// Appends the bytes of a buffer.
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
+        try write(WriteAll.write(fd, bytes))
+    }
+
+    private func write(_ outcome: WriteAll.Outcome) throws(Failure) {
+        if let code = outcome.errno { throw Failure(operation: "write", path: path, code: code) }
+    }
+
+    /// Writes bytes at an offset (a header filled in last), leaving the end where it is.
+    package func write(_ bytes: [UInt8], at offset: Int) throws(Failure) {
+        let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
+        guard written == bytes.count else { throw Failure(operation: "write", path: path, code: written < 0 ? errno : EIO) }
     }
 
     /// fsync, rename over `finalPath`, fsync the folder.
@@ -75,8 +82,12 @@ package final class AtomicFile: @unchecked Sendable {
             unlink(path)
             throw Failure(operation: "rename", path: finalPath, code: code)
         }
-        let folder = Self.folder(of: finalPath)
-        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        Self.syncFolder(of: finalPath)
+    }
+
+    /// fsyncs the folder of a path, so a rename into it is durable.
+    static func syncFolder(of path: String) {
+        let folderFD = open(folder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             _ = fsync(folderFD)
             close(folderFD)
@@ -122,11 +133,6 @@ extension AtomicFile {
             unlink(temporary)
             throw Failure(operation: "rename", path: finalPath, code: code)
         }
-        let folder = finalPath.lastIndex(of: "/").map { String(finalPath[..<$0]) } ?? "."
-        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderFD >= 0 {
-            _ = fsync(folderFD)
-            close(folderFD)
-        }
+        syncFolder(of: finalPath)
     }
 }

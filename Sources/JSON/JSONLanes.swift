@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Writes the elements of a long array on two threads: in rounds, each thread writes the next block of elements
 /// into a buffer of its own, and the blocks are handed on in order. The bytes are the ones a single thread writes
@@ -39,31 +40,27 @@ enum JSONLanes {
         }
     }
 
-    /// One buffer per lane. Each lane writes only its own, and the caller reads them only once both lanes have
-    /// returned (`concurrentPerform` joins them), so no two threads touch one buffer at once.
-    private final class Buffers: @unchecked Sendable {
-        /// Raw storage, not an array property: two threads reaching into one array at once would be an
-        /// exclusivity violation even on different elements.
-        private let lanes = UnsafeMutablePointer<[UInt8]>.allocate(capacity: 2)
+    /// One buffer per lane, each behind its own lock: a lane holds its lock while it writes a whole block, and the
+    /// caller takes them in turn once both lanes have returned, so the locks are never contended.
+    private final class Buffers: Sendable {
+        private let first = Mutex<[UInt8]>([])
+        private let second = Mutex<[UInt8]>([])
 
         init() {
-            lanes.initialize(repeating: [], count: 2)
-            lanes[0].reserveCapacity(1 << 20)
-            lanes[1].reserveCapacity(1 << 20)
-        }
-
-        deinit {
-            lanes.deinitialize(count: 2)
-            lanes.deallocate()
+            first.withLock { $0.reserveCapacity(1 << 20) }
+            second.withLock { $0.reserveCapacity(1 << 20) }
         }
 
         func fill(_ lane: Int, _ body: (inout [UInt8]) -> Void) {
-            body(&lanes[lane])
+            if lane == 0 { first.withLock { body(&$0) } } else { second.withLock { body(&$0) } }
         }
 
         func hand(_ lane: Int, to flush: (inout [UInt8]) -> Void) {
-            flush(&lanes[lane])
-            lanes[lane].removeAll(keepingCapacity: true)
+            func handOn(_ buffer: inout [UInt8]) {
+                flush(&buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+            if lane == 0 { first.withLock { handOn(&$0) } } else { second.withLock { handOn(&$0) } }
         }
     }
 }

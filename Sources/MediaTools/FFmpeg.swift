@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// ffmpeg and ffprobe as found on `PATH` (Debian: `apt-get install ffmpeg`), run as child processes: the one way
 /// shotrunner makes, measures and joins video (the animatic, slates, the simulator's clips).
@@ -102,32 +103,33 @@ public struct FFmpeg: Sendable {
 }
 
 /// Output gathered from a child's pipes on their reader threads.
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var out = Data()
-    private var pending = Data()
-    private var err = Data()
+private final class Collected: Sendable {
+    private struct Buffers {
+        var out = Data()
+        var pending = Data()
+        var err = Data()
+    }
+
+    private let buffers = Mutex(Buffers())
 
     /// Appends stdout bytes; returns the whole lines they completed.
     func appendOut(_ data: Data) -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        out.append(data)
-        pending.append(data)
-        var lines: [String] = []
-        while let newline = pending.firstIndex(of: 0x0A) {
-            lines.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-            pending.removeSubrange(pending.startIndex...newline)
+        buffers.withLock { buffers in
+            buffers.out.append(data)
+            buffers.pending.append(data)
+            var lines: [String] = []
+            while let newline = buffers.pending.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: buffers.pending[buffers.pending.startIndex..<newline], as: UTF8.self))
+                buffers.pending.removeSubrange(buffers.pending.startIndex...newline)
+            }
+            return lines
         }
-        return lines
     }
 
     func appendErr(_ data: Data) {
-        lock.lock()
-        err.append(data)
-        lock.unlock()
+        buffers.withLock { $0.err.append(data) }
     }
 
-    var outText: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
-    var errText: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+    var outText: String { buffers.withLock { String(decoding: $0.out, as: UTF8.self) } }
+    var errText: String { buffers.withLock { String(decoding: $0.err, as: UTF8.self) } }
 }

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// `HTTPTransport` on AsyncHTTPClient. Two clients: one whose connections are pooled (polls, downloads), and one
 /// for submits that never reuses a connection (every submit says `Connection: close`, so none ever goes back to
@@ -18,7 +18,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Clients made so far: the pooled one and, for submits, one per read timeout asked for (AsyncHTTPClient sets
     /// its idle timeouts per client); each of them per proxy (AsyncHTTPClient sets the proxy per client).
-    private let clients = NIOLockedValueBox<[ClientKey: HTTPClient]>([:])
+    private let clients = Mutex<[ClientKey: HTTPClient]>([:])
     private let pooledConfiguration: HTTPClient.Configuration
     private let freshConfiguration: HTTPClient.Configuration
     private let connectTimeout: Duration
@@ -52,7 +52,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Closes both clients' connections.
     public func shutdown() async {
-        let made = clients.withLockedValue { clients in
+        let made = clients.withLock { clients in
             defer { clients = [:] }
             return Array(clients.values)
         }
@@ -113,7 +113,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// The client of a kind, made the first time it is asked for: a submit client's read timeout (from the end of
     /// the upload) is its own, its idle write timeout the connect timeout.
     private func client(_ key: ClientKey) -> HTTPClient {
-        clients.withLockedValue { clients in
+        clients.withLock { clients in
             if let client = clients[key] { return client }
             var configuration = pooledConfiguration
             if let readTimeout = key.freshReadTimeout {

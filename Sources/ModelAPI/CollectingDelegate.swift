@@ -1,12 +1,12 @@
 import AsyncHTTPClient
 import HTTPTypes
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Collects (or streams) a response and remembers whether the request head went out: the one fact that tells a
 /// request that certainly did not start (no byte written, safe to send again) from one that may have.
-final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked Sendable {
+final class CollectingDelegate: HTTPClientResponseDelegate, Sendable {
     typealias Response = HTTPReply
 
     private struct State {
@@ -18,7 +18,7 @@ final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked Sendable 
         var tooLarge = false
     }
 
-    private let state = NIOLockedValueBox(State())
+    private let state = Mutex(State())
     private let maxBytes: Int
     private let chunk: (@Sendable ([UInt8]) throws -> Void)?
 
@@ -28,23 +28,23 @@ final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked Sendable 
     }
 
     /// What `chunk` threw, if it did.
-    var chunkError: (any Error)? { state.withLockedValue { $0.chunkError } }
+    var chunkError: (any Error)? { state.withLock { $0.chunkError } }
 
     func didSendRequestHead(task: HTTPClient.Task<HTTPReply>, _ head: HTTPRequestHead) {
-        state.withLockedValue { $0.headSent = true }
+        state.withLock { $0.headSent = true }
     }
 
     func didReceiveHead(task: HTTPClient.Task<HTTPReply>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         guard let response = HTTPResponse(head) else {
             return task.eventLoop.makeFailedFuture(TransportFailure.noAnswer("a status code out of range: \(head.status.code)", timedOut: false))
         }
-        state.withLockedValue { $0.response = response }
+        state.withLock { $0.response = response }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<HTTPReply>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         let bytes = Array(buffer.readableBytesView)
-        let failure: (any Error)? = state.withLockedValue { state in
+        let failure: (any Error)? = state.withLock { state in
             state.received += bytes.count
             if state.received > maxBytes {
                 state.tooLarge = true
@@ -67,7 +67,7 @@ final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked Sendable 
     }
 
     func didFinishRequest(task: HTTPClient.Task<HTTPReply>) throws -> HTTPReply {
-        let (response, body) = state.withLockedValue { ($0.response, $0.body) }
+        let (response, body) = state.withLock { ($0.response, $0.body) }
         // AsyncHTTPClient finishes only after a head; without one the answer is incomplete.
         guard let response else { throw TransportFailure.noAnswer("the exchange ended without a response head", timedOut: false) }
         return HTTPReply(response, body: body)
@@ -76,7 +76,7 @@ final class CollectingDelegate: HTTPClientResponseDelegate, @unchecked Sendable 
     /// What a failed exchange means: nothing sent, or sent without a (complete) answer.
     func failure(for error: any Error) -> TransportFailure {
         if let failure = error as? TransportFailure { return failure }
-        let (sent, tooLarge) = state.withLockedValue { ($0.headSent, $0.tooLarge) }
+        let (sent, tooLarge) = state.withLock { ($0.headSent, $0.tooLarge) }
         if tooLarge { return .tooLarge(maxBytes) }
         return TransportFailure(error, headSent: sent)
     }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import JobManifest
 import JSON
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -201,31 +202,31 @@ public struct Token: Sendable, CustomStringConvertible, CustomDebugStringConvert
 }
 
 /// Hashes what is written to a file, counting bytes.
-final class HashingSink: @unchecked Sendable {
+final class HashingSink: Sendable {
+    private struct State {
+        var hasher = SHA256()
+        var count = 0
+        var head: [UInt8] = []
+    }
+
     private let file: AtomicFile
-    private var hasher = SHA256()
-    private var count = 0
-    private var head: [UInt8] = []
-    private let lock = NSLock()
+    private let state = Mutex(State())
 
     init(file: AtomicFile) {
         self.file = file
     }
 
     func write(_ bytes: [UInt8]) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        try file.write(bytes)
-        hasher.update(data: bytes)
-        count += bytes.count
-        if head.count < MediaSniffer.headLength { head += bytes.prefix(MediaSniffer.headLength - head.count) }
+        try state.withLock { state in
+            try file.write(bytes)
+            state.hasher.update(data: bytes)
+            state.count += bytes.count
+            if state.head.count < MediaSniffer.headLength { state.head += bytes.prefix(MediaSniffer.headLength - state.head.count) }
+        }
     }
 
     /// The byte count, the SHA-256 and the first bytes (what the file is).
     func finish() -> (Int, String, [UInt8]) {
-        lock.lock()
-        defer { lock.unlock() }
-        let digest = Hex.lowercase(hasher.finalize())
-        return (count, digest, head)
+        state.withLock { state in (state.count, Hex.lowercase(state.hasher.finalize()), state.head) }
     }
 }

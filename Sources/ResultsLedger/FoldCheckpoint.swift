@@ -1,3 +1,4 @@
+import AtomicFiles
 import Dispatch
 
 #if canImport(Glibc)
@@ -68,19 +69,13 @@ enum FoldCheckpoint {
     static func write(folder: String, fold: LedgerFold, offset: Int, lines: Int, ledger fd: Int32) {
         guard offset > 0, let hash = hashPrefix(fd, length: offset) else { return }
         let target = path(folder: folder)
-        let temporary = target + ".partial-\(getpid())"
-        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard out >= 0 else { return }
+        guard let file = try? AtomicFile(beside: target) else { return }
         // Written a chunk at a time (the fold of 100,000 jobs is tens of MB), the header's check filled in last.
         var failed = false
         var own = LedgerHasher()
         func put(_ chunk: UnsafeRawBufferPointer) {
-            var done = 0
-            while done < chunk.count, !failed {
-                let written = Glibc.write(out, chunk.baseAddress! + done, chunk.count - done)
-                if written < 0, errno == EINTR { continue }
-                if written <= 0 { failed = true } else { done += written }
-            }
+            guard !failed else { return }
+            do { try file.write(chunk) } catch { failed = true }
         }
         let header = magic + [UInt8](repeating: 0, count: 8)
         header.withUnsafeBytes { put($0) }
@@ -94,10 +89,14 @@ enum FoldCheckpoint {
         encodeFold(fold, into: &writer)
         writer.flush(threshold: 0)
         var check = own.finish().littleEndian
-        if !failed, withUnsafeBytes(of: &check, { pwrite(out, $0.baseAddress, 8, off_t(magic.count)) }) != 8 { failed = true }
-        if fsync(out) != 0 { failed = true }
-        close(out)
-        if failed || rename(temporary, target) != 0 { unlink(temporary) }
+        if !failed {
+            do { try file.write(withUnsafeBytes(of: &check) { Array($0) }, at: magic.count) } catch { failed = true }
+        }
+        if failed {
+            file.discard()
+        } else {
+            try? file.commit(to: target)
+        }
     }
 
     /// Removes a folder's checkpoint (a repair rewrote the ledger).

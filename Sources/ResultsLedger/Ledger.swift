@@ -280,19 +280,14 @@ public actor Ledger {
     /// since nothing written there would survive.
     private static func writeDurably(_ fd: Int32, _ bytes: [UInt8], path: String) -> LedgerError? {
         let start = lseek(fd, 0, SEEK_END)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let failure = ioError("write", path)
-                if start >= 0, offset > 0 {
-                    _ = ftruncate(fd, start)
-                    _ = fsync(fd)
-                }
-                return failure
+        let outcome = WriteAll.write(fd, bytes)
+        if let code = outcome.errno {
+            let failure = LedgerError.io(operation: "write", path: path, reason: String(cString: strerror(code)), errno: code)
+            if start >= 0, outcome.written > 0 {
+                _ = ftruncate(fd, start)
+                _ = fsync(fd)
             }
-            offset += written
+            return failure
         }
         guard fsync(fd) == 0 else { return ioError("fsync", path) }
         var info = stat()

@@ -1,3 +1,4 @@
+import AtomicFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -54,13 +55,6 @@ struct Console: Sendable {
 
     /// Writes every byte to `descriptor`, again after an interruption; false if a write fails.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
+        WriteAll.write(descriptor, bytes).errno == nil
     }
 }

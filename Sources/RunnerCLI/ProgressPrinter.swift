@@ -4,6 +4,7 @@ import JobManifest
 import ResultsLedger
 import Scheduling
 import JSON
+import Synchronization
 
 /// How progress is shown: `line` (one live status line, for a terminal), `plain` (a line per state change),
 /// `json` (an object per line on stdout).
@@ -12,24 +13,28 @@ enum ProgressMode: String, CaseIterable, ExpressibleByArgument {
 }
 
 /// Prints scheduler events as the chosen mode says, and keeps the counts for the live line.
-final class ProgressPrinter: @unchecked Sendable {
+final class ProgressPrinter: Sendable {
     private let mode: ProgressMode
     private let console: Console
-    private var states: [String: JobState] = [:]
-    /// Jobs per state, kept as states change (counting them afresh on every event was quadratic in the batch).
-    private var counts: [JobState: Int] = [:]
-    /// When the live line was last drawn (monotonic nanoseconds): at most ten times a second. A change that comes
-    /// sooner is drawn by a redraw set for when the tenth of a second is up.
-    private var drawnAt: UInt64 = 0
-    private var redrawSet = false
-    private var finished = false
-    private let lock = NSLock()
     private let started = Date()
-    private var spent = 0.0
-    private var spentThisRun = 0.0
-    /// Why the API cannot be reached just now (nil while it answers).
-    private var unreachable: String?
     private let total: Int
+    /// What the live line shows, and when it was drawn: changed by events from any thread.
+    private let live = Mutex(Live())
+
+    private struct Live {
+        var states: [String: JobState] = [:]
+        /// Jobs per state, kept as states change (counting them afresh on every event was quadratic in the batch).
+        var counts: [JobState: Int] = [:]
+        /// When the live line was last drawn (monotonic nanoseconds): at most ten times a second. A change that
+        /// comes sooner is drawn by a redraw set for when the tenth of a second is up.
+        var drawnAt: UInt64 = 0
+        var redrawSet = false
+        var finished = false
+        var spent = 0.0
+        var spentThisRun = 0.0
+        /// Why the API cannot be reached just now (nil while it answers).
+        var unreachable: String?
+    }
 
     init(mode: ProgressMode, console: Console, total: Int, isTerminal: Bool) {
         self.mode = mode == .auto ? (isTerminal ? .line : .plain) : mode
@@ -38,12 +43,14 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 
     func handle(_ event: SchedulerEvent) {
-        lock.lock()
-        defer { lock.unlock() }
+        live.withLock { live in handle(event, &live) }
+    }
+
+    private func handle(_ event: SchedulerEvent, _ live: inout Live) {
         switch event {
         case .state(let job, let state, let detail):
-            if let old = states.updateValue(state, forKey: job) { counts[old, default: 0] -= 1 }
-            counts[state, default: 0] += 1
+            if let old = live.states.updateValue(state, forKey: job) { live.counts[old, default: 0] -= 1 }
+            live.counts[state, default: 0] += 1
             switch mode {
             case .json:
                 var fields: [(key: String, value: JSONValue)] = [("t", .string(Timestamp.now())), ("event", .string("state")), ("job", .string(job)), ("state", .string(state.rawValue))]
@@ -52,7 +59,7 @@ final class ProgressPrinter: @unchecked Sendable {
             case .plain:
                 console.out("\(Self.clock()) \(job): \(state.rawValue)" + (detail.map { " (\($0))" } ?? ""))
             case .line, .auto:
-                drawSoon()
+                drawSoon(&live)
             }
         case .paused(let duration):
             if mode == .json {
@@ -61,9 +68,9 @@ final class ProgressPrinter: @unchecked Sendable {
                 console.out("\(Self.clock()) submits paused for \(duration.components.seconds) s (rate limited)")
             }
         case .spent(let amount, let thisRun):
-            spent = amount
-            spentThisRun = thisRun
-            if mode == .line { drawSoon() }
+            live.spent = amount
+            live.spentThisRun = thisRun
+            if mode == .line { drawSoon(&live) }
             if mode == .json {
                 console.out(JSONValue.object([
                     ("t", .string(Timestamp.now())), ("event", .string("spent")), ("usd", .number(PriceList.rounded(amount))),
@@ -71,7 +78,7 @@ final class ProgressPrinter: @unchecked Sendable {
                 ]).compact)
             }
         case .connectivity(let reachable, let detail):
-            unreachable = reachable ? nil : (detail ?? "cannot connect")
+            live.unreachable = reachable ? nil : (detail ?? "cannot connect")
             switch mode {
             case .json:
                 var fields: [(key: String, value: JSONValue)] = [("t", .string(Timestamp.now())), ("event", .string(reachable ? "api_reachable" : "api_unreachable"))]
@@ -80,7 +87,7 @@ final class ProgressPrinter: @unchecked Sendable {
             case .plain:
                 console.out("\(Self.clock()) " + (reachable ? "the API answers again" : "the API cannot be reached (\(detail ?? "cannot connect")); retrying"))
             case .line, .auto:
-                drawSoon()
+                drawSoon(&live)
             }
         case .submitsStopped(let reason):
             if mode == .json {
@@ -93,45 +100,44 @@ final class ProgressPrinter: @unchecked Sendable {
 
     /// Ends the live line (drawn once more, with the final counts).
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if mode == .line {
-            finished = true
-            drawLine(now: Date())
+        live.withLock { live in
+            guard mode == .line else { return }
+            live.finished = true
+            drawLine(live, now: Date())
             console.write("\n")
         }
     }
 
     /// Draws the live line now if it was last drawn a tenth of a second ago or more, else once that is up.
-    /// Called with the lock held.
-    private func drawSoon() {
+    private func drawSoon(_ live: inout Live) {
         let now = DispatchTime.now().uptimeNanoseconds
         let interval: UInt64 = 100_000_000
-        if now >= drawnAt + interval {
-            drawnAt = now
-            drawLine(now: Date())
-        } else if !redrawSet {
-            redrawSet = true
-            DispatchQueue.global().asyncAfter(deadline: DispatchTime(uptimeNanoseconds: drawnAt + interval)) { [self] in
-                lock.lock()
-                defer { lock.unlock() }
-                redrawSet = false
-                guard !finished else { return }
-                drawnAt = DispatchTime.now().uptimeNanoseconds
-                drawLine(now: Date())
+        if now >= live.drawnAt + interval {
+            live.drawnAt = now
+            drawLine(live, now: Date())
+        } else if !live.redrawSet {
+            live.redrawSet = true
+            DispatchQueue.global().asyncAfter(deadline: DispatchTime(uptimeNanoseconds: live.drawnAt + interval)) { [self] in
+                self.live.withLock { live in
+                    live.redrawSet = false
+                    guard !live.finished else { return }
+                    live.drawnAt = DispatchTime.now().uptimeNanoseconds
+                    drawLine(live, now: Date())
+                }
             }
         }
     }
 
-    private func drawLine(now: Date) {
+    private func drawLine(_ live: Live, now: Date) {
+        let counts = live.counts
         let done = (counts[.completed] ?? 0) + (counts[.rendered] ?? 0)
         let minutes = max(now.timeIntervalSince(started) / 60, 1.0 / 60)
         let rate = Double(done) / minutes
         let parts = JobState.allCases.compactMap { state in counts[state].flatMap { $0 > 0 ? "\(state.rawValue) \($0)" : nil } }
         let eta = rate > 0 ? String(format: ", ETA %.1f min", Double(max(total - done, 0)) / rate) : ""
-        let offline = unreachable == nil ? "" : " | API unreachable, retrying"
+        let offline = live.unreachable == nil ? "" : " | API unreachable, retrying"
         console.write(
-            "\r\u{1B}[2K\(done)/\(total) done, \(String(format: "%.1f", rate)) jobs/min\(eta), \(PlanReport.usd(spent)) spent (this run \(PlanReport.usd(spentThisRun))) | "
+            "\r\u{1B}[2K\(done)/\(total) done, \(String(format: "%.1f", rate)) jobs/min\(eta), \(PlanReport.usd(live.spent)) spent (this run \(PlanReport.usd(live.spentThisRun))) | "
                 + parts.joined(separator: ", ") + offline
         )
     }

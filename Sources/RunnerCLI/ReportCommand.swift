@@ -1,3 +1,4 @@
+import AtomicFiles
 import ArgumentParser
 import Foundation
 import JobManifest
@@ -62,9 +63,9 @@ struct ReportCommand: ParsableCommand {
         }
         if let junit {
             do {
-                try Data(report.junit.utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
+                try AtomicFile.write(Array(report.junit.utf8), to: RunFolderPaths.absolute(junit))
             } catch {
-                throw CLIError.usage("cannot write \(junit): \(error.localizedDescription)")
+                throw CLIError.usage("cannot write \(junit): \((error as? AtomicFile.Failure)?.reason ?? error.localizedDescription)")
             }
         }
         if let html {
@@ -80,9 +81,9 @@ struct ReportCommand: ParsableCommand {
             let text = ContactSheet.html(report, shots: shots, pageFolder: page.deletingLastPathComponent().path, title: title)
             do {
                 try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: page, options: .atomic)
+                try AtomicFile.write(Array(text.utf8), to: page.path)
             } catch {
-                throw CLIError.usage("cannot write \(html): \(error.localizedDescription)")
+                throw CLIError.usage("cannot write \(html): \((error as? AtomicFile.Failure)?.reason ?? error.localizedDescription)")
             }
         }
         if report.counts[.completed, default: 0] != report.entries.count { throw CLIError.exit(ExitStatus.jobsUnfinished) }

@@ -6,7 +6,7 @@ import JSON
 
 /// A fake `ModelAPIClient` for scheduler tests: answers come from closures the test sets, every call is
 /// recorded, and the largest number of requests in flight at once is tracked.
-public final class ScriptedAPIClient: ModelAPIClient, @unchecked Sendable {
+public final class ScriptedAPIClient: ModelAPIClient, Sendable {
     public struct Calls: Sendable {
         public var submits = 0
         public var results = 0
@@ -19,30 +19,52 @@ public final class ScriptedAPIClient: ModelAPIClient, @unchecked Sendable {
         public var maxActiveJobs = 0
     }
 
+    // Pthread locks (NIO's), not `Synchronization.Mutex`: the scheduler's tests run under ThreadSanitizer, which on
+    // Linux does not see a `Mutex`'s futex as a lock.
     private let calls = NIOLockedValueBox(Calls())
     private let nextID = NIOLockedValueBox(0)
-    /// Called before each submit answers (the test may look at the ledger here); return the answer.
-    public var onSubmit: @Sendable ([UInt8], Int) async throws -> Submission
-    /// Answers a result call for a request id and the number of polls so far for it.
-    public var onResult: @Sendable (String, Int) async throws -> ResultReport
-    /// Answers a download: the bytes to write.
-    public var onDownload: @Sendable (String) async throws -> [UInt8]
     private let polls = NIOLockedValueBox([String: Int]())
+
+    private struct Handlers {
+        var onSubmit: @Sendable ([UInt8], Int) async throws -> Submission
+        var onResult: @Sendable (String, Int) async throws -> ResultReport
+        var onDownload: @Sendable (String) async throws -> [UInt8]
+    }
+
+    private let handlers: NIOLockedValueBox<Handlers>
+
+    /// Called before each submit answers (the test may look at the ledger here); return the answer.
+    public var onSubmit: @Sendable ([UInt8], Int) async throws -> Submission {
+        get { handlers.withLockedValue { $0.onSubmit } }
+        set { handlers.withLockedValue { $0.onSubmit = newValue } }
+    }
+    /// Answers a result call for a request id and the number of polls so far for it.
+    public var onResult: @Sendable (String, Int) async throws -> ResultReport {
+        get { handlers.withLockedValue { $0.onResult } }
+        set { handlers.withLockedValue { $0.onResult = newValue } }
+    }
+    /// Answers a download: the bytes to write.
+    public var onDownload: @Sendable (String) async throws -> [UInt8] {
+        get { handlers.withLockedValue { $0.onDownload } }
+        set { handlers.withLockedValue { $0.onDownload = newValue } }
+    }
 
     /// A client whose jobs complete on their second poll.
     public init() {
         let counter = nextID
-        onSubmit = { _, _ in
-            let id = counter.withLockedValue { value -> Int in
-                value += 1
-                return value
-            }
-            return Submission(requestID: "req_\(id)")
-        }
-        onResult = { id, poll in
-            poll >= 2 ? ResultReport(state: .completed, outputs: ["https://cdn.example.com/\(id).mp4"], cost: 0.5) : ResultReport(state: .inProgress)
-        }
-        onDownload = { _ in Array("ftypmp42 fake video".utf8) }
+        handlers = NIOLockedValueBox(Handlers(
+            onSubmit: { _, _ in
+                let id = counter.withLockedValue { value -> Int in
+                    value += 1
+                    return value
+                }
+                return Submission(requestID: "req_\(id)")
+            },
+            onResult: { id, poll in
+                poll >= 2 ? ResultReport(state: .completed, outputs: ["https://cdn.example.com/\(id).mp4"], cost: 0.5) : ResultReport(state: .inProgress)
+            },
+            onDownload: { _ in Array("ftypmp42 fake video".utf8) }
+        ))
     }
 
     public var recorded: Calls { calls.withLockedValue { $0 } }

@@ -1,29 +1,24 @@
-import Foundation
+import NIOConcurrencyHelpers
 
 /// Request ids that have arrived from the API but whose `submitted` line is not yet durable. Readable from any
 /// thread (a second Ctrl-C, which exits at once, prints them so no paid render is lost).
-public final class ArrivedRequests: @unchecked Sendable {
-    private var entries: [String: String] = [:]
-    private let lock = NSLock()
+public final class ArrivedRequests: Sendable {
+    /// A pthread lock (NIO's), not `Synchronization.Mutex`: the scheduler's tests run under ThreadSanitizer, which on
+    /// Linux does not see a `Mutex`'s futex as a lock and reports its guarded accesses as races.
+    private let entries = NIOLockedValueBox<[String: String]>([:])
 
     public init() {}
 
     func add(job: String, requestID: String) {
-        lock.lock()
-        entries[job] = requestID
-        lock.unlock()
+        entries.withLockedValue { $0[job] = requestID }
     }
 
     func remove(job: String) {
-        lock.lock()
-        entries.removeValue(forKey: job)
-        lock.unlock()
+        entries.withLockedValue { _ = $0.removeValue(forKey: job) }
     }
 
     /// The ids not yet recorded, by job.
     public var unrecorded: [(job: String, requestID: String)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        entries.withLockedValue { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
     }
 }

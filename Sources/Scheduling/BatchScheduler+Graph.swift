@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import JobManifest
 import ModelAPI
@@ -220,8 +221,10 @@ extension BatchScheduler {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 try await frames.extractFrame(of: video, at: frame, to: partial)
-                guard rename(partial, path) == 0 else {
-                    throw InputUnavailable(message: "the frame \(path) cannot be put in place: \(String(cString: strerror(errno)))")
+                do {
+                    try AtomicFile.publish(partial, as: path)
+                } catch {
+                    throw InputUnavailable(message: "the frame \(path) cannot be put in place (\(error))")
                 }
             } catch {
                 unlink(partial)
