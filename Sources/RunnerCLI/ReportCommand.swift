@@ -65,7 +65,7 @@ struct ReportCommand: ParsableCommand {
             do {
                 try AtomicFile.write(Array(report.junit.utf8), to: RunFolderPaths.absolute(junit))
             } catch {
-                throw CLIError.usage("cannot write \(junit): \((error as? AtomicFile.Failure)?.reason ?? error.localizedDescription)")
+                throw CLIError.usage("cannot write \(junit): \(error.reason)")
             }
         }
         if let html {

@@ -10,7 +10,7 @@ import Scheduling
 import Glibc
 #endif
 
-/// A resume that finds its manifest unchanged: when the manifest's bytes, each model's schema, the job filter and
+/// A resume that finds its manifest unchanged: when the manifest (the same file, the same bytes), each model's schema, the job filter and
 /// every local media file (path, size, modification time) are as the folder's latest job list was made from, and
 /// every job of that list needs nothing, the manifest is not read again: a short `run_started` refers to the list,
 /// and the run ends at once. Anything else (a change, or a job with something left to do) goes the whole way.
@@ -28,7 +28,10 @@ extension BatchRun {
             return try await RunFolder.withLock(path: folderPath) { _ -> Int32? in
                 let ledger = try Ledger(folder: folderPath)
                 let fold = ledger.initialFold
-                guard let latest = fold.latestInputs, latest.manifestSHA256 == sha, latest.inputs.only == request.only,
+                // The same manifest file too: a copy elsewhere names its local files from another folder, while the
+                // stamps recorded are of the files the old path named.
+                guard let latest = fold.latestInputs, latest.manifestSHA256 == sha, fold.manifestPath == RunFolderPaths.absolute(request.manifest),
+                    latest.inputs.only == request.only,
                     latest.inputs.shard == request.shard?.description, latest.inputs.media == MediaStamps.now(latest.inputs.media.map(\.path)),
                     latest.models.allSatisfy({ registry.schema($0.key)?.schemaDigest == $0.value }),
                     let base = try baseURLUnchanged(fold), Self.nothingLeft(fold, folder: folderPath, request: request)
