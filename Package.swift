@@ -16,6 +16,7 @@ let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hum
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let heap: Target.Dependency = .product(name: "HeapModule", package: "swift-collections")
 let nioLocks: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 
 var package = Package(
@@ -33,6 +34,8 @@ var package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Already built for swift-nio (its Deque): its Heap is the scheduler's ready queue and the graph's order.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // The system libyaml (Debian: libyaml-dev). Only the YAML module imports it.
@@ -47,10 +50,10 @@ var package = Package(
         .target(name: "JSON"),
         // Files written whole or not at all: write, fsync, rename, fsync the folder.
         .target(name: "AtomicFiles"),
-        .target(name: "JobManifest", dependencies: ["YAML", "JSON", "ModelCatalog", crypto]),
-        .target(name: "ModelAPI", dependencies: ["JobManifest", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
-        .target(name: "ResultsLedger", dependencies: ["JobManifest", "JSON", "AtomicFiles", nioLocks]),
-        .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger", "AtomicFiles", nioLocks]),
+        .target(name: "JobManifest", dependencies: ["YAML", "JSON", "ModelCatalog", "MediaTools", crypto, heap]),
+        .target(name: "ModelAPI", dependencies: ["MediaTools", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
+        .target(name: "ResultsLedger", dependencies: ["JSON", "AtomicFiles", nioLocks]),
+        .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger", "AtomicFiles", nioLocks, heap]),
         // The model catalogue: the schema dialect read into values, the shipped snapshot, saved catalogue responses.
         .target(name: "ModelCatalog", dependencies: ["JSON"]),
         // ffmpeg and ffprobe as child processes (the animatic, slates, the simulator's timed clips).
@@ -62,7 +65,7 @@ var package = Package(
         .target(name: "ProcessSignals"),
         .target(
             name: "RunnerTestSupport",
-            dependencies: ["ModelAPI", "JobManifest", "JSON", nioLocks, crypto]
+            dependencies: ["ModelAPI", "JobManifest", "MediaTools", "JSON", nioLocks, crypto]
         ),
         .target(
             name: "APISimulator",
@@ -110,9 +113,9 @@ for target in package.targets where target.type != .system {
 /// SHOTRUNNER_SANITIZE_SUBSET set, the package holds only what that run tests, so neither build compiles the
 /// HTTP server, the CLI or (for `address`) the HTTP client again: CI stays well inside its time.
 let sanitizeSubsets: [String: Set<String>] = [
-    "address": ["CYAML", "YAML", "JSON", "ModelCatalog", "JobManifest", "ChildProcessSupport", "YAMLTests", "JSONTests", "JobManifestTests"],
+    "address": ["CYAML", "YAML", "JSON", "ModelCatalog", "MediaTools", "JobManifest", "ChildProcessSupport", "YAMLTests", "JSONTests", "JobManifestTests"],
     "thread": [
-        "CYAML", "YAML", "ModelCatalog", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
+        "CYAML", "YAML", "ModelCatalog", "MediaTools", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "RunnerTestSupport",
         "SchedulingTests", "JSON", "AtomicFiles",
         // Not ProcessSignalsTests: on Linux, ThreadSanitizer does not see Synchronization.Mutex (a futex) as a lock
         // and reports every guarded access from two threads as a race (seen on SignalTally).

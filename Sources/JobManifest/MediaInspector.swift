@@ -1,3 +1,4 @@
+import MediaTools
 import JSON
 import Crypto
 

@@ -1,3 +1,4 @@
+import HeapModule
 /// The jobs of a manifest as a graph: which job takes which other's output. Edges point from a source to its
 /// dependents; the manifest guarantees there is no cycle and every source exists (`validate` refuses otherwise),
 /// but a graph over a filtered list (a shard, `--only`) simply leaves out the sources it does not hold.
@@ -72,56 +73,17 @@ public struct StoryboardGraph: Sendable {
     /// Kahn's algorithm, taking the lowest position ready at each step (so a list without edges keeps its order).
     static func topologicalOrder(sources: [[Int]], dependents: [[Int]]) -> [Int] {
         var remaining = sources.map(\.count)
-        var ready = MinHeap<Int>()
-        for index in sources.indices where remaining[index] == 0 { ready.push(index) }
+        var ready = Heap<Int>()
+        for index in sources.indices where remaining[index] == 0 { ready.insert(index) }
         var order: [Int] = []
         order.reserveCapacity(sources.count)
-        while let next = ready.pop() {
+        while let next = ready.popMin() {
             order.append(next)
             for dependent in dependents[next] {
                 remaining[dependent] -= 1
-                if remaining[dependent] == 0 { ready.push(dependent) }
+                if remaining[dependent] == 0 { ready.insert(dependent) }
             }
         }
         return order
-    }
-}
-
-/// A binary min-heap: the scheduler's ready queue and the graph's orderings.
-public struct MinHeap<Element: Comparable & Sendable>: Sendable {
-    private var items: [Element] = []
-
-    public init() {}
-
-    public var isEmpty: Bool { items.isEmpty }
-    public var count: Int { items.count }
-
-    public mutating func push(_ element: Element) {
-        items.append(element)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child] < items[parent] else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    public mutating func pop() -> Element? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < items.count, items[left] < items[smallest] { smallest = left }
-            if right < items.count, items[right] < items[smallest] { smallest = right }
-            guard smallest != parent else { break }
-            items.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return top
     }
 }

@@ -2,7 +2,7 @@ import Crypto
 import AtomicFiles
 import Foundation
 import HTTPTypes
-import JobManifest
+import MediaTools
 import JSON
 import Synchronization
 

@@ -1,6 +1,5 @@
 import AtomicFiles
 import Dispatch
-import JobManifest
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import JobManifest
 import JSON
 
 /// Fields read by name: an event's, or one object in one of its lists.

@@ -1,4 +1,3 @@
-import JobManifest
 
 /// The ledger folded into state: per job id and key, what happened. `status`, `report` and resume all read the
 /// ledger through this one function.

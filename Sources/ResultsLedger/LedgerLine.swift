@@ -1,4 +1,3 @@
-import JobManifest
 import JSON
 
 /// One ledger line read in place: its members located in the file's bytes, each field read only when folding

@@ -1,4 +1,3 @@
-import JobManifest
 
 #if canImport(Glibc)
 import Glibc

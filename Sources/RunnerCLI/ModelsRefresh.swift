@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import ModelAPI
 import ModelCatalog
+import ResultsLedger
 import JobManifest
 
 /// `shotrunner models refresh [--base-url URL] [--token-file F]`: the live catalogue, every page, into the cache.

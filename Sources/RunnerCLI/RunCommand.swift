@@ -56,8 +56,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("accept-catalog-change"), help: "Render again the completed jobs whose defaults a refreshed catalogue changed (otherwise the run lists them and stops, exit 2).")
     var acceptCatalogChange = false
 
-    @Option(name: .customLong("job-timeout"), help: "Leave a job still rendering after this long (e.g. 45m, 2h, 90s) for the next run.")
-    var jobTimeout = "60m"
+    @Option(name: .customLong("job-timeout"), help: "Leave a job still rendering after this long (a duration: 45m, 2h, 90s) for the next run.")
+    var jobTimeout = DurationArgument(.seconds(3_600), text: "60m")
 
     @Flag(help: "Do not ask before spending (needed when there is no terminal).")
     var yes = false
@@ -72,10 +72,10 @@ struct RunCommand: AsyncParsableCommand {
     var progress = ProgressMode.auto
 
     @Option(help: ArgumentHelp(
-        "Stop new submits once N jobs of this run have failed (fail=N), or P% of those it finished, once 10 have (fail=P%); jobs in flight finish; exit 1.",
+        "Stop new submits once N jobs of this run have failed (fail=N, N at least 1), or P% of those it finished, once 10 have (fail=P%, P above 0, at most 100); jobs in flight finish; exit 1.",
         valueName: "fail=N|fail=P%"
     ))
-    var halt: String?
+    var halt: HaltArgument?
 
     @Option(name: .customLong("notify"), help: ArgumentHelp(
         "POST the run's end to this URL (repeatable; also SHOTRUNNER_NOTIFY_URL): a Slack, Discord or Mattermost incoming webhook takes it as it is. https, or http to this machine.",
@@ -86,17 +86,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log every API call (the token redacted).")
     var verbose = false
 
-    @Option(name: .customLong("poll-min"), help: "The shortest wait between two polls of a job (polling learns from the render times it sees).")
-    var pollMinimum = "50ms"
+    @Option(name: .customLong("poll-min"), help: "The shortest wait between two polls of a job (a duration: 2s, 50ms; polling learns from the render times it sees).")
+    var pollMinimum = DurationArgument(.milliseconds(50), text: "50ms")
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
-        guard DurationParser.parse(jobTimeout) != nil else { throw ValidationError("--job-timeout takes a duration like 90s, 45m or 2h.") }
-        guard DurationParser.parse(pollMinimum) != nil else { throw ValidationError("--poll-min takes a duration like 2s or 50ms.") }
         if let maxCost, maxCost < 0 { throw ValidationError("--max-cost cannot be negative.") }
-        if let halt, HaltRule(parsing: halt) == nil {
-            throw ValidationError("--halt takes fail=N (N at least 1) or fail=P% (P above 0, at most 100), e.g. --halt fail=3 or --halt fail=20%.")
-        }
     }
 
     func run() async throws {
@@ -114,9 +109,9 @@ struct RunCommand: AsyncParsableCommand {
             let request = RunRequest(
                 manifest: manifest, catalogFile: catalog.file, acceptCatalogChange: acceptCatalogChange, out: out, concurrency: concurrency, baseURL: baseURL, tokenFile: tokenFile, simulate: simulate,
                 retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, maxCost: maxCost, downloads: !noDownload, only: only,
-                shard: try sharding.resolve(environment: environment), jobTimeout: DurationParser.parse(jobTimeout) ?? .seconds(3_600),
-                yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt.flatMap(HaltRule.init(parsing:)),
-                pollMinimum: DurationParser.parse(pollMinimum) ?? .milliseconds(50)
+                shard: try sharding.resolve(environment: environment), jobTimeout: jobTimeout.duration,
+                yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt?.rule,
+                pollMinimum: pollMinimum.duration
             )
             status = try await BatchRun(request: request, console: console, environment: environment, notifier: notifier).perform()
         } catch {

@@ -1,5 +1,5 @@
 public import ModelAPI
-import JobManifest
+import MediaTools
 import NIOConcurrencyHelpers
 import Crypto
 import JSON

@@ -1,5 +1,6 @@
 import AtomicFiles
 import Foundation
+import HeapModule
 import JobManifest
 import ModelAPI
 import ResultsLedger
@@ -11,12 +12,12 @@ extension BatchScheduler {
     func enqueue(_ run: PlannedRun) {
         let key = ReadyKey(rank: run.rank, order: run.order, sequence: readyRuns.count)
         readyRuns.append(run)
-        ready.push(key)
+        ready.insert(key)
     }
 
     /// The next run to start, if any.
     func nextReady() -> PlannedRun? {
-        guard let key = ready.pop() else { return nil }
+        guard let key = ready.popMin() else { return nil }
         defer { readyRuns[key.sequence] = nil }
         return readyRuns[key.sequence]
     }

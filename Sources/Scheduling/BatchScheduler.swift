@@ -1,9 +1,10 @@
 import Foundation
+import HeapModule
 import JobManifest
-import Synchronization
+import JSON
 public import ModelAPI
 public import ResultsLedger
-import JSON
+import Synchronization
 
 /// Runs a batch: at most `concurrency` jobs at once, topped up the moment one finishes; each job driven by its
 /// `JobLifecycle`, every step written to the ledger (and durable) before it is acted on. Shared concerns live
@@ -36,7 +37,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     var learningWaiters: Set<Int> = []
     var result = BatchResult()
     /// Runs waiting for a slot, the longest chain first (`ReadyKey`), and the jobs waiting on others.
-    var ready = MinHeap<ReadyKey>()
+    var ready = Heap<ReadyKey>()
     /// Every run enqueued, by its place in the queue's sequence (each let go once started): an array, not a table
     /// keyed by that number, which at 100,000 runs took 34 MB where this takes 12.
     var readyRuns: [PlannedRun?] = []

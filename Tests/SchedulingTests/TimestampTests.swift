@@ -1,5 +1,5 @@
 import Foundation
-@testable import RunnerCLI
+import ResultsLedger
 import Testing
 
 /// Ledger timestamps are written and read by hand (for speed); they must agree with Foundation's ISO 8601.
