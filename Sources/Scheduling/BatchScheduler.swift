@@ -409,10 +409,11 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// The body as sent: local images as data URIs of their bytes, checked against the digest the key was made
     /// from (an image edited since the manifest was read would render something other than its key says).
     static func wireBody(_ body: RequestBody) throws -> [UInt8] {
-        Array(try body.json(encodingImages: { image in
+        try body.wireJSON { image, out in
             guard let bytes = image.unchangedBytes() else { throw ImageChanged(path: image.path) }
-            return "data:\(image.mediaType);base64," + Data(bytes).base64EncodedString()
-        }).compact.utf8)
+            out.append(contentsOf: "data:\(image.mediaType);base64,".utf8)
+            out.append(contentsOf: Data(bytes).base64EncodedData())
+        }
     }
 
     struct ImageChanged: Error, CustomStringConvertible {
