@@ -10,11 +10,11 @@ import Synchronization
 /// `JobLifecycle`, every step written to the ledger (and durable) before it is acted on. Shared concerns live
 /// here: the submit pause after a 429, the spend cap, a fatal stop, and interruption.
 public actor BatchScheduler<C: Clock> where C.Duration == Duration {
-    private let client: any ModelAPIClient
+    let client: any ModelAPIClient
     let ledger: Ledger
     let folder: String
     private let modelID: String
-    private let options: BatchOptions
+    let options: BatchOptions
     let clock: C
     let now: @Sendable () -> String
     let events: AsyncStream<SchedulerEvent>.Continuation?
@@ -49,7 +49,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     public nonisolated let arrived = ArrivedRequests()
     /// Set at once by a signal handler (before the actor hears of it): an intent that becomes durable after it
     /// is withdrawn, however the hop to `interrupt()` is scheduled.
-    private nonisolated let interruptRequested = Atomic(false)
+    nonisolated let interruptRequested = Atomic(false)
 
     /// Creates a scheduler over a client, a ledger (already open), and a clock.
     public init(
@@ -131,208 +131,10 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         stopEverything(reason: "interrupted")
     }
 
-    // MARK: - One job
-
-    private func drive(_ run: PlannedRun) async -> JobLifecycle.Outcome {
-        var machine = JobLifecycle(start: run.start, policy: options.policy, downloads: options.downloads)
-        var requestID = run.requestID
-        var lastStatus: String?
-        // Every file this job wrote in this run, for the line that says it completed (not only its last).
-        var written: [String] = []
-        var submittedAt: C.Instant?
-        var lastPendingAt: Duration?
-        let startedAt = clock.now
-        var action = machine.handle(.began, schedule: schedule, using: &random)
-        while true {
-            switch action {
-            case .submit(let attempt, let wait):
-                guard var body = run.body else { return .leftPending(reason: "no body") }
-                guard await sleep(wait, beforeSubmit: true), await submitWindow() else { return .leftPending(reason: "submits stopped") }
-                // A dependent's inputs, from its sources' files (a frame extracted): nothing is on record as sent yet.
-                if !body.allReferences.isEmpty {
-                    do {
-                        body = try await buildInputs(run, body)
-                    } catch {
-                        // Nothing was sent: on record as blocked (with why), and tried again by the next run.
-                        await inputsUnavailable(run, reason: "\(error)")
-                        return .leftPending(reason: "\(error)")
-                    }
-                }
-                // The body before the intent: an image edited since the manifest was read is caught while nothing
-                // is on record as possibly sent (it counts nothing and costs nothing).
-                let bytes: [UInt8]
-                do {
-                    bytes = try Self.wireBody(body)
-                } catch {
-                    _ = await record(.failed(job: run.id, key: run.key, code: "image_changed", message: "\(error)", time: now()))
-                    emit(run.id, .failed, "\(error)")
-                    return .failed(code: "image_changed", message: "\(error)")
-                }
-                let estimate = PriceList.rounded(run.estimatedCost)
-                if let cap = options.maxCost, spent + estimate > cap + 1e-9 {
-                    result.costCapReached = true
-                    stopSubmits(reason: "--max-cost \(cap) reached", hard: false)
-                    return .leftPending(reason: "--max-cost reached")
-                }
-                // What jobs waiting on others will need is kept aside: this one waits for the next run instead.
-                if let cap = options.maxCost, let reserved = graph?.reserved, reserved > 0, spent + estimate + reserved > cap + 1e-9 {
-                    result.costCapReached = true
-                    let reason = "--max-cost \(cap): the rest is kept for \(graph?.waiting.count ?? 0) jobs waiting on others"
-                    emit(run.id, .pending, reason)
-                    return .leftPending(reason: reason)
-                }
-                // Counted from this moment (before the intent is written) until the ledger's own fold holds it.
-                ledger.reserve(estimate)
-                guard await record(.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: estimate, time: now()), releasing: estimate) else {
-                    // The intent may be on disk though nothing was sent: say so, or the next run calls it unknown.
-                    result.unrecordedWithdrawals.append(run.id)
-                    return .leftPending(reason: "ledger")
-                }
-                // A stop that came while the intent waited for its fsync (a signal, a fatal answer, a full disk, the
-                // cap): the POST has not started, so it must not. The intent is withdrawn on record.
-                let overCap = options.maxCost.map { spent > $0 + 1e-9 } ?? false
-                if overCap {
-                    // Recorded costs above their estimates arrived meanwhile and passed the cap.
-                    result.costCapReached = true
-                    stopSubmits(reason: "--max-cost \(options.maxCost ?? 0) reached", hard: false)
-                }
-                if state.hardStopped || overCap || interruptRequested.load(ordering: .sequentiallyConsistent) {
-                    let reason = state.stopReason ?? "submits stopped"
-                    if !(await record(.notSent(job: run.id, key: run.key, attempt: attempt, reason: reason, time: now()))) {
-                        result.unrecordedWithdrawals.append(run.id)
-                    }
-                    emitSpent()
-                    emit(run.id, .pending, reason)
-                    return .leftPending(reason: reason)
-                }
-                emitSpent()
-                emit(run.id, .submitting, nil)
-                do {
-                    let submission = try await client.submit(modelID: body.schema.modelID, body: bytes)
-                    arrived.add(job: run.id, requestID: submission.requestID)
-                    result.requestIDs.append((run.id, submission.requestID))
-                    requestID = submission.requestID
-                    submittedAt = clock.now
-                    reachable()
-                    guard await record(.submitted(job: run.id, key: run.key, requestID: submission.requestID, time: now())) else {
-                        // Paid for, and the ledger cannot say so: the id must not be lost.
-                        result.unrecordedRequestIDs.append((run.id, submission.requestID))
-                        return .leftRunning
-                    }
-                    arrived.remove(job: run.id)
-                    emit(run.id, .queued, submission.requestID)
-                    action = machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, elapsed: .zero, using: &random)
-                } catch {
-                    noteConnectivity(error)
-                    if error.kind == .throttled { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
-                    // The fold decides from the class what the submit may cost (nothing, if it certainly did not start).
-                    guard await record(JobLifecycle.submitErrorLine(error, line(run))) else {
-                        if !error.submitMayHaveStarted { result.unrecordedWithdrawals.append(run.id) }
-                        return .leftPending(reason: "ledger")
-                    }
-                    emitSpent()
-                    action = machine.handle(.submitFailed(error), schedule: schedule, using: &random)
-                }
-
-            case .poll(let wait):
-                guard let id = requestID else { return .leftPending(reason: "no request id") }
-                guard await pollSleep(wait, submittedAt: submittedAt), !state.everythingStopped else { return .leftRunning }
-                if clock.now > startedAt.advanced(by: options.jobTimeout) {
-                    action = machine.handle(.timedOut, schedule: schedule, using: &random)
-                    continue
-                }
-                do {
-                    let report = try await client.result(requestID: id)
-                    reachable()
-                    let seenAt = clock.now
-                    let status = report.state.description
-                    if status != lastStatus, report.state != .completed {
-                        lastStatus = status
-                        guard await record(.status(job: run.id, key: run.key, status: status, time: now())) else { return .leftRunning }
-                        emit(run.id, report.state == .inQueue ? .queued : .running, status)
-                    }
-                    if report.state == .completed, !report.outputs.isEmpty {
-                        // Learnt before the line is written: the jobs it wakes need not wait for an fsync.
-                        if let submittedAt { learn(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt) }
-                        guard await record(.rendered(job: run.id, key: run.key, outputs: report.outputs, cost: report.cost, time: now())) else { return .leftRunning }
-                        if report.cost != nil { emitSpent() }
-                        emit(run.id, .rendered, nil)
-                    } else if report.state == .failed, let submittedAt {
-                        learn(doneAt: submittedAt.duration(to: seenAt), lastPendingAt: lastPendingAt)
-                    } else if let submittedAt, report.state != .completed {
-                        lastPendingAt = submittedAt.duration(to: seenAt)
-                    }
-                    action = machine.handle(.report(report), schedule: schedule, elapsed: elapsed(since: submittedAt), using: &random)
-                } catch {
-                    noteConnectivity(error)
-                    // Design rule 4: a 429 (or any answer with Retry-After) on a poll pauses new submits for everyone,
-                    // as one on a submit does; polls go on, since they free the account's slots.
-                    if error.kind == .throttled || error.retryAfter != nil { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
-                    action = machine.handle(.pollFailed(error), schedule: schedule, elapsed: elapsed(since: submittedAt), using: &random)
-                }
-
-            case .refresh(let wait):
-                guard await sleep(wait) else { return .rendered }
-                guard let id = requestID else {
-                    action = machine.handle(.refreshed(outputs: []), schedule: schedule, using: &random)
-                    continue
-                }
-                do {
-                    let report = try await client.result(requestID: id)
-                    reachable()
-                    if report.state == .completed, !report.outputs.isEmpty, report.outputs != machine.outputs {
-                        // Fresh URLs on record first: a run that stops now fetches from these next time.
-                        guard await record(.rendered(job: run.id, key: run.key, outputs: report.outputs, cost: report.cost, time: now())) else { return .rendered }
-                    }
-                    action = machine.handle(.refreshed(outputs: report.state == .completed ? report.outputs : []), schedule: schedule, using: &random)
-                } catch {
-                    noteConnectivity(error)
-                    if error.kind == .throttled || error.retryAfter != nil { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
-                    action = machine.handle(.refreshFailed(error), schedule: schedule, using: &random)
-                }
-                // The refresh ended it (no URL any more, the request gone, every attempt used): that is on record too.
-                if let end = JobLifecycle.refreshEndLine(after: action, line(run)) {
-                    guard await record(end) else { return .rendered }
-                }
-
-            case .download(let url, let attempt, let wait):
-                guard attempt == 1 ? !state.everythingStopped : await sleep(wait) else { return .rendered }
-                // One output is `<base>.<ext>`, several `<base>-1.<ext>`, `<base>-2.<ext>`; the extension from the bytes.
-                let count = max(1, machine.outputs.count)
-                let index = machine.downloadIndex
-                var base = run.fileBase + (count > 1 ? "-\(index + 1)" : "")
-                if count > 1, options.jobIDs.contains(base.lowercased()) { base = run.fileBase + ".output-\(index + 1)" }
-                do {
-                    let download = try await client.download(from: url, toBase: folder + "/" + base, maxBytes: options.maxDownloadBytes)
-                    let relative = String(download.path.dropFirst(folder.count + 1))
-                    let line = LedgerEvent.downloaded(
-                        job: run.id, key: run.key, path: relative, bytes: download.bytes, sha256: download.sha256, output: index + 1, outputs: count, time: now()
-                    )
-                    guard await record(line) else { return .rendered }
-                    action = machine.handle(.downloaded, schedule: schedule, using: &random)
-                    written.append(relative)
-                    if case .finish(.completed) = action { emit(run.id, .completed, written.joined(separator: ", ")) }
-                } catch {
-                    if error.kind == .localIO {
-                        // The disk is full or the folder unwritable: no new renders to pay for; what is in flight
-                        // goes on (its ids are on record) and its videos wait for the next run.
-                        if result.localFailure == nil { result.localFailure = error }
-                        stopSubmits(reason: "\(error.code): \(error.message)")
-                    }
-                    let next = machine.handle(.downloadFailed(error), schedule: schedule, using: &random)
-                    guard await record(JobLifecycle.downloadErrorLine(error, attempt: attempt, next: next, line(run))) else { return .rendered }
-                    action = next
-                }
-
-            case .finish(let outcome):
-                await finish(run, outcome)
-                return outcome
-            }
-        }
-    }
+    // MARK: - One job (driven in BatchScheduler+Drive.swift)
 
     /// Writes the terminal line an outcome needs (the lifecycle says which) and reports it.
-    private func finish(_ run: PlannedRun, _ outcome: JobLifecycle.Outcome) async {
+    func finish(_ run: PlannedRun, _ outcome: JobLifecycle.Outcome) async {
         // Counted before the line's await: a job whose intent becomes durable meanwhile sees the halt.
         countForHalt(outcome)
         if let line = JobLifecycle.terminalLine(for: outcome, line(run)) { _ = await record(line) }
@@ -364,7 +166,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     }
 
     /// The context a job's lines are written in (its id, key, and the time now).
-    private func line(_ run: PlannedRun) -> JobLifecycle.LineContext {
+    func line(_ run: PlannedRun) -> JobLifecycle.LineContext {
         JobLifecycle.LineContext(job: run.id, key: run.key, time: now())
     }
 
@@ -382,21 +184,21 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
 
     /// The folder's spend as the one definition gives it (`LedgerFold.spent` over the durable lines), plus the
     /// estimates of intents still being written: what `--max-cost` compares and the live line shows.
-    private var spent: Double { ledger.spent.folder }
+    var spent: Double { ledger.spent.folder }
 
-    private func emitSpent() {
+    func emitSpent() {
         let spend = ledger.spent
         events?.yield(.spent(folder: spend.folder, thisRun: spend.latestRun))
     }
 
     /// A call that could not connect: the API is unreachable (said once, until a call gets through).
-    private func noteConnectivity(_ error: APIError) {
+    func noteConnectivity(_ error: APIError) {
         guard error.kind == .notSent, unreachableSince == nil else { return }
         unreachableSince = clock.now
         events?.yield(.connectivity(reachable: false, detail: error.message))
     }
 
-    private func reachable() {
+    func reachable() {
         guard unreachableSince != nil else { return }
         unreachableSince = nil
         events?.yield(.connectivity(reachable: true, detail: nil))

@@ -1,0 +1,266 @@
+import Foundation
+import JobManifest
+import ModelAPI
+import ResultsLedger
+import Synchronization
+
+/// One job driven to its end: its lifecycle (`JobLifecycle`, pure) decides each next action, and `drive` only
+/// executes them, one step function per kind of action. Every step writes its line (durable) before it acts.
+extension BatchScheduler {
+    /// What one job's steps share while it is driven: its lifecycle, and what the steps learn.
+    struct DrivenJob {
+        let run: PlannedRun
+        var machine: JobLifecycle
+        var requestID: String?
+        /// The last status put on record (a status line is written on a change only).
+        var lastStatus: String?
+        /// Every file this job wrote in this run, for the line that says it completed (not only its last).
+        var written: [String] = []
+        var submittedAt: C.Instant?
+        /// When it was last seen not finished, since its submit (what poll learning needs).
+        var lastPendingAt: Duration?
+        let startedAt: C.Instant
+    }
+
+    /// Where a step leaves a job: the lifecycle's next action, or its end.
+    enum Step {
+        case next(JobLifecycle.Action)
+        case end(JobLifecycle.Outcome)
+    }
+
+    /// Drives one job until its lifecycle finishes it (or a stop leaves it for the next run).
+    func drive(_ run: PlannedRun) async -> JobLifecycle.Outcome {
+        var job = DrivenJob(
+            run: run, machine: JobLifecycle(start: run.start, policy: options.policy, downloads: options.downloads), requestID: run.requestID,
+            startedAt: clock.now
+        )
+        var action = job.machine.handle(.began, schedule: schedule, using: &random)
+        while true {
+            let step: Step
+            switch action {
+            case .submit(let attempt, let wait): step = await submitStep(&job, attempt: attempt, wait: wait)
+            case .poll(let wait): step = await pollStep(&job, wait: wait)
+            case .refresh(let wait): step = await refreshStep(&job, wait: wait)
+            case .download(let url, let attempt, let wait): step = await downloadStep(&job, url: url, attempt: attempt, wait: wait)
+            case .finish(let outcome):
+                await finish(run, outcome)
+                return outcome
+            }
+            switch step {
+            case .next(let next): action = next
+            case .end(let outcome): return outcome
+            }
+        }
+    }
+
+    // MARK: - Submit
+
+    /// A submit: the body built and encoded, the spend admitted and the intent durable, then the POST.
+    private func submitStep(_ job: inout DrivenJob, attempt: Int, wait: Duration) async -> Step {
+        let run = job.run
+        guard let body = run.body else { return .end(.leftPending(reason: "no body")) }
+        guard await sleep(wait, beforeSubmit: true), await submitWindow() else { return .end(.leftPending(reason: "submits stopped")) }
+        let bytes: [UInt8]
+        switch await wireBytes(run, body) {
+        case .success(let encoded): bytes = encoded
+        case .failure(let end): return .end(end.outcome)
+        }
+        if let refusal = await admit(run, attempt: attempt) { return .end(refusal) }
+        emitSpent()
+        emit(run.id, .submitting, nil)
+        do {
+            let submission = try await client.submit(modelID: body.schema.modelID, body: bytes)
+            arrived.add(job: run.id, requestID: submission.requestID)
+            result.requestIDs.append((run.id, submission.requestID))
+            job.requestID = submission.requestID
+            job.submittedAt = clock.now
+            reachable()
+            guard await record(.submitted(job: run.id, key: run.key, requestID: submission.requestID, time: now())) else {
+                // Paid for, and the ledger cannot say so: the id must not be lost.
+                result.unrecordedRequestIDs.append((run.id, submission.requestID))
+                return .end(.leftRunning)
+            }
+            arrived.remove(job: run.id)
+            emit(run.id, .queued, submission.requestID)
+            return .next(job.machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, elapsed: .zero, using: &random))
+        } catch {
+            noteConnectivity(error)
+            if error.kind == .throttled { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
+            // The fold decides from the class what the submit may cost (nothing, if it certainly did not start).
+            guard await record(JobLifecycle.submitErrorLine(error, line(run))) else {
+                if !error.submitMayHaveStarted { result.unrecordedWithdrawals.append(run.id) }
+                return .end(.leftPending(reason: "ledger"))
+            }
+            emitSpent()
+            return .next(job.machine.handle(.submitFailed(error), schedule: schedule, using: &random))
+        }
+    }
+
+    /// Why a body could not be made ready: the job's end.
+    struct NotEncoded: Error {
+        let outcome: JobLifecycle.Outcome
+    }
+
+    /// The bytes to send: a dependent's inputs built from its sources' files (a frame extracted), then the body
+    /// encoded. Both happen before the intent, while nothing is on record as possibly sent (it costs nothing).
+    private func wireBytes(_ run: PlannedRun, _ written: RequestBody) async -> Result<[UInt8], NotEncoded> {
+        var body = written
+        if !body.allReferences.isEmpty {
+            do {
+                body = try await buildInputs(run, body)
+            } catch {
+                // On record as blocked (with why), and tried again by the next run.
+                await inputsUnavailable(run, reason: "\(error)")
+                return .failure(NotEncoded(outcome: .leftPending(reason: "\(error)")))
+            }
+        }
+        do {
+            return .success(try Self.wireBody(body))
+        } catch {
+            // An image edited since the manifest was read.
+            _ = await record(.failed(job: run.id, key: run.key, code: "image_changed", message: "\(error)", time: now()))
+            emit(run.id, .failed, "\(error)")
+            return .failure(NotEncoded(outcome: .failed(code: "image_changed", message: "\(error)")))
+        }
+    }
+
+    /// The spend decision and the intent: the cap checked (`SpendGate`, pure) and the estimate reserved, the
+    /// `submit_intent` made durable, then the cap and the stops checked again (a stop that came while the intent
+    /// waited for its fsync withdraws it: the POST has not started, so it must not). Nil when the POST may go.
+    private func admit(_ run: PlannedRun, attempt: Int) async -> JobLifecycle.Outcome? {
+        let estimate = PriceList.rounded(run.estimatedCost)
+        let gate = SpendGate(cap: options.maxCost, reservedForWaiting: graph?.reserved ?? 0, waitingCount: graph?.waiting.count ?? 0)
+        switch gate.before(spent: spent, estimate: estimate) {
+        case .admit: break
+        case .capReached(let reason):
+            result.costCapReached = true
+            stopSubmits(reason: reason, hard: false)
+            return .leftPending(reason: "--max-cost reached")
+        case .keptForWaiting(let reason):
+            result.costCapReached = true
+            emit(run.id, .pending, reason)
+            return .leftPending(reason: reason)
+        }
+        // Counted from this moment (before the intent is written) until the ledger's own fold holds it.
+        ledger.reserve(estimate)
+        guard await record(.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: estimate, time: now()), releasing: estimate) else {
+            // The intent may be on disk though nothing was sent: say so, or the next run calls it unknown.
+            result.unrecordedWithdrawals.append(run.id)
+            return .leftPending(reason: "ledger")
+        }
+        let overCap = gate.passedAfterIntent(spent: spent)
+        if overCap {
+            // Recorded costs above their estimates arrived meanwhile and passed the cap.
+            result.costCapReached = true
+            stopSubmits(reason: gate.reachedReason, hard: false)
+        }
+        guard state.hardStopped || overCap || interruptRequested.load(ordering: .sequentiallyConsistent) else { return nil }
+        let reason = state.stopReason ?? "submits stopped"
+        if !(await record(.notSent(job: run.id, key: run.key, attempt: attempt, reason: reason, time: now()))) {
+            result.unrecordedWithdrawals.append(run.id)
+        }
+        emitSpent()
+        emit(run.id, .pending, reason)
+        return .leftPending(reason: reason)
+    }
+
+    // MARK: - Poll
+
+    /// A poll: the status put on record when it changed, the render's outputs when it is done, and what polling
+    /// learns from the time it took.
+    private func pollStep(_ job: inout DrivenJob, wait: Duration) async -> Step {
+        let run = job.run
+        guard let id = job.requestID else { return .end(.leftPending(reason: "no request id")) }
+        guard await pollSleep(wait, submittedAt: job.submittedAt), !state.everythingStopped else { return .end(.leftRunning) }
+        if clock.now > job.startedAt.advanced(by: options.jobTimeout) {
+            return .next(job.machine.handle(.timedOut, schedule: schedule, using: &random))
+        }
+        do {
+            let report = try await client.result(requestID: id)
+            reachable()
+            let seenAt = clock.now
+            let status = report.state.description
+            if status != job.lastStatus, report.state != .completed {
+                job.lastStatus = status
+                guard await record(.status(job: run.id, key: run.key, status: status, time: now())) else { return .end(.leftRunning) }
+                emit(run.id, report.state == .inQueue ? .queued : .running, status)
+            }
+            let sinceSubmit = job.submittedAt.map { $0.duration(to: seenAt) }
+            if report.state == .completed, !report.outputs.isEmpty {
+                // Learnt before the line is written: the jobs it wakes need not wait for an fsync.
+                if let sinceSubmit { learn(doneAt: sinceSubmit, lastPendingAt: job.lastPendingAt) }
+                guard await record(.rendered(job: run.id, key: run.key, outputs: report.outputs, cost: report.cost, time: now())) else { return .end(.leftRunning) }
+                if report.cost != nil { emitSpent() }
+                emit(run.id, .rendered, nil)
+            } else if report.state == .failed, let sinceSubmit {
+                learn(doneAt: sinceSubmit, lastPendingAt: job.lastPendingAt)
+            } else if let sinceSubmit, report.state != .completed {
+                job.lastPendingAt = sinceSubmit
+            }
+            return .next(job.machine.handle(.report(report), schedule: schedule, elapsed: elapsed(since: job.submittedAt), using: &random))
+        } catch {
+            noteConnectivity(error)
+            // Design rule 4: a 429 (or any answer with Retry-After) on a poll pauses new submits for everyone, as
+            // one on a submit does; polls go on, since they free the account's slots.
+            if error.kind == .throttled || error.retryAfter != nil { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
+            return .next(job.machine.handle(.pollFailed(error), schedule: schedule, elapsed: elapsed(since: job.submittedAt), using: &random))
+        }
+    }
+
+    // MARK: - Refresh and download
+
+    /// A result asked again for fresh output URLs (a download failed, or a rendered job of an earlier run).
+    private func refreshStep(_ job: inout DrivenJob, wait: Duration) async -> Step {
+        let run = job.run
+        guard await sleep(wait) else { return .end(.rendered) }
+        guard let id = job.requestID else { return .next(job.machine.handle(.refreshed(outputs: []), schedule: schedule, using: &random)) }
+        let action: JobLifecycle.Action
+        do {
+            let report = try await client.result(requestID: id)
+            reachable()
+            if report.state == .completed, !report.outputs.isEmpty, report.outputs != job.machine.outputs {
+                // Fresh URLs on record first: a run that stops now fetches from these next time.
+                guard await record(.rendered(job: run.id, key: run.key, outputs: report.outputs, cost: report.cost, time: now())) else { return .end(.rendered) }
+            }
+            action = job.machine.handle(.refreshed(outputs: report.state == .completed ? report.outputs : []), schedule: schedule, using: &random)
+        } catch {
+            noteConnectivity(error)
+            if error.kind == .throttled || error.retryAfter != nil { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
+            action = job.machine.handle(.refreshFailed(error), schedule: schedule, using: &random)
+        }
+        // The refresh ended it (no URL any more, the request gone, every attempt used): that is on record too.
+        if let end = JobLifecycle.refreshEndLine(after: action, line(run)) {
+            guard await record(end) else { return .end(.rendered) }
+        }
+        return .next(action)
+    }
+
+    /// One output downloaded under its name (`OutputNames`, pure) and put on record.
+    private func downloadStep(_ job: inout DrivenJob, url: String, attempt: Int, wait: Duration) async -> Step {
+        let run = job.run
+        guard attempt == 1 ? !state.everythingStopped : await sleep(wait) else { return .end(.rendered) }
+        let name = OutputNames(base: run.fileBase, count: job.machine.outputs.count, jobIDs: options.jobIDs).name(of: job.machine.downloadIndex)
+        do {
+            let download = try await client.download(from: url, toBase: folder + "/" + name.base, maxBytes: options.maxDownloadBytes)
+            let relative = String(download.path.dropFirst(folder.count + 1))
+            let line = LedgerEvent.downloaded(
+                job: run.id, key: run.key, path: relative, bytes: download.bytes, sha256: download.sha256, output: name.number, outputs: name.count, time: now()
+            )
+            guard await record(line) else { return .end(.rendered) }
+            let action = job.machine.handle(.downloaded, schedule: schedule, using: &random)
+            job.written.append(relative)
+            if case .finish(.completed) = action { emit(run.id, .completed, job.written.joined(separator: ", ")) }
+            return .next(action)
+        } catch {
+            if error.kind == .localIO {
+                // The disk is full or the folder unwritable: no new renders to pay for; what is in flight goes on
+                // (its ids are on record) and its videos wait for the next run.
+                if result.localFailure == nil { result.localFailure = error }
+                stopSubmits(reason: "\(error.code): \(error.message)")
+            }
+            let next = job.machine.handle(.downloadFailed(error), schedule: schedule, using: &random)
+            guard await record(JobLifecycle.downloadErrorLine(error, attempt: attempt, next: next, line(run))) else { return .end(.rendered) }
+            return .next(next)
+        }
+    }
+}
