@@ -40,10 +40,40 @@ extension BatchRun {
         let runStarted: @Sendable () -> LedgerEvent
     }
 
-    /// Prepare: the target, what is left to do, signals, the price; then on record: the intents that had no
-    /// answer, `run_started` and `price`.
+    /// Prepare, in named steps: plan what is left to do, find the tools it needs, watch for signals, price it, then
+    /// open the run on record. Nothing is spent before the confirmation that follows.
     func prepare(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Prepared {
         let fold = ledger.initialFold
+        var work = try planWork(scope, fold: fold)
+        let frames = try frameTool(for: work.graph)
+        // Signals from here on: before the scheduler exists (the price call, the prompt) one ends the run on record.
+        let interruption = Interruption()
+        let signals = RunSignals.watch(
+            interruption: interruption, ending: ending, folderPath: scope.folderPath, console: console, notifying: !(notifier?.targets.urls.isEmpty ?? true)
+        )
+        let prices = try await price(&work.graph, target: target)
+        let opening = Opening(scope: scope, fold: fold, target: target, work: work, prices: prices, request: request)
+        let prepared = Prepared(
+            scope: scope, target: target, plan: work.graph.plan, graph: work.graph, planner: work.planner, prices: prices, frames: frames,
+            interruption: interruption, signals: signals, runStarted: opening.runStarted
+        )
+        // A signal during the price call: its end is on record (or being written); nothing may follow it.
+        guard !interruption.signalled else { return prepared }
+        try await open(opening, ledger: ledger)
+        return prepared
+    }
+
+    /// What is left to do, planned from the folder's fold: each job's start, the dependents that wait and those
+    /// blocked. Also where a run must stop before anything is spent: a catalogue change, no terminal to ask.
+    struct Work {
+        let planner: ResumePlanner
+        var graph: ResumePlanner.GraphPlan
+        /// The dependents the fold says wait (put on record even when this run cannot build them).
+        let waitingOnRecord: [ResumePlanner.WaitingJob]
+    }
+
+    /// Step 1, plan: what is left to do.
+    func planWork(_ scope: Scope, fold: LedgerFold) throws -> Work {
         let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
         // `--only`'s jobs (without it, every job of the shard: no set of 100,000 ids is made).
         let selected = request.only == nil ? nil : Set(scope.jobs.map(\.id))
@@ -57,134 +87,84 @@ extension BatchRun {
         // Without downloads no dependent can be built: they stay waiting for a run that downloads their sources.
         let waitingOnRecord = graph.waiting
         if !request.downloads { graph.waiting = [] }
-        var plan = graph.plan
         if graph.submits > 0, !request.simulate, !request.yes, !console.isTerminal {
             throw CLIError.usage("this run would submit \(graph.submits) jobs; with no terminal to ask, pass --yes")
         }
-        // A frame of a clip needs ffmpeg: without it, stop before anything is spent.
+        return Work(planner: planner, graph: graph, waitingOnRecord: waitingOnRecord)
+    }
+
+    /// Step 2, tools: ffmpeg when a job takes a frame of a clip; without it, stop before anything is spent.
+    func frameTool(for graph: ResumePlanner.GraphPlan) throws -> (any FrameExtracting)? {
         let needsFrames = graph.waiting.contains { $0.job.body.allReferences.contains { $0.frame != nil } }
-            || plan.runs.contains { run in
+            || graph.plan.runs.contains { run in
                 guard case .submit = run.start, let body = run.body else { return false }
                 return body.allReferences.contains { $0.frame != nil }
             }
-        var frames: (any FrameExtracting)?
-        if needsFrames {
-            guard let ffmpeg = FFmpeg.locate(environment: environment) else {
-                throw CLIError.setup("this run takes frames of clips ('frame:' references) and ffmpeg is not installed: install the Debian package 'ffmpeg' (apt-get install ffmpeg); nothing was submitted")
-            }
-            frames = FFmpegFrames(ffmpeg: ffmpeg)
+        guard needsFrames else { return nil }
+        guard let ffmpeg = FFmpeg.locate(environment: environment) else {
+            throw CLIError.setup("this run takes frames of clips ('frame:' references) and ffmpeg is not installed: install the Debian package 'ffmpeg' (apt-get install ffmpeg); nothing was submitted")
         }
-        // Signals from here on: before the scheduler exists (the price call, the prompt) one ends the run on record.
-        let interruption = Interruption()
-        let signals = RunSignals.watch(
-            interruption: interruption, ending: ending, folderPath: scope.folderPath, console: console, notifying: !(notifier?.targets.urls.isEmpty ?? true)
-        )
+        return FFmpegFrames(ffmpeg: ffmpeg)
+    }
 
-        // The price, asked of the API before anything is spent: it feeds the prompt, the estimates and the cap.
-        let modelID = ModelSchema.klingO3ProImageToVideo.modelID
+    /// The bodies the run may submit or wait on, and their models, each once.
+    static func workBodies(_ graph: ResumePlanner.GraphPlan) -> [RequestBody] {
+        graph.plan.runs.compactMap(\.body) + graph.waiting.map(\.job.body)
+    }
+
+    /// Step 3, price: one price per model of the jobs left (not one per job), asked of the API before anything is
+    /// spent; it feeds the prompt, the estimates and the cap. `--max-cost` needs every job's cost.
+    func price(_ graph: inout ResumePlanner.GraphPlan, target: Target) async throws -> PriceList {
         var prices = PriceList.estimate
-        // One price per model of the jobs left (not one per job): the seed's as before, every other model's too.
-        let models = Self.models(of: plan.runs + graph.waiting.map { PlannedRun(id: $0.job.id, key: "", start: .submit(previousAttempts: 0), body: $0.job.body, estimatedCost: 0, fileBase: "") })
-        let hasWork = !plan.runs.isEmpty || !graph.waiting.isEmpty
-        if hasWork {
-            if models.isEmpty || models.contains(where: \.isBuiltIn) {
-                prices = try await livePrice(modelID: modelID, target: target, needed: graph.submits > 0)
-            }
-            prices.models = try await LivePrice.others(
-                models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console, strict: graph.submits > 0
-            )
-            if request.maxCost != nil {
-                // A cap is only as good as every estimate under it: a job of unknown cost (no price, or no known
-                // length) would pass it as 0.
-                let submitting = plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap(\.body) + graph.waiting.map(\.job.body)
-                if let unpriced = submitting.first(where: { !$0.schema.isBuiltIn && (!prices.price(for: $0.schema).source.isPublished || prices.estimate(of: $0) == nil) }) {
-                    throw CLIError.setup(
-                        "--max-cost needs every job's cost, and \(unpriced.schema.modelID) has no price from the API or the catalogue, or no known clip length; a cap that counts a job as 0 is not a cap"
-                    )
-                }
-            }
-            plan.runs = plan.runs.map { run in
-                var run = run
-                if let body = run.body { run.estimatedCost = prices.cost(of: body) }
-                return run
-            }
-            for index in graph.waiting.indices { graph.waiting[index].estimatedCost = prices.cost(of: graph.waiting[index].job.body) }
+        let models = Self.models(of: Self.workBodies(graph))
+        guard !graph.plan.runs.isEmpty || !graph.waiting.isEmpty else { return prices }
+        if models.isEmpty || models.contains(where: \.isBuiltIn) {
+            prices = try await livePrice(modelID: ModelSchema.klingO3ProImageToVideo.modelID, target: target, needed: graph.submits > 0)
         }
-
-        // An intent with no answer from an earlier run: it may have been accepted. Say so in the ledger first.
-        let startedAt = Timestamp.now()
-        let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: request.manifest))).map { Hex.lowercase(SHA256.hash(data: $0)) } ?? ""
-        let baseForLedger = request.simulate ? (fold.baseURL ?? target.effectiveBase) : target.base
-        let manifestPath = RunFolderPaths.absolute(request.manifest)
-        let manifestIndex = Dictionary(scope.manifest.jobs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        // Dependents under their real keys where their sources exist, else `after:<sources>`.
-        let listed = graph.jobs.map { job in
-            LedgerEvent.ListedJob(
-                id: job.id, index: manifestIndex[job.id] ?? 0, key: job.keyText, duration: job.body.duration, sound: job.body.sound,
-                estimatedCost: prices.estimate(of: job.body) == nil ? nil : PriceList.rounded(prices.cost(of: job.body)), model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID,
-                sources: job.sources
-            )
-        }
-        var digests: [(id: String, digest: String)] = []
-        for job in scope.shardJobs where !job.body.schema.isBuiltIn && !digests.contains(where: { $0.id == job.body.schema.modelID }) {
-            digests.append((job.body.schema.modelID, job.body.schema.schemaDigest))
-        }
-        let modelDigests = digests
-        let inputs = LedgerEvent.RunInputs(only: request.only, shard: request.shard?.description, media: MediaStamps.now(scope.manifest.mediaPaths))
-        let runStarted: @Sendable () -> LedgerEvent = {
-            .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, models: modelDigests, inputs: inputs, time: startedAt)
-        }
-        // A signal during the price call: its end is on record (or being written); nothing may follow it.
-        graph.plan = plan
-        let prepared = Prepared(
-            scope: scope, target: target, plan: plan, graph: graph, planner: planner, prices: prices, frames: frames, interruption: interruption,
-            signals: signals, runStarted: runStarted
+        prices.models = try await LivePrice.others(
+            models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console, strict: graph.submits > 0,
+            deadline: graph.submits > 0 ? .seconds(30) : .seconds(5)
         )
-        guard !interruption.signalled else { return prepared }
+        if request.maxCost != nil {
+            // A cap is only as good as every estimate under it: a job of unknown cost (no price, or no known
+            // length) would pass it as 0.
+            let submitting = graph.plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap(\.body) + graph.waiting.map(\.job.body)
+            if let unpriced = submitting.first(where: { !$0.schema.isBuiltIn && (!prices.price(for: $0.schema).source.isPublished || prices.estimate(of: $0) == nil) }) {
+                throw CLIError.setup(
+                    "--max-cost needs every job's cost, and \(unpriced.schema.modelID) has no price from the API or the catalogue, or no known clip length; a cap that counts a job as 0 is not a cap"
+                )
+            }
+        }
+        graph.plan.runs = graph.plan.runs.map { run in
+            var run = run
+            if let body = run.body { run.estimatedCost = prices.cost(of: body) }
+            return run
+        }
+        for index in graph.waiting.indices { graph.waiting[index].estimatedCost = prices.cost(of: graph.waiting[index].job.body) }
+        return prices
+    }
+
+    /// Step 4, open: on record, first the intents of an earlier run that had no answer (they may have been
+    /// accepted), then `run_started`, the waiting and blocked dependents, and the prices.
+    func open(_ opening: Opening, ledger: Ledger) async throws {
         do {
-            for (id, key) in plan.unanswered {
+            for (id, key) in opening.unanswered {
                 try await ledger.append(.unknownOutcome(
                     job: id, key: key, code: "no_answer_recorded",
                     message: "a submit was sent and no answer recorded (the run stopped); check RunComfy's Generations page, then adopt or --resubmit-unknown",
                     time: Timestamp.now()
                 ))
             }
-            var opening = [runStarted()]
-            for waiting in waitingOnRecord {
-                opening.append(.waiting(job: waiting.job.id, key: waiting.job.keyText, sources: waiting.waitingOn, time: startedAt))
-            }
-            for blocked in graph.blocked {
-                let reason = "its source \(blocked.source) is \(blocked.sourceState.replacingOccurrences(of: "_", with: " ")); nothing was submitted"
-                opening.append(.blocked(job: blocked.job.id, key: blocked.job.keyText, source: blocked.source, sourceState: blocked.sourceState, reason: reason, time: startedAt))
-            }
-            if hasWork {
-                if models.isEmpty || models.contains(where: \.isBuiltIn) {
-                    opening.append(.price(
-                        model: modelID, basePriceUSD: prices.perSecond, unit: "second", soundFactor: prices.soundFactor,
-                        source: prices.source.rawValue, time: startedAt
-                    ))
-                }
-                for model in models where !model.isBuiltIn {
-                    let price = prices.price(for: model)
-                    guard let base = price.basePriceUSD else { continue }
-                    opening.append(.price(
-                        model: model.modelID, basePriceUSD: base, unit: price.unit.rawValue, soundFactor: price.factor, source: price.source.rawValue, time: startedAt
-                    ))
-                }
-            }
-            try await ledger.append(opening)
+            try await ledger.append(opening.lines())
         } catch {
             throw CLIError.ledger(error)
         }
-        return prepared
     }
 
-    /// The models of some runs, each once, in order of first use.
-    static func models(of runs: [PlannedRun]) -> [ModelSchema] {
+    /// The models of some bodies, each once, in order of first use.
+    static func models(of bodies: [RequestBody]) -> [ModelSchema] {
         var models: [ModelSchema] = []
-        for run in runs {
-            if let schema = run.body?.schema, !models.contains(where: { $0 === schema }) { models.append(schema) }
-        }
+        for body in bodies where !models.contains(where: { $0 === body.schema }) { models.append(body.schema) }
         return models
     }
 
@@ -238,7 +218,7 @@ extension BatchRun {
             }
         }
         // Several models: what each will cost, then the question.
-        let models = Self.models(of: submits)
+        let models = Self.models(of: submits.compactMap(\.body))
         if models.count > 1 || models.contains(where: { !$0.isBuiltIn }) {
             for model in models {
                 let jobs = submits.filter { $0.body?.schema === model }
