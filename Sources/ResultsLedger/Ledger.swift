@@ -81,6 +81,34 @@ public actor Ledger {
         path = folder + "/ledger.jsonl"
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.ioError("open", path) }
+        let opened = try Self.read(descriptor, path: path, folder: folder, repair: repair)
+        fd = opened.descriptor
+        self.folder = folder
+        openedFromCheckpoint = opened.fromCheckpoint
+        hasCheckpoint = opened.fromCheckpoint
+        durableBytes = opened.end
+        durableLines = opened.lines
+        initialBox = NIOLockedValueBox(opened.fold)
+        self.fold = opened.fold
+        durableSpend = NIOLockedValueBox((opened.fold.spent, opened.fold.spentBeforeLatestRun, 0))
+        repairs = opened.notes
+    }
+
+    /// A ledger as opening found it: its fold, how far its durable lines reach, what was repaired, and the
+    /// descriptor to append to (a new one when a repair rewrote the file).
+    private struct Opened {
+        var descriptor: Int32
+        var fold: LedgerFold
+        var end: Int
+        var lines: Int
+        var notes: [String]
+        var fromCheckpoint: Bool
+    }
+
+    /// Folds the ledger open at `descriptor` (from a checkpoint that still matches it, else from the start), sets
+    /// a torn last line aside, and, with `repair`, moves unreadable lines to `ledger.jsonl.corrupt` and rewrites the
+    /// file without them (without `repair` such a line is an error).
+    private static func read(_ descriptor: Int32, path: String, folder: String, repair: Bool) throws(LedgerError) -> Opened {
         var notes: [String] = []
         var fold = LedgerFold()
         var kept: [UInt8] = []
@@ -145,16 +173,7 @@ public actor Ledger {
             FoldCheckpoint.remove(folder: folder)
             read = (kept.count, kept.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
         }
-        fd = current
-        self.folder = folder
-        openedFromCheckpoint = checkpoint != nil
-        hasCheckpoint = checkpoint != nil
-        durableBytes = read.end
-        durableLines = read.lines
-        initialBox = NIOLockedValueBox(fold)
-        self.fold = fold
-        durableSpend = NIOLockedValueBox((fold.spent, fold.spentBeforeLatestRun, 0))
-        repairs = notes
+        return Opened(descriptor: current, fold: fold, end: read.end, lines: read.lines, notes: notes, fromCheckpoint: checkpoint != nil)
     }
 
     deinit {

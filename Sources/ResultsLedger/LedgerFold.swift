@@ -151,63 +151,7 @@ public struct LedgerFold: Sendable, Equatable {
         if !time.isEmpty { lastEventAt = time }
         switch event.kind {
         case .runStarted:
-            spentBeforeLatestRun = spent
-            let reused = event.string("same_jobs_as")
-            // A run that reuses the list keeps what its dependents were resolved to; a new list starts over.
-            if reused == nil { resolvedKeys = [:] }
-            if let sha = event.string("manifest_sha256"), let filter = event.stringMap("filter"), let media = event.objects("media") {
-                let stamps = media.compactMap { item -> LedgerEvent.MediaStamp? in
-                    guard let path = item.string("path"), let size = item.int("size"), let modified = item.int("modified") else { return nil }
-                    return LedgerEvent.MediaStamp(path: path, size: size, modified: modified)
-                }
-                latestInputs = ListInputs(
-                    listedAt: reused ?? time, manifestSHA256: sha, models: event.stringMap("models") ?? [:],
-                    inputs: LedgerEvent.RunInputs(only: filter["only"], shard: filter["shard"], media: stamps)
-                )
-            } else {
-                latestInputs = nil
-            }
-            if baseURL == nil { baseURL = event.string("base_url") }
-            if firstStartedAt == nil { firstStartedAt = time }
-            manifestPath = event.string("manifest") ?? manifestPath
-            if let digests = event.stringMap("models") { modelDigests.merge(digests) { _, new in new } }
-            var listsJobs = true
-            if let listed = event.listedJobs {
-                planned = listed.map { job in
-                    PlannedJob(
-                        id: job.id, index: job.index, key: job.key, duration: job.duration, sound: job.sound, estimatedCost: job.estimatedCost ?? 0,
-                        model: job.model, sources: job.sources
-                    )
-                }
-            } else if let jobs = event.objects("jobs") {
-                planned = jobs.enumerated().compactMap { position, job in
-                    guard let id = job.string("id"), let key = job.string("key") else { return nil }
-                    return PlannedJob(
-                        id: id, index: job.int("index") ?? position, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
-                        estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model"), sources: job.strings("sources") ?? []
-                    )
-                }
-            } else {
-                listsJobs = false
-            }
-            if listsJobs {
-                // Room for a record per listed job at once: grown one append at a time, the list of 100,000 records
-                // passes through twice its size and leaves up to half of it unused.
-                let fresh = planned.reduce(0) { $0 + (firstRecord[$1.id] == nil ? 1 : 0) }
-                if fresh > 0 {
-                    allRecords.reserveCapacity(allRecords.count + fresh)
-                    firstRecord.reserveCapacity(firstRecord.count + fresh)
-                }
-                // A dependent listed under its real key (its sources existed when the run began) is found by it. One
-                // listed as `after:` starts over: what an earlier run said of it (waiting, blocked) is not news.
-                for job in planned where !job.sources.isEmpty {
-                    if !job.key.hasPrefix("after:") {
-                        resolvedKeys[job.id] = job.key
-                    } else if let index = position(job.id, key: job.key) {
-                        allRecords[index] = JobRecord(id: job.id, key: job.key)
-                    }
-                }
-            }
+            applyRunStarted(event, time: time)
             return
         case .picked:
             if let shot = event.string("shot"), !event.job.isEmpty { picks[shot] = event.job }
@@ -244,6 +188,70 @@ public struct LedgerFold: Sendable, Equatable {
         spent += allRecords[index].spend - before
     }
 
+    /// A run begins: the spend before it, the inputs its list was made from, and its job list.
+    private mutating func applyRunStarted<Event: LedgerEventReader>(_ event: Event, time: String) {
+        spentBeforeLatestRun = spent
+        let reused = event.string("same_jobs_as")
+        // A run that reuses the list keeps what its dependents were resolved to; a new list starts over.
+        if reused == nil { resolvedKeys = [:] }
+        if let sha = event.string("manifest_sha256"), let filter = event.stringMap("filter"), let media = event.objects("media") {
+            let stamps = media.compactMap { item -> LedgerEvent.MediaStamp? in
+                guard let path = item.string("path"), let size = item.int("size"), let modified = item.int("modified") else { return nil }
+                return LedgerEvent.MediaStamp(path: path, size: size, modified: modified)
+            }
+            latestInputs = ListInputs(
+                listedAt: reused ?? time, manifestSHA256: sha, models: event.stringMap("models") ?? [:],
+                inputs: LedgerEvent.RunInputs(only: filter["only"], shard: filter["shard"], media: stamps)
+            )
+        } else {
+            latestInputs = nil
+        }
+        if baseURL == nil { baseURL = event.string("base_url") }
+        if firstStartedAt == nil { firstStartedAt = time }
+        manifestPath = event.string("manifest") ?? manifestPath
+        if let digests = event.stringMap("models") { modelDigests.merge(digests) { _, new in new } }
+        listJobs(of: event)
+    }
+
+    /// The job list a `run_started` carries (typed when this process wrote it, else read from the line), and room
+    /// for a record per listed job.
+    private mutating func listJobs<Event: LedgerEventReader>(of event: Event) {
+        if let listed = event.listedJobs {
+            planned = listed.map { job in
+                PlannedJob(
+                    id: job.id, index: job.index, key: job.key, duration: job.duration, sound: job.sound, estimatedCost: job.estimatedCost ?? 0,
+                    model: job.model, sources: job.sources
+                )
+            }
+        } else if let jobs = event.objects("jobs") {
+            planned = jobs.enumerated().compactMap { position, job in
+                guard let id = job.string("id"), let key = job.string("key") else { return nil }
+                return PlannedJob(
+                    id: id, index: job.int("index") ?? position, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
+                    estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model"), sources: job.strings("sources") ?? []
+                )
+            }
+        } else {
+            return
+        }
+        // Room for a record per listed job at once: grown one append at a time, the list of 100,000 records passes
+        // through twice its size and leaves up to half of it unused.
+        let fresh = planned.reduce(0) { $0 + (firstRecord[$1.id] == nil ? 1 : 0) }
+        if fresh > 0 {
+            allRecords.reserveCapacity(allRecords.count + fresh)
+            firstRecord.reserveCapacity(firstRecord.count + fresh)
+        }
+        // A dependent listed under its real key (its sources existed when the run began) is found by it. One listed
+        // as `after:` starts over: what an earlier run said of it (waiting, blocked) is not news.
+        for job in planned where !job.sources.isEmpty {
+            if !job.key.hasPrefix("after:") {
+                resolvedKeys[job.id] = job.key
+            } else if let index = position(job.id, key: job.key) {
+                allRecords[index] = JobRecord(id: job.id, key: job.key)
+            }
+        }
+    }
+
     private static func update<Event: LedgerEventReader>(_ record: inout JobRecord, with event: Event, time: String) {
         switch event.kind {
         case .submitIntent:
@@ -261,16 +269,7 @@ public struct LedgerFold: Sendable, Equatable {
             record.errorCode = nil
             record.errorMessage = nil
         case .submitError:
-            record.errorCode = event.string("code")
-            record.errorMessage = event.string("message")
-            if event.bool("may_have_started") ?? LedgerEvent.mayHaveStarted(errorClass: event.string("class")) {
-                // It may have started: never pending again on its own, even if the unknown_outcome line is lost.
-                if record.state == .submitting { record.state = .unknownOutcome }
-            } else {
-                // It certainly did not start: it costs nothing and may go again (a rejected one's `failed` follows).
-                record.latestMayCost = false
-                if record.state == .submitting { record.state = .pending }
-            }
+            applySubmitError(&record, event)
         case .notSent:
             // Withdrawn before its POST started: it costs nothing, and the job is pending again.
             record.latestMayCost = false
@@ -290,21 +289,7 @@ public struct LedgerFold: Sendable, Equatable {
             record.cost = event.number("cost") ?? record.cost
             record.renderedAt = time
         case .downloaded:
-            // Output N of M (one of one when the line does not say): completed once every output is on disk.
-            let count = max(1, event.int("outputs") ?? 1)
-            let index = min(max(1, event.int("output") ?? 1), count) - 1
-            if record.files.count != count { record.files = Array(record.files.prefix(count)) + Array(repeating: nil, count: max(0, count - record.files.count)) }
-            // Each output's digest, for a job with several (one output's is `sha256`: no array for the usual job).
-            if count > 1, record.fileSHA256.count != count {
-                record.fileSHA256 = Array(record.fileSHA256.prefix(count)) + Array(repeating: nil, count: max(0, count - record.fileSHA256.count))
-            } else if count == 1 {
-                record.fileSHA256 = []
-            }
-            record.files[index] = event.string("path")
-            if count > 1 { record.fileSHA256[index] = event.string("sha256") }
-            if record.hasEveryFile { record.state = .completed }
-            record.bytes = event.int("bytes")
-            record.sha256 = event.string("sha256")
+            applyDownloaded(&record, event)
         case .downloadError:
             if event.bool("final") == true { record.state = .downloadFailed }
             record.errorCode = event.string("code")
@@ -335,5 +320,36 @@ public struct LedgerFold: Sendable, Equatable {
         case .runStarted, .runFinished, .price, .picked, .unpicked, .inputsResolved:
             break
         }
+    }
+
+    /// A submit that failed: unknown if it may have started (never pending again on its own, even if the
+    /// `unknown_outcome` line is lost), else free and pending again (a rejected one's `failed` follows).
+    private static func applySubmitError<Event: LedgerEventReader>(_ record: inout JobRecord, _ event: Event) {
+        record.errorCode = event.string("code")
+        record.errorMessage = event.string("message")
+        if event.bool("may_have_started") ?? LedgerEvent.mayHaveStarted(errorClass: event.string("class")) {
+            if record.state == .submitting { record.state = .unknownOutcome }
+        } else {
+            record.latestMayCost = false
+            if record.state == .submitting { record.state = .pending }
+        }
+    }
+
+    /// Output N of M on disk (one of one when the line does not say): completed once every output is.
+    private static func applyDownloaded<Event: LedgerEventReader>(_ record: inout JobRecord, _ event: Event) {
+        let count = max(1, event.int("outputs") ?? 1)
+        let index = min(max(1, event.int("output") ?? 1), count) - 1
+        if record.files.count != count { record.files = Array(record.files.prefix(count)) + Array(repeating: nil, count: max(0, count - record.files.count)) }
+        // Each output's digest, for a job with several (one output's is `sha256`: no array for the usual job).
+        if count > 1, record.fileSHA256.count != count {
+            record.fileSHA256 = Array(record.fileSHA256.prefix(count)) + Array(repeating: nil, count: max(0, count - record.fileSHA256.count))
+        } else if count == 1 {
+            record.fileSHA256 = []
+        }
+        record.files[index] = event.string("path")
+        if count > 1 { record.fileSHA256[index] = event.string("sha256") }
+        if record.hasEveryFile { record.state = .completed }
+        record.bytes = event.int("bytes")
+        record.sha256 = event.string("sha256")
     }
 }

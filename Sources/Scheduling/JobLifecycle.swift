@@ -111,79 +111,27 @@ public struct JobLifecycle: Sendable {
     ) -> Action {
         switch event {
         case .began:
-            switch start {
-            case .submit:
-                attempts += 1
-                return .submit(attempt: attempts, after: .zero)
-            case .poll:
-                return .poll(after: .zero)
-            case .download(let urls):
-                return downloadOrFinish(urls, after: .zero)
-            case .downloadAgain:
-                guard downloads else { return .finish(.rendered) }
-                downloadAttempts = 1
-                return .refresh(after: .zero)
-            }
-
+            return began()
         case .submitted:
             polls = 1
             return .poll(after: schedule.delay(beforePoll: 1, elapsed: elapsed, using: &random))
-
         case .submitFailed(let error):
-            if error.kind == .notSent { unsent += 1 }
-            switch policy.afterSubmit(error, attempt: unsent, using: &random) {
-            case .retry(let wait):
-                attempts += 1
-                return .submit(attempt: attempts, after: wait)
-            case .fail:
-                return .finish(.failed(code: error.code, message: error.message))
-            case .unknownOutcome:
-                return .finish(.unknownOutcome(code: error.code, message: error.message))
-            case .stopBatch:
-                return .finish(.stopBatch(error))
-            case .leavePending:
-                return .finish(.leftPending(reason: "\(error.code): \(error.message)"))
-            }
-
+            return afterSubmit(error, using: &random)
         case .report(let report):
-            pollFailures = 0
-            lastState = report.state
-            switch report.state {
-            case .completed:
-                guard !report.outputs.isEmpty else {
-                    // Paid for, but no output in a shape we know yet: keep asking rather than give it up.
-                    polls += 1
-                    return .poll(after: schedule.delay(beforePoll: polls, elapsed: elapsed, using: &random))
-                }
-                outputs = report.outputs
-                return downloadOrFinish(outputs, after: .zero)
-            case .failed:
-                return .finish(.failed(code: "render_failed", message: report.error ?? "the render failed"))
-            case .cancelled:
-                return .finish(.cancelled)
-            case .inQueue, .inProgress, .unknown:
-                polls += 1
-                return .poll(after: schedule.delay(beforePoll: polls, elapsed: elapsed, using: &random))
-            }
-
+            return after(report, schedule: schedule, elapsed: elapsed, using: &random)
         case .pollFailed(let error):
             pollFailures += 1
             switch policy.afterPoll(error, failures: pollFailures, using: &random) {
-            case .retry(let wait):
-                return .poll(after: wait)
-            case .expired:
-                return .finish(.expired(message: error.message))
-            case .stopRun:
-                return .finish(.stopRun(error))
+            case .retry(let wait): return .poll(after: wait)
+            case .expired: return .finish(.expired(message: error.message))
+            case .stopRun: return .finish(.stopRun(error))
             }
-
         case .downloaded:
             // Every output is fetched in turn; the job is completed once the last one is on disk.
             guard downloadIndex + 1 < outputs.count else { return .finish(.completed) }
             downloadIndex += 1
             downloadAttempts = 1
             return .download(url: outputs[downloadIndex], attempt: 1, after: .zero)
-
         case .downloadFailed(let error):
             guard policy.retriesDownload(after: error), downloadAttempts < maxDownloadAttempts else {
                 return .finish(.downloadFailed(code: error.code, message: error.message))
@@ -191,32 +139,99 @@ public struct JobLifecycle: Sendable {
             lastDownloadError = error
             downloadAttempts += 1
             return .refresh(after: policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random))
-
         case .refreshed(let urls):
-            guard downloadIndex < urls.count else {
-                let code = lastDownloadError?.code ?? "download_failed"
-                let reason = lastDownloadError.map { $0.message + "; " } ?? ""
-                return .finish(.downloadFailed(code: code, message: reason + "the result has no output URL any more"))
-            }
-            outputs = urls
-            return .download(url: urls[downloadIndex], attempt: downloadAttempts, after: .zero)
-
+            return refreshed(urls)
         case .refreshFailed(let error):
-            switch error.kind {
-            case .expired:
-                return .finish(.downloadFailed(code: error.code, message: "the request has expired, and its output with it: \(error.message)"))
-            case .fatal:
-                return .finish(.stopRun(error))
-            default:
-                guard downloadAttempts < maxDownloadAttempts else {
-                    return .finish(.downloadFailed(code: error.code, message: error.message))
-                }
-                downloadAttempts += 1
-                return .refresh(after: policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random))
-            }
-
+            return afterRefresh(error, using: &random)
         case .timedOut:
             return .finish(.leftRunning)
+        }
+    }
+
+    /// The first action, from where the job starts.
+    private mutating func began() -> Action {
+        switch start {
+        case .submit:
+            attempts += 1
+            return .submit(attempt: attempts, after: .zero)
+        case .poll:
+            return .poll(after: .zero)
+        case .download(let urls):
+            return downloadOrFinish(urls, after: .zero)
+        case .downloadAgain:
+            guard downloads else { return .finish(.rendered) }
+            downloadAttempts = 1
+            return .refresh(after: .zero)
+        }
+    }
+
+    /// After a submit failed: again (it certainly did not start, or the API asked to wait), or the job's end.
+    private mutating func afterSubmit(_ error: APIError, using random: inout some RandomNumberGenerator) -> Action {
+        if error.kind == .notSent { unsent += 1 }
+        switch policy.afterSubmit(error, attempt: unsent, using: &random) {
+        case .retry(let wait):
+            attempts += 1
+            return .submit(attempt: attempts, after: wait)
+        case .fail:
+            return .finish(.failed(code: error.code, message: error.message))
+        case .unknownOutcome:
+            return .finish(.unknownOutcome(code: error.code, message: error.message))
+        case .stopBatch:
+            return .finish(.stopBatch(error))
+        case .leavePending:
+            return .finish(.leftPending(reason: "\(error.code): \(error.message)"))
+        }
+    }
+
+    /// After a status answer: the outputs to download, the job's end, or another poll.
+    private mutating func after(
+        _ report: ResultReport, schedule: PollSchedule, elapsed: Duration, using random: inout some RandomNumberGenerator
+    ) -> Action {
+        pollFailures = 0
+        lastState = report.state
+        switch report.state {
+        case .completed:
+            guard !report.outputs.isEmpty else {
+                // Paid for, but no output in a shape we know yet: keep asking rather than give it up.
+                polls += 1
+                return .poll(after: schedule.delay(beforePoll: polls, elapsed: elapsed, using: &random))
+            }
+            outputs = report.outputs
+            return downloadOrFinish(outputs, after: .zero)
+        case .failed:
+            return .finish(.failed(code: "render_failed", message: report.error ?? "the render failed"))
+        case .cancelled:
+            return .finish(.cancelled)
+        case .inQueue, .inProgress, .unknown:
+            polls += 1
+            return .poll(after: schedule.delay(beforePoll: polls, elapsed: elapsed, using: &random))
+        }
+    }
+
+    /// Fresh output URLs: the download goes on from the output it had reached, or ends when there is none.
+    private mutating func refreshed(_ urls: [String]) -> Action {
+        guard downloadIndex < urls.count else {
+            let code = lastDownloadError?.code ?? "download_failed"
+            let reason = lastDownloadError.map { $0.message + "; " } ?? ""
+            return .finish(.downloadFailed(code: code, message: reason + "the result has no output URL any more"))
+        }
+        outputs = urls
+        return .download(url: urls[downloadIndex], attempt: downloadAttempts, after: .zero)
+    }
+
+    /// After asking for fresh URLs failed: expired and fatal end it, anything else is asked again (bounded).
+    private mutating func afterRefresh(_ error: APIError, using random: inout some RandomNumberGenerator) -> Action {
+        switch error.kind {
+        case .expired:
+            return .finish(.downloadFailed(code: error.code, message: "the request has expired, and its output with it: \(error.message)"))
+        case .fatal:
+            return .finish(.stopRun(error))
+        default:
+            guard downloadAttempts < maxDownloadAttempts else {
+                return .finish(.downloadFailed(code: error.code, message: error.message))
+            }
+            downloadAttempts += 1
+            return .refresh(after: policy.backoff.delay(afterAttempt: downloadAttempts - 1, retryAfter: error.retryAfter, using: &random))
         }
     }
 
