@@ -65,7 +65,7 @@ var package = Package(
         .target(name: "ProcessSignals"),
         .target(
             name: "RunnerTestSupport",
-            dependencies: ["ModelAPI", "JobManifest", "MediaTools", "JSON", nioLocks, crypto]
+            dependencies: ["ModelAPI", "JobManifest", "MediaTools", "ResultsLedger", "JSON", nioLocks, crypto]
         ),
         .target(
             name: "APISimulator",

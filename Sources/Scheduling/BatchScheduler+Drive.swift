@@ -124,37 +124,57 @@ extension BatchScheduler {
         }
     }
 
-    /// The spend decision and the intent: the cap checked (`SpendGate`, pure) and the estimate reserved, the
-    /// `submit_intent` made durable, then the cap and the stops checked again (a stop that came while the intent
-    /// waited for its fsync withdraws it: the POST has not started, so it must not). Nil when the POST may go.
+    /// The spend decision and the intent: the store admits the submit (the cap checked over the whole spend, the
+    /// estimate reserved and the `submit_intent` made durable, in one step), then the cap and the stops are
+    /// checked again (a stop that came while the intent waited for its fsync withdraws it: the POST has not
+    /// started, so it must not). Nil when the POST may go.
     private func admit(_ run: PlannedRun, attempt: Int) async -> JobLifecycle.Outcome? {
         let estimate = PriceList.rounded(run.estimatedCost)
         let gate = SpendGate(cap: options.maxCost, reservedForWaiting: graph?.reserved ?? 0, waitingCount: graph?.waiting.count ?? 0)
-        switch gate.before(spent: spent, estimate: estimate) {
-        case .admit: break
-        case .capReached(let reason):
-            result.costCapReached = true
-            stopSubmits(reason: reason, hard: false)
-            return .leftPending(reason: "--max-cost reached")
-        case .keptForWaiting(let reason):
-            result.costCapReached = true
-            emit(run.id, .pending, reason)
-            return .leftPending(reason: reason)
+        let intent = LedgerEvent.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: estimate, time: now())
+        while true {
+            switch await ledger.admit(intent, estimate: estimate, gate: gate) {
+            case .admitted:
+                return afterIntent(run, attempt: attempt, gate: gate) ? await withdraw(run, attempt: attempt) : nil
+            case .refused(.capReached(let reason)):
+                result.costCapReached = true
+                stopSubmits(reason: reason, hard: false)
+                return .leftPending(reason: "--max-cost reached")
+            case .refused(.admit):
+                // A store that refuses with a yes: nothing was written; the next run tries again.
+                return .leftPending(reason: "not admitted")
+            case .refused(.keptForWaiting(let reason)):
+                result.costCapReached = true
+                emit(run.id, .pending, reason)
+                return .leftPending(reason: reason)
+            case .wait(let seconds):
+                // A bound the store keeps is full: wait, and ask again while submits may go on.
+                guard await sleep(.milliseconds(Int64(seconds * 1000)), beforeSubmit: true), await submitWindow() else {
+                    return .leftPending(reason: "submits stopped")
+                }
+            case .stop(let error):
+                // The intent may be on disk though nothing was sent: say so, or the next run calls it unknown.
+                if result.ledgerFailure == nil { result.ledgerFailure = error }
+                stopEverything(reason: "the ledger cannot be written: \(error)")
+                result.unrecordedWithdrawals.append(run.id)
+                return .leftPending(reason: "ledger")
+            }
         }
-        // Counted from this moment (before the intent is written) until the ledger's own fold holds it.
-        ledger.reserve(estimate)
-        guard await record(.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: estimate, time: now()), releasing: estimate) else {
-            // The intent may be on disk though nothing was sent: say so, or the next run calls it unknown.
-            result.unrecordedWithdrawals.append(run.id)
-            return .leftPending(reason: "ledger")
-        }
+    }
+
+    /// Whether a durable intent must be withdrawn before its POST: recorded costs above their estimates passed the
+    /// cap meanwhile, or a stop came (a signal, a fatal answer, a full disk).
+    private func afterIntent(_ run: PlannedRun, attempt: Int, gate: SpendGate) -> Bool {
         let overCap = gate.passedAfterIntent(spent: spent)
         if overCap {
-            // Recorded costs above their estimates arrived meanwhile and passed the cap.
             result.costCapReached = true
             stopSubmits(reason: gate.reachedReason, hard: false)
         }
-        guard state.hardStopped || overCap || interruptRequested.load(ordering: .sequentiallyConsistent) else { return nil }
+        return state.hardStopped || overCap || interruptRequested.load(ordering: .sequentiallyConsistent)
+    }
+
+    /// Withdraws an intent on record (`not_sent`): the POST never started, and the job is pending again.
+    private func withdraw(_ run: PlannedRun, attempt: Int) async -> JobLifecycle.Outcome {
         let reason = state.stopReason ?? "submits stopped"
         if !(await record(.notSent(job: run.id, key: run.key, attempt: attempt, reason: reason, time: now()))) {
             result.unrecordedWithdrawals.append(run.id)

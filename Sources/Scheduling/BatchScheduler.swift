@@ -11,7 +11,8 @@ import Synchronization
 /// here: the submit pause after a 429, the spend cap, a fatal stop, and interruption.
 public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     let client: any ModelAPIClient
-    let ledger: Ledger
+    /// Where every line goes and the spend is decided: the folder's ledger, or any other `LedgerStore`.
+    let ledger: any LedgerStore
     let folder: String
     private let modelID: String
     let options: BatchOptions
@@ -54,7 +55,7 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
     /// Creates a scheduler over a client, a ledger (already open), and a clock.
     public init(
         client: any ModelAPIClient,
-        ledger: Ledger,
+        ledger: any LedgerStore,
         folder: String,
         modelID: String,
         options: BatchOptions,

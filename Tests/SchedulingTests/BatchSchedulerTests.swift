@@ -13,8 +13,8 @@ import JSON
 struct BatchSchedulerTests {
     typealias Setup = BatchSetup
 
-    private func setup(jobs count: Int) throws -> Setup {
-        try BatchSetup.make(jobs: count)
+    private func setup(jobs count: Int, _ store: StoreKind) throws -> Setup {
+        try BatchSetup.make(jobs: count, store: store)
     }
 
     private func runs(_ setup: Setup) -> [PlannedRun] {
@@ -27,34 +27,33 @@ struct BatchSchedulerTests {
         options.seed = 7
         if alreadySpent > 0 {
             // Spend from an earlier run, as the ledger records it: a submit that may have started.
-            try? await setup.ledger.append(LedgerEvent(.submitIntent, job: "earlier", time: "t", [
+            try? await setup.store.append([LedgerEvent(.submitIntent, job: "earlier", time: "t", [
                 ("key", .string("v1:earlier")), ("attempt", .int(1)), ("estimated_cost", .number(alreadySpent)),
-            ]))
+            ])], releasing: 0)
         }
         return await setup.run(options, runs: runs ?? self.runs(setup), during: during)
     }
 
-    private func states(_ setup: Setup) throws -> [String: JobState] {
-        let fold = LedgerFold(try Ledger.readEvents(folder: setup.folder))
-        return Dictionary(uniqueKeysWithValues: setup.jobs.map { ($0.id, fold.record($0.id, key: $0.key.description).state) })
+    private func states(_ setup: Setup) async -> [String: JobState] {
+        await setup.states()
     }
 
-    @Test("every job completes; never more than --concurrency jobs are waited on at once")
-    func concurrency() async throws {
-        let setup = try setup(jobs: 12)
+    @Test("every job completes; never more than --concurrency jobs are waited on at once", arguments: StoreKind.allCases)
+    func concurrency(store: StoreKind) async throws {
+        let setup = try setup(jobs: 12, store)
         var options = BatchOptions()
         options.concurrency = 3
         let result = await drive(setup, options)
         #expect(result.outcomes.values.allSatisfy { $0 == .completed })
-        #expect(try states(setup).values.allSatisfy { $0 == .completed })
+        #expect(await states(setup).values.allSatisfy { $0 == .completed })
         #expect(setup.client.recorded.maxActiveJobs <= 3)
         #expect(setup.client.recorded.submits == 12)
         #expect(FileManager.default.fileExists(atPath: setup.folder + "/s7.mp4"))
     }
 
-    @Test("jobs sleeping on the cold-start guess are polled again as soon as the first render time is learnt")
-    func coldPollsReplanned() async throws {
-        let setup = try setup(jobs: 16)
+    @Test("jobs sleeping on the cold-start guess are polled again as soon as the first render time is learnt", arguments: StoreKind.allCases)
+    func coldPollsReplanned(store: StoreKind) async throws {
+        let setup = try setup(jobs: 16, store)
         let clock = setup.clock
         let seen = FirstSeen()
         setup.client.onResult = { id, _ in
@@ -77,8 +76,8 @@ struct BatchSchedulerTests {
         #expect(latest < .milliseconds(2_400), "latest detection at \(latest): \(times.values.sorted())")
     }
 
-    @Test("a local image edited after the manifest was read (same size, other bytes) is not submitted")
-    func imageChangedSinceRead() async throws {
+    @Test("a local image edited after the manifest was read (same size, other bytes) is not submitted", arguments: StoreKind.allCases)
+    func imageChangedSinceRead(store: StoreKind) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shotrunner-image-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 64)
@@ -89,7 +88,8 @@ struct BatchSchedulerTests {
         var edited = png
         edited[20] = 2
         try Data(edited).write(to: URL(fileURLWithPath: folder + "/a.png"))
-        let setup = Setup(folder: folder, ledger: try Ledger(folder: folder), jobs: manifest.jobs)
+        let ledger = try Ledger(folder: folder)
+        let setup = Setup(folder: folder, ledger: ledger, store: store == .memory ? MemoryLedger() : ledger, jobs: manifest.jobs)
         let result = await drive(setup, BatchOptions())
         guard case .failed(let code, let message) = result.outcomes["edited"] else {
             Issue.record("expected the edited image's job to fail, got \(String(describing: result.outcomes["edited"]))")
@@ -101,13 +101,12 @@ struct BatchSchedulerTests {
         #expect(setup.client.recorded.submits == 1)
     }
 
-    @Test("the submit intent is durable in the ledger before the submit goes out")
-    func writeAhead() async throws {
-        let setup = try setup(jobs: 3)
-        let folder = setup.folder
+    @Test("the submit intent is durable in the ledger before the submit goes out", arguments: StoreKind.allCases)
+    func writeAhead(store: StoreKind) async throws {
+        let setup = try setup(jobs: 3, store)
         let seen = LockedBox<[Bool]>([])
         setup.client.onSubmit = { _, attempt in
-            let events = (try? Ledger.readEvents(folder: folder)) ?? []
+            let events = await setup.events()
             let intents = events.filter { $0.kind == .submitIntent }.count
             seen.mutate { $0.append(intents >= attempt) }
             return Submission(requestID: "req_\(attempt)")
@@ -116,9 +115,9 @@ struct BatchSchedulerTests {
         #expect(seen.value.count == 3 && seen.value.allSatisfy { $0 })
     }
 
-    @Test("an ambiguous submit becomes unknown_outcome and is not resubmitted; a not-sent one is resent")
-    func ambiguousAndNotSent() async throws {
-        let setup = try setup(jobs: 2)
+    @Test("an ambiguous submit becomes unknown_outcome and is not resubmitted; a not-sent one is resent", arguments: StoreKind.allCases)
+    func ambiguousAndNotSent(store: StoreKind) async throws {
+        let setup = try setup(jobs: 2, store)
         setup.client.onSubmit = { body, attempt in
             if attempt == 1 { throw APIError(.ambiguous, code: "transport_dropped", message: "dropped") }
             if attempt == 2 { throw APIError(.notSent, code: "transport_not_sent", message: "refused") }
@@ -127,15 +126,15 @@ struct BatchSchedulerTests {
         var options = BatchOptions()
         options.concurrency = 1
         _ = await drive(setup, options)
-        let states = try states(setup)
+        let states = await states(setup)
         #expect(states["s1"] == .unknownOutcome)
         #expect(states["s2"] == .completed)
         #expect(setup.client.recorded.submits == 3)
     }
 
-    @Test("a 429 pauses new submits for everyone while polls go on")
-    func throttlePausesSubmits() async throws {
-        let setup = try setup(jobs: 6)
+    @Test("a 429 pauses new submits for everyone while polls go on", arguments: StoreKind.allCases)
+    func throttlePausesSubmits(store: StoreKind) async throws {
+        let setup = try setup(jobs: 6, store)
         let times = LockedBox<[Duration]>([])
         let pollsDuringPause = LockedBox(0)
         let clock = setup.clock
@@ -159,12 +158,12 @@ struct BatchSchedulerTests {
         #expect(!submitTimes.contains { $0 > throttledAt && $0 < throttledAt + .seconds(30) })
         #expect(submitTimes.filter { $0 >= throttledAt + .seconds(30) }.count >= 4)
         #expect(pollsDuringPause.value >= 2)
-        #expect(try states(setup).values.allSatisfy { $0 == .completed })
+        #expect(await states(setup).values.allSatisfy { $0 == .completed })
     }
 
-    @Test("a fatal error stops new submits; jobs in flight are still polled and downloaded")
-    func fatalStopsSubmits() async throws {
-        let setup = try setup(jobs: 5)
+    @Test("a fatal error stops new submits; jobs in flight are still polled and downloaded", arguments: StoreKind.allCases)
+    func fatalStopsSubmits(store: StoreKind) async throws {
+        let setup = try setup(jobs: 5, store)
         setup.client.onSubmit = { _, attempt in
             if attempt == 3 { throw APIError(.fatal, code: "api_400002", message: "no balance") }
             return Submission(requestID: "req_\(attempt)")
@@ -176,15 +175,15 @@ struct BatchSchedulerTests {
         options.concurrency = 3
         let result = await drive(setup, options)
         #expect(result.fatal?.code == "api_400002")
-        let states = try states(setup)
+        let states = await states(setup)
         #expect(states.values.filter { $0 == .completed }.count == 2)
         #expect(states.values.filter { $0 == .pending }.count == 3)
         #expect(setup.client.recorded.submits == 3)
     }
 
-    @Test("--max-cost counts the folder's spend and stops submits before it would pass")
-    func maxCost() async throws {
-        let setup = try setup(jobs: 6)
+    @Test("--max-cost counts the folder's spend and stops submits before it would pass", arguments: StoreKind.allCases)
+    func maxCost(store: StoreKind) async throws {
+        let setup = try setup(jobs: 6, store)
         var options = BatchOptions()
         options.concurrency = 1
         options.maxCost = 2.0  // 0.56 each: 0.3 already spent + 3 jobs = 1.98
@@ -193,9 +192,9 @@ struct BatchSchedulerTests {
         #expect(setup.client.recorded.submits == 3)
     }
 
-    @Test("poll errors never fail a job; a 404 expires it")
-    func pollErrors() async throws {
-        let setup = try setup(jobs: 2)
+    @Test("poll errors never fail a job; a 404 expires it", arguments: StoreKind.allCases)
+    func pollErrors(store: StoreKind) async throws {
+        let setup = try setup(jobs: 2, store)
         setup.client.onResult = { id, poll in
             if id == "req_1" { throw APIError(.expired, code: "api_404001", message: "gone") }
             if poll < 6 { throw APIError(.transient, code: "http_502", message: "bad gateway") }
@@ -204,25 +203,26 @@ struct BatchSchedulerTests {
         var options = BatchOptions()
         options.concurrency = 1  // s1 is submitted first, so it is req_1
         _ = await drive(setup, options)
-        let states = try states(setup)
+        let states = await states(setup)
         #expect(states["s1"] == .expired)
         #expect(states["s2"] == .completed)
     }
 
-    @Test("a job still rendering at --job-timeout is left running for the next run")
-    func jobTimeout() async throws {
-        let setup = try setup(jobs: 1)
+    @Test("a job still rendering at --job-timeout is left running for the next run", arguments: StoreKind.allCases)
+    func jobTimeout(store: StoreKind) async throws {
+        let setup = try setup(jobs: 1, store)
         setup.client.onResult = { _, _ in ResultReport(state: .inProgress) }
         var options = BatchOptions()
         options.jobTimeout = .seconds(120)
         let result = await drive(setup, options)
         #expect(result.outcomes["s1"] == .leftRunning)
-        #expect(try states(setup)["s1"] == .queued || states(setup)["s1"] == .running)
+        let jobStates = await states(setup)
+        #expect(jobStates["s1"] == .queued || jobStates["s1"] == .running)
     }
 
-    @Test("the monotonic clock jumps 3 hours (a suspended machine): jobs past --job-timeout are left running, none failed or sent again")
-    func clockJumpsForward() async throws {
-        let setup = try setup(jobs: 4)
+    @Test("the monotonic clock jumps 3 hours (a suspended machine): jobs past --job-timeout are left running, none failed or sent again", arguments: StoreKind.allCases)
+    func clockJumpsForward(store: StoreKind) async throws {
+        let setup = try setup(jobs: 4, store)
         var options = BatchOptions()
         options.concurrency = 4
         options.jobTimeout = .seconds(600)
@@ -233,13 +233,13 @@ struct BatchSchedulerTests {
         #expect(result.outcomes.count == 4)
         #expect(result.outcomes.values.allSatisfy { $0 == .leftRunning }, "\(result.outcomes)")
         #expect(setup.client.recorded.submits == 4)
-        let states = try states(setup)
+        let states = await states(setup)
         #expect(states.values.allSatisfy { $0 == .queued || $0 == .running }, "\(states)")
     }
 
-    @Test("an interrupt stops submits and polls; submits on the wire are recorded")
-    func interrupt() async throws {
-        let setup = try setup(jobs: 6)
+    @Test("an interrupt stops submits and polls; submits on the wire are recorded", arguments: StoreKind.allCases)
+    func interrupt(store: StoreKind) async throws {
+        let setup = try setup(jobs: 6, store)
         setup.client.onResult = { _, _ in ResultReport(state: .inProgress) }
         var options = BatchOptions()
         options.concurrency = 2
@@ -249,16 +249,16 @@ struct BatchSchedulerTests {
         }
         #expect(result.interrupted)
         #expect(setup.client.recorded.submits == 2)
-        let states = try states(setup)
+        let states = await states(setup)
         #expect(states.values.filter { $0 == .queued || $0 == .running }.count == 2)
         #expect(states.values.filter { $0 == .pending }.count == 4)
     }
 
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
 
-    @Test("every output is downloaded, named -1, -2 with the extension its bytes show; completed once all are on record")
-    func severalOutputs() async throws {
-        let setup = try setup(jobs: 2)
+    @Test("every output is downloaded, named -1, -2 with the extension its bytes show; completed once all are on record", arguments: StoreKind.allCases)
+    func severalOutputs(store: StoreKind) async throws {
+        let setup = try setup(jobs: 2, store)
         setup.client.onResult = { id, poll in
             poll >= 2 ? ResultReport(state: .completed, outputs: ["https://cdn.example.com/\(id)/a", "https://cdn.example.com/\(id)/b.bin"], cost: 0.06) : ResultReport(state: .inProgress)
         }
@@ -271,7 +271,7 @@ struct BatchSchedulerTests {
             return Self.png + Array(url.utf8)
         }
         _ = await drive(setup, BatchOptions())
-        let events = try Ledger.readEvents(folder: setup.folder)
+        let events = await setup.events()
         let fold = LedgerFold(events)
         for job in setup.jobs {
             let record = fold.record(job.id, key: job.key.description)

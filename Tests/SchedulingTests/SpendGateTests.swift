@@ -1,3 +1,4 @@
+import ResultsLedger
 @testable import Scheduling
 import Testing
 
