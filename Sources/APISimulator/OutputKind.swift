@@ -35,7 +35,13 @@ enum OutputKind: String, Sendable {
         if name.contains("-to-image") { return .image }
         if name.contains("-to-audio") || name.contains("speech") || name.contains("music") { return .audio }
         if name.contains("edit") { return mainInput == .video ? .video : (mainInput == .audio ? .audio : .image) }
-        return nil
+        // A category may name the medium alone.
+        return switch name {
+        case "video", "videos": .video
+        case "image", "images": .image
+        case "audio": .audio
+        default: nil
+        }
     }
 
     var fileExtension: String {

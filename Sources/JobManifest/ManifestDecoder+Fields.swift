@@ -130,7 +130,7 @@ extension ManifestDecoder {
     private mutating func checkCount(_ count: Int, minItems: Int?, maxItems: Int?, path: String, noun: String, at mark: Mark) -> Bool {
         func plural(_ n: Int) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         if let maxItems, count > maxItems {
-            log.error(noun == "segment" ? "segments" : "items", at: mark, "\(path) has \(plural(count)); at most \(plural(maxItems)) are allowed")
+            log.error(noun == "segment" ? "segments" : "items", at: mark, "\(path) has \(plural(count)); at most \(plural(maxItems)) \(maxItems == 1 ? "is" : "are") allowed")
             return false
         }
         if let minItems, count < minItems {

@@ -95,7 +95,7 @@ public struct ModelRules: Sendable, Equatable {
         rules.soundField = ((row?.soundFields ?? []) + soundFieldNames).first { booleans.contains($0) }
         if let soundField = rules.soundField {
             let description = fields.first { $0.name == soundField }?.description
-            if let words = description.flatMap(SoundPriceWords.factor(in:)) ?? pricingNote.flatMap(SoundPriceWords.factor(in:)) {
+            if let words = description.flatMap(SoundPriceWords.factor(in:)) ?? pricingNote.flatMap(SoundPriceWords.factor(inPricingNote:)) {
                 rules.soundFactor = words
                 rules.soundFactorSource = .words
             } else if let row, row.soundFields.contains(soundField) {

@@ -3,9 +3,22 @@
 /// x1.2, x1.5. Nil where the words say neither.
 public enum SoundPriceWords {
     /// The words before a percentage that make it a price increase.
-    static let increaseWords = ["adds", "add", "about", "approximately", "approx.", "roughly", "around", "~", "+", "by", "costs"]
+    static let increaseWords = ["adds", "add", "about", "approximately", "approx.", "roughly", "around", "~", "+"]
 
-    /// The factor the text gives, if any.
+    /// The words that make a price's note speak of sound.
+    static let soundWords = ["sound", "audio"]
+
+    /// The factor a price's `pricing_note` gives for sound: only a sentence that speaks of sound or audio counts (a
+    /// note about a resolution's surcharge is not about sound).
+    public static func factor(inPricingNote note: String) -> Double? {
+        let sentences = note.split { ".;\n".contains($0) }.map(String.init)
+        for sentence in sentences where soundWords.contains(where: { sentence.lowercased().contains($0) }) {
+            if let factor = factor(in: sentence) { return factor }
+        }
+        return nil
+    }
+
+    /// The factor the text gives, if any (a sound field's own description: all of it is about sound).
     public static func factor(in text: String) -> Double? {
         let lower = text.lowercased()
         if lower.contains("unchanged") || lower.contains("no extra cost") || lower.contains("no additional cost") { return 1 }

@@ -123,8 +123,9 @@ extension LedgerEvent {
     }
 
     /// Written (and durable) before a submit's POST: from here the job may cost its estimate.
-    public static func submitIntent(job: String, key: String, attempt: Int, estimate: Double, time: String) -> LedgerEvent {
-        LedgerEvent(.submitIntent, job: job, time: time, [("key", .string(key)), ("attempt", .int(attempt)), ("estimated_cost", .number(estimate))])
+    /// An estimate of nil (the cost is unknown) is written as `null`.
+    public static func submitIntent(job: String, key: String, attempt: Int, estimate: Double?, time: String) -> LedgerEvent {
+        LedgerEvent(.submitIntent, job: job, time: time, [("key", .string(key)), ("attempt", .int(attempt)), ("estimated_cost", estimate.map(JSONValue.number) ?? .null)])
     }
 
     /// The API accepted a submit.

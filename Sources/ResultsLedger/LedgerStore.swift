@@ -12,8 +12,12 @@ public protocol LedgerStore: Actor {
 
     /// Admits one submit in one atomic step: the spend cap checked (`gate`, over the whole spend, durable and
     /// reserved), the estimate reserved, and the `submit_intent` made durable. Nothing else may be admitted
-    /// between the check and the reservation.
+    /// between the check and the reservation. (A store of one process takes the default below.)
     func admit(_ intent: LedgerEvent, estimate: Double, gate: SpendGate) async -> Admission
+
+    /// Counts `amount` in the spend from now until the lines appended with it are durable (`append`'s
+    /// `releasing`).
+    nonisolated func reserve(_ amount: Double)
 
     /// Claims up to `limit` of `jobs` for this process, in their order (with a folder, all of them: one process
     /// holds its lock).
@@ -28,6 +32,22 @@ public protocol LedgerStore: Actor {
     /// The spend: the durable lines' (`LedgerFold.spent`) plus what admitted intents reserve; the part of it since
     /// the latest `run_started`. Readable without waiting.
     nonisolated var spent: (folder: Double, latestRun: Double) { get }
+}
+
+extension LedgerStore {
+    /// One process's admission: checked and reserved with no suspension between (on the store's actor nothing
+    /// else is admitted meanwhile), then the intent appended.
+    public func admit(_ intent: LedgerEvent, estimate: Double, gate: SpendGate) async -> Admission {
+        let decision = gate.before(spent: spent.folder, estimate: estimate)
+        guard decision == .admit else { return .refused(decision) }
+        reserve(estimate)
+        do {
+            try await append([intent], releasing: estimate)
+            return .admitted
+        } catch {
+            return .stop(error)
+        }
+    }
 }
 
 /// What an admission answers.

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import JobManifest
 import ModelCatalog
+import Synchronization
 
 /// `shotrunner models list|show ID [--json] [--catalog F]`
 struct ModelsCommand: AsyncParsableCommand {
@@ -33,6 +34,9 @@ struct CatalogOption: ParsableArguments {
         ModelRegistry(catalog: try load(environment: environment))
     }
 
+    /// The catalogue files whose warnings were said.
+    private static let warned = Mutex<Set<String>>([])
+
     /// Reads `file` (a saved catalogue response), else the cache `models refresh` writes, else the snapshot.
     static func load(file: String?, environment: [String: String]) throws -> Catalog {
         var catalog: Catalog
@@ -41,8 +45,11 @@ struct CatalogOption: ParsableArguments {
             guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError.usage("cannot read the catalogue \(path)") }
             do {
                 catalog = try Catalog(json: JSONValue.parse(Array(bytes)), source: path)
-                let console = Console()
-                for warning in catalog.warnings { console.err("warning: \(warning)") }
+                // Said once a process (a resume reads the catalogue twice: for the shortcut, then the whole way).
+                if warned.withLock({ $0.insert(path).inserted }) {
+                    let console = Console()
+                    for warning in catalog.warnings { console.err("warning: \(warning)") }
+                }
             } catch let error as Catalog.Unreadable {
                 throw CLIError.usage("the catalogue \(error)")
             } catch {

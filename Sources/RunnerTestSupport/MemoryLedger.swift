@@ -33,16 +33,8 @@ public actor MemoryLedger: LedgerStore {
         spend.withLockedValue { $0 = (fold.spent, fold.spentBeforeLatestRun, $0.reserved - reservation) }
     }
 
-    public func admit(_ intent: LedgerEvent, estimate: Double, gate: SpendGate) async -> Admission {
-        let decision = gate.before(spent: spent.folder, estimate: estimate)
-        guard decision == .admit else { return .refused(decision) }
-        spend.withLockedValue { $0.reserved += estimate }
-        do {
-            try await append([intent], releasing: estimate)
-            return .admitted
-        } catch {
-            return .stop(error)
-        }
+    public nonisolated func reserve(_ amount: Double) {
+        spend.withLockedValue { $0.reserved += amount }
     }
 
     public func claim(_ jobs: [String], limit: Int) async -> [String] {

@@ -131,7 +131,7 @@ extension BatchScheduler {
     private func admit(_ run: PlannedRun, attempt: Int) async -> JobLifecycle.Outcome? {
         let estimate = PriceList.rounded(run.estimatedCost)
         let gate = SpendGate(cap: options.maxCost, reservedForWaiting: graph?.reserved ?? 0, waitingCount: graph?.waiting.count ?? 0)
-        let intent = LedgerEvent.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: estimate, time: now())
+        let intent = LedgerEvent.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: run.costIsKnown ? estimate : nil, time: now())
         while true {
             switch await ledger.admit(intent, estimate: estimate, gate: gate) {
             case .admitted:

@@ -44,6 +44,9 @@ public struct PlannedRun: Sendable {
     public var body: RequestBody?
     /// The estimate counted against `--max-cost` at submit.
     public var estimatedCost: Double
+    /// Whether its cost is known at all (a model with no price, or a clip of no known length, is not): an intent
+    /// records `estimated_cost: null` then, not 0.
+    public var costIsKnown = true
     /// Where its outputs go, relative to the run folder and without an extension (`scene/shot`,
     /// `shot.superseded-1a2b3c4d`): one output is `<base>.<ext>`, several `<base>-1.<ext>`, ...
     public var fileBase: String

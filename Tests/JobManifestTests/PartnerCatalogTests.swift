@@ -102,10 +102,18 @@ struct PartnerCatalogTests {
     @Test("the words: unchanged, Adds N%, about N%, ~N%, +N%; anything else says nothing", arguments: [
         ("Pricing is unchanged.", 1.0 as Double?), ("Adds 25% to the per-second cost.", 1.25), ("Adds about 33%.", 1.33),
         ("roughly ~20% more", 1.2), ("+50% with audio", 1.5), ("Sound adds 12.5%", 1.125),
-        ("Audio at 48 kHz, 100% synthetic", nil), ("When enabled, synthesize audio.", nil),
+        ("Audio at 48 kHz, 100% synthetic", nil), ("When enabled, synthesize audio.", nil), ("Reduces the price by 20%.", nil),
     ])
     func words(text: String, factor: Double?) {
         #expect(SoundPriceWords.factor(in: text) == factor)
+    }
+
+    @Test("a price's note counts only where it speaks of sound or audio")
+    func noteAboutSound() {
+        #expect(SoundPriceWords.factor(inPricingNote: "4K adds 20%. Audio adds ~25%.") == 1.25)
+        #expect(SoundPriceWords.factor(inPricingNote: "4K adds 20% to the per-second price.") == nil)
+        #expect(SoundPriceWords.factor(inPricingNote: "Pricing is unchanged for 1080p.") == nil)
+        #expect(SoundPriceWords.factor(inPricingNote: "Sound: pricing is unchanged") == 1)
     }
 
     @Test("a price's pricing_note gives the factor where the field's description is silent")

@@ -117,6 +117,12 @@ struct EveryModelEndToEndTests {
             environment: ["RUNCOMFY_API_TOKEN": "test-token"], in: folder
         )
         #expect(uncapped.status == 0, "\(uncapped.stderr)")
+        // A cost nobody knows is on record as null, in the job list and in the intent, never as 0.
+        let ledger = try String(contentsOf: folder.appendingPathComponent("out/ledger.jsonl"), encoding: .utf8)
+        let intent = try #require(ledger.split(separator: "\n").first { $0.contains("\"event\":\"submit_intent\"") })
+        #expect(intent.contains("\"estimated_cost\":null"), "\(intent)")
+        #expect(ledger.contains("\"id\":\"a\",\"index\":0,\"key\":"))
+        #expect(!ledger.contains("\"estimated_cost\":0"), "\(ledger)")
     }
 
     @Test("the mixed-model example renders with --simulate: images as PNG, clips as MP4")

@@ -53,7 +53,11 @@ struct RunNotification: Sendable {
         var parts = JobState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
         if parts.isEmpty { parts = ["no jobs counted"] }
         if !failed.isEmpty {
-            let named = failed.prefix(3).map { "\($0.id): \($0.code)" }.joined(separator: ", ")
+            // The code, and the reason in a few words (a refusal's field and message), for a chat line.
+            let named = failed.prefix(3).map { entry in
+                let reason = entry.message.isEmpty || entry.message == entry.code ? "" : " " + String(entry.message.prefix(80)) + (entry.message.count > 80 ? "…" : "")
+                return "\(entry.id): \(entry.code)\(reason)"
+            }.joined(separator: ", ")
             parts.append("(\(named)\(failed.count > 3 ? ", and \(failed.count - 3) more" : ""))")
         }
         var line = "\(name): " + parts.joined(separator: ", ").replacingOccurrences(of: ", (", with: " (")

@@ -137,7 +137,10 @@ extension BatchRun {
         }
         graph.plan.runs = graph.plan.runs.map { run in
             var run = run
-            if let body = run.body { run.estimatedCost = prices.cost(of: body) }
+            if let body = run.body {
+                run.estimatedCost = prices.cost(of: body)
+                run.costIsKnown = prices.estimate(of: body) != nil
+            }
             return run
         }
         for index in graph.waiting.indices { graph.waiting[index].estimatedCost = prices.cost(of: graph.waiting[index].job.body) }

@@ -70,7 +70,7 @@ enum LivePrice {
                 return (nil, "the API gave no usable price")
             }
             var rules = schema.rules
-            if rules.soundField != nil, rules.soundFactorSource != .words, let words = info.pricingNote.flatMap(SoundPriceWords.factor(in:)) {
+            if rules.soundField != nil, rules.soundFactorSource != .words, let words = info.pricingNote.flatMap(SoundPriceWords.factor(inPricingNote:)) {
                 rules.soundFactor = words
                 rules.soundFactorSource = .words
             }
