@@ -31,7 +31,7 @@ struct AssembleCommand: AsyncParsableCommand {
     @Option(help: "Write the cut as OpenTimelineIO JSON.")
     var otio: String?
 
-    @Option(help: "Write the cut as a CMX 3600 EDL (timecodes at the standard rate nearest the cut's).")
+    @Option(help: "Write the cut as a CMX 3600 EDL (timecodes at a standard rate: the cut's own, else the nearest, 24 for 12).")
     var edl: String?
 
     @Option(help: "Write the cut as Final Cut 7 XML (Premiere, Resolve).")

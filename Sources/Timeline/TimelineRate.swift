@@ -39,13 +39,18 @@ public struct TimelineRate: Sendable, Hashable, CustomStringConvertible {
     /// Frames a second, as OpenTimelineIO writes the rate (23.976 is `23.976023976023978`).
     public var value: Double { Double(frames) / Double(seconds) }
 
-    /// The standard rate nearest `fps` (the slower on a tie): 12 is 23.976 (nearer than 24 by 0.024), 29 is 29.97,
-    /// 61 is 60; a standard rate is itself. A rate that is not a number is 23.976.
+    /// The standard rate nearest `fps`. Where an NTSC rate and its whole neighbour are all but equally near (within
+    /// 0.1 fps), the whole one wins if it is a whole multiple of `fps`: every frame of the cut then lands on a whole
+    /// frame of the timeline, and every reader takes it (12 is 24, not 23.976, which is nearer by 0.024; 23 is
+    /// 23.976; 29 is 29.97; 61 is 60). A standard rate is itself; the slower wins any other tie.
     public static func nearest(to fps: Double) -> TimelineRate {
         var best = standard[0]
         for rate in standard.dropFirst() where abs(rate.value - fps) < abs(best.value - fps) {
             best = rate
         }
-        return best
+        guard best.isNTSC, let whole = standard.first(where: { !$0.isNTSC && $0.timebase == best.timebase }) else { return best }
+        let nearlyAsNear = abs(whole.value - fps) - abs(best.value - fps) < 0.1
+        let multiple = fps >= 1 && fps == fps.rounded() && Int(whole.value) % Int(fps) == 0
+        return nearlyAsNear && multiple ? whole : best
     }
 }

@@ -29,8 +29,9 @@ struct EDLExportTests {
         ])
     }
 
-    @Test("timecodes are at the cut's rate, or count 24 a second at 23.976 for a 12 fps cut", arguments: [
-        (12, "001  AX       V     C        00:00:00:00 00:00:10:10 00:00:00:00 00:00:10:10"),  // 125 at 12 is 250 at 23.976
+    @Test("timecodes are at the cut's rate, at 24 for a 12 fps cut, and count 24 a second at 23.976 for a 23 fps cut", arguments: [
+        (12, "001  AX       V     C        00:00:00:00 00:00:10:10 00:00:00:00 00:00:10:10"),  // 125 at 12 is 250 at 24
+        (23, "001  AX       V     C        00:00:00:00 00:00:05:10 00:00:00:00 00:00:05:10"),  // 125 at 23 is 130 at 23.976
         (24, "001  AX       V     C        00:00:00:00 00:00:05:05 00:00:00:00 00:00:05:05"),
         (25, "001  AX       V     C        00:00:00:00 00:00:05:00 00:00:00:00 00:00:05:00"),
         (30, "001  AX       V     C        00:00:00:00 00:00:04:05 00:00:00:00 00:00:04:05"),

@@ -15,14 +15,14 @@ struct FCP7ExportTests {
         #expect(!xml.contains("<timebase>24</timebase>"))
     }
 
-    @Test("a 12 fps cut is a 23.976 fps sequence: timebase 24, NTSC true, every item at whole frames of it")
+    @Test("a 23 fps cut is a 23.976 fps sequence: timebase 24, NTSC true, every item at whole frames of it")
     func ntsc() {
-        let xml = FCP7Export.xml(CutFixtures.fourShots(rate: 12))
+        let xml = FCP7Export.xml(CutFixtures.fourShots(rate: 23))
         #expect(xml.contains("<rate>\n            <timebase>24</timebase>\n            <ntsc>TRUE</ntsc>\n        </rate>"))
-        #expect(!xml.contains("<ntsc>FALSE</ntsc>") && !xml.contains("<timebase>12</timebase>"))
-        // Ends at 12 fps 125, 173, 210, 271 are 249.75, 345.65, 419.58, 541.46 frames at 23.976: 250, 346, 420, 541.
-        #expect(xml.contains("<duration>541</duration>"))
-        #expect(xml.contains("<start>346</start>\n                        <end>420</end>\n                        <in>0</in>\n                        <out>74</out>"))
+        #expect(!xml.contains("<ntsc>FALSE</ntsc>") && !xml.contains("<timebase>23</timebase>"))
+        // Ends at 23 fps 125, 173, 210, 271 are 130.30, 180.34, 218.91, 282.50 frames at 23.976: 130, 180, 219, 283.
+        #expect(xml.contains("<duration>283</duration>"))
+        #expect(xml.contains("<start>180</start>\n                        <end>219</end>\n                        <in>0</in>\n                        <out>39</out>"))
         #expect(xml.contains("<string>00:00:00:00</string>") && xml.contains("<displayformat>NDF</displayformat>"))
     }
 

@@ -12,17 +12,24 @@ struct FCPXMLExportTests {
         #expect(FCPXMLExport.time(frames, rate: rate) == expected)
     }
 
-    @Test("a 12 fps cut is a 23.976 fps sequence: frame duration 1001/24000s, every item at whole frames of it")
+    @Test("a 23 fps cut is a 23.976 fps sequence: frame duration 1001/24000s, every item at whole frames of it")
     func ntsc() {
-        let xml = FCPXMLExport.xml(CutFixtures.fourShots(rate: 12))
+        let xml = FCPXMLExport.xml(CutFixtures.fourShots(rate: 23))
         #expect(xml.contains("<format id=\"r1\" frameDuration=\"1001/24000s\" width=\"1280\" height=\"720\"/>"))
-        // 125 frames at 12 fps are 249.75 at 23.976: 250; the slate ends at 173 (345.65): 346, 96 frames long.
+        // 125 frames at 23 fps are 130.30 at 23.976: 130; the slate ends at 173 (180.34): 180, 50 frames long.
         #expect(xml.contains(
-            "<asset-clip name=\"dusk/lamp~2\" ref=\"r2\" offset=\"0s\" duration=\"250250/24000s\" start=\"0s\" format=\"r1\" tcFormat=\"NDF\"/>"
+            "<asset-clip name=\"dusk/lamp~2\" ref=\"r2\" offset=\"0s\" duration=\"130130/24000s\" start=\"0s\" format=\"r1\" tcFormat=\"NDF\"/>"
         ))
-        #expect(xml.contains("<gap name=\"dusk/window~1\" offset=\"250250/24000s\" duration=\"96096/24000s\"/>"))
-        #expect(xml.contains("<sequence format=\"r1\" duration=\"541541/24000s\" tcStart=\"0s\" tcFormat=\"NDF\">"))
-        #expect(!xml.contains("/12s"))
+        #expect(xml.contains("<gap name=\"dusk/window~1\" offset=\"130130/24000s\" duration=\"50050/24000s\"/>"))
+        #expect(xml.contains("<sequence format=\"r1\" duration=\"283283/24000s\" tcStart=\"0s\" tcFormat=\"NDF\">"))
+        #expect(!xml.contains("/23s"))
+    }
+
+    @Test("a 12 fps cut is a 24 fps sequence: each of its frames two of the timeline's")
+    func twelve() {
+        let xml = FCPXMLExport.xml(CutFixtures.fourShots(rate: 12))
+        #expect(xml.contains("<format id=\"r1\" frameDuration=\"1/24s\" width=\"1280\" height=\"720\"/>"))
+        #expect(xml.contains("<sequence format=\"r1\" duration=\"542/24s\" tcStart=\"0s\" tcFormat=\"NDF\">"))
     }
 
     @Test("version 1.8: a format at the frame duration, an asset a clip file with its URL, a library's project")

@@ -20,16 +20,16 @@ struct ReadBackTests {
     /// The FCPXML reader turns seconds into frames by truncating a float product, which loses a frame at 25 and
     /// 30 fps for some lengths (29 frames at 25 fps reads as 28): at 24 fps it is exact, so FCPXML is read at 24.
     ///
-    /// Timecode cannot count a 12 fps cut (the simulator's clips): the EDL and Final Cut 7 XML write it at 23.976,
-    /// which OpenTimelineIO reads (an EDL at 12 it refuses: "SMPTE timecode does not support this rate"). The
-    /// FCPXML reader reads no NTSC rate (it takes `1001/24000s` for 23 fps, `int(24000 / 1001)`), so FCPXML's
-    /// re-placing is read from a 40 fps cut, a 30 fps sequence (none of whose lengths here it truncates);
-    /// `FCPXMLExportTests` checks its 23.976.
+    /// Timecode cannot count a 12 fps cut (the simulator's clips): the EDL and the Final Cut XMLs write it at 24,
+    /// which OpenTimelineIO reads (an EDL at 12 it refuses: "SMPTE timecode does not support this rate"), and a
+    /// 23 fps cut at 23.976, which it reads from the EDL and Final Cut 7 XML. The FCPXML reader reads no NTSC rate
+    /// (it takes `1001/24000s` for 23 fps, `int(24000 / 1001)`), so FCPXML's re-placing is read from 12 and 40 fps
+    /// cuts (24 and 30 fps sequences); `FCPXMLExportTests` checks its 23.976 as text.
     static let cases: [(Format, Int)] = [
         (.otio, 24), (.otio, 25), (.otio, 30),
-        (.edl, 12), (.edl, 24), (.edl, 25), (.edl, 30),
-        (.fcp7, 12), (.fcp7, 24), (.fcp7, 25), (.fcp7, 30),
-        (.fcpxml, 24), (.fcpxml, 40),
+        (.edl, 12), (.edl, 23), (.edl, 24), (.edl, 25), (.edl, 30),
+        (.fcp7, 12), (.fcp7, 23), (.fcp7, 24), (.fcp7, 25), (.fcp7, 30),
+        (.fcpxml, 12), (.fcpxml, 24), (.fcpxml, 40),
     ]
 
     @Test("clips and slates come back in order, at their lengths, named by job id, with their file URLs", arguments: cases)

@@ -7,7 +7,7 @@ import Timeline
 enum CutExports {
     static func write(_ timeline: CutTimeline, otio: String?, edl: String?, fcp7: String?, fcpxml: String?, console: Console) throws {
         let standard = timeline.timelineRate
-        let note = standard.value == Double(timeline.rate) ? "" : " (at \(standard) fps, the standard rate nearest the cut's \(timeline.rate))"
+        let note = standard.value == Double(timeline.rate) ? "" : " (at \(standard) fps, a standard rate timecode can count, for the cut's \(timeline.rate))"
         let exports: [(String?, String, String, () -> String)] = [
             (otio, "OpenTimelineIO", "", { OTIOExport.json(timeline) }),
             (edl, "CMX 3600 EDL", note, { EDLExport.text(timeline) }),
