@@ -24,6 +24,7 @@ public enum JobState: String, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// States in the order a report lists them.
     public static func < (lhs: JobState, rhs: JobState) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
@@ -276,12 +277,14 @@ public struct JobRecord: Sendable, Equatable {
         public var job: String
         public var state: String
 
+        /// The source a blocked job waits on, and the state it ended in.
         public init(job: String, state: String) {
             self.job = job
             self.state = state
         }
     }
 
+    /// A record of a job under a key, with nothing on record yet (pending).
     public init(id: String, key: String) {
         self.id = id
         self.key = key

@@ -283,6 +283,7 @@ public actor Ledger {
         writeCheckpoint()
     }
 
+    /// Writes a checkpoint of the fold now (what `pick`, `adopt` and `cancel` do when they end).
     public func writeCheckpoint() {
         linesSinceCheckpoint = 0
         hasCheckpoint = true

@@ -33,6 +33,7 @@ extension LedgerEvent {
             object.end(&out)
         }
 
+        /// A listed job; `model` nil for the seed, `sources` empty for a job that takes no other's output.
         public init(
             id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double?, model: String? = nil, sources: [String] = []
         ) {
@@ -58,6 +59,7 @@ extension LedgerEvent {
         /// Each local media file: absolute path, size in bytes, modification time in nanoseconds.
         public var media: [MediaStamp]
 
+        /// The filter and the local files a job list was made from.
         public init(only: String?, shard: String?, media: [MediaStamp]) {
             self.only = only
             self.shard = shard
@@ -71,6 +73,7 @@ extension LedgerEvent {
         public var size: Int
         public var modified: Int
 
+        /// A file as it was: absolute path, size in bytes, modification time in nanoseconds.
         public init(path: String, size: Int, modified: Int) {
             self.path = path
             self.size = size
@@ -100,6 +103,7 @@ extension LedgerEvent {
         ]
     }
 
+    /// The opening line of a run (see `ListedJob` and `RunInputs` for what it lists).
     public static func runStarted(
         baseURL: String, manifest: String, manifestSHA256: String, jobs: [ListedJob], models: [(id: String, digest: String)] = [],
         inputs: RunInputs? = nil, time: String
@@ -241,6 +245,7 @@ extension LedgerEvent {
         /// when the line is written as the sources are found ready, before the body is built.
         public var path: String?
 
+        /// One input of a dependent: the source job, which of its outputs, which frame, the bytes' SHA-256, the file.
         public init(job: String, output: Int, frame: String?, sha256: String, path: String?) {
             self.job = job
             self.output = output

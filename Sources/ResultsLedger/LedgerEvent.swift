@@ -63,6 +63,7 @@ public struct LedgerEvent: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// Equal when of the same kind, job and time with the same fields.
     public static func == (lhs: LedgerEvent, rhs: LedgerEvent) -> Bool {
         lhs.line == rhs.line
     }

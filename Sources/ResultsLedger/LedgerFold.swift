@@ -47,6 +47,7 @@ public struct LedgerFold: Sendable, Equatable {
     public var firstStartedAt: String?
     public var lastEventAt: String?
 
+    /// The fold of no line.
     public init() {}
 
     /// Folds events in order.

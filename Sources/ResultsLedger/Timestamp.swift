@@ -4,6 +4,7 @@ public import Foundation
 /// hand: Foundation's ISO8601DateFormatter costs hundreds of microseconds to create, and creating one per ledger
 /// line or per job made a 100,000-job summary take over a minute.
 public enum Timestamp {
+    /// The time now, as a ledger line writes it.
     public static func now() -> String {
         format(Date().timeIntervalSince1970)
     }

@@ -7,6 +7,7 @@ public final class ArrivedRequests: Sendable {
     /// Linux does not see a `Mutex`'s futex as a lock and reports its guarded accesses as races.
     private let entries = NIOLockedValueBox<[String: String]>([:])
 
+    /// None arrived yet.
     public init() {}
 
     func add(job: String, requestID: String) {

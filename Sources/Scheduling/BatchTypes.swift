@@ -27,6 +27,7 @@ public struct BatchOptions: Sendable {
     /// file `<id>-2` after another job (`<id>.output-2` then).
     public var jobIDs: Set<String> = []
 
+    /// The defaults: four at once, no cap, no halt, downloads on.
     public init() {}
 }
 
@@ -56,6 +57,7 @@ public struct PlannedRun: Sendable {
     /// Its place in the manifest, the tie-break after `rank` (0 for a list without a graph: the list's order).
     public var order = 0
 
+    /// A run of a job: how it starts, its body (nil for a superseded render), its estimate and its files' base.
     public init(id: String, key: String, start: JobLifecycle.Start, requestID: String? = nil, body: RequestBody?, estimatedCost: Double, fileBase: String) {
         self.id = id
         self.key = key

@@ -19,6 +19,7 @@ public struct DependentWork: Sendable {
     /// Frames for `frame:` references (nil: none can be extracted, and such a job fails without being sent).
     public var frames: (any FrameExtracting)?
 
+    /// The jobs waiting on others, the blocked ones, and what the graph knows of their sources.
     public init(
         waiting: [ResumePlanner.WaitingJob], keys: [String: String], planner: ResumePlanner, prices: PriceList,
         fileExists: @escaping @Sendable (String) -> Bool, frames: (any FrameExtracting)?

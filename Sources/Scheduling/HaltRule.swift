@@ -1,6 +1,7 @@
 /// `--halt fail=N` or `fail=P%`: when a batch is clearly going wrong, stop paying for more of it. Counts only the
 /// jobs of this run: N of them ended `failed`, or P% of those this run has finished, once at least 10 have.
 public struct HaltRule: Sendable, Equatable, CustomStringConvertible {
+    /// How many failures trip the rule: a count, or a share of the jobs finished.
     public enum Threshold: Sendable, Equatable {
         case count(Int)
         case percent(Double)
@@ -11,6 +12,7 @@ public struct HaltRule: Sendable, Equatable, CustomStringConvertible {
     /// Jobs that must have finished before a percentage counts.
     public static let percentMinimum = 10
 
+    /// A rule of this threshold.
     public init(_ threshold: Threshold) {
         self.threshold = threshold
     }

@@ -33,6 +33,7 @@ public struct ResumePlanner: Sendable {
     public var resubmitUnknown = false
     public var downloads = true
 
+    /// A planner: whether failed and unknown jobs go again, and whether outputs are downloaded.
     public init(retryFailed: Bool = false, resubmitUnknown: Bool = false, downloads: Bool = true) {
         self.retryFailed = retryFailed
         self.resubmitUnknown = resubmitUnknown
