@@ -58,7 +58,8 @@ extension ManifestDecoder {
             }
             guard let position = schema.position(of: name) else {
                 let known = Self.runnerKeys + schema.fields.map(\.name)
-                let model = schema.isBuiltIn && models.count <= 1 ? "" : " (model \(schema.modelID))"
+                // The model is named where the manifest uses more than its own one.
+                let model = schema === topSchema && models.count <= 1 ? "" : " (model \(schema.modelID))"
                 log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(context())\(model)" + DidYouMean.hint(name, among: known))
                 if let meant = DidYouMean.suggest(name, among: known) { layer.misspelt.insert(meant) }
                 continue

@@ -28,6 +28,6 @@ extension ModelSchema {
         ],
         rules: ModelRules(durationField: "duration", soundField: "sound", soundFactor: 1.25, segmentsField: "multi_prompt"),
         outputKind: .video,
-        isBuiltIn: true
+        publishedPrice: PriceList.builtInEstimate
     )
 }

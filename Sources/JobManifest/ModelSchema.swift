@@ -7,7 +7,7 @@ public import ModelCatalog
 /// a built-in table (`ModelSchema+Kling.swift`), every other model's from its catalogue entry
 /// (`ModelSchema+Catalog.swift`).
 public final class ModelSchema: Sendable {
-    /// The model id, as it appears in the API path (`kling/kling-video-o3/pro/image-to-video`).
+    /// The model id, as it appears in the API path (`vendor/family/variant/task`).
     public let modelID: String
     /// The body's fields, in schema order.
     public let fields: [Field]
@@ -17,8 +17,20 @@ public final class ModelSchema: Sendable {
     public let outputKind: CatalogEntry.OutputKind
     /// The price published for it, if any (the shipped catalogue's, or a catalogue file's).
     public let publishedPrice: ModelPrice?
-    /// Whether the fields come from shotrunner's own table (the seed model) rather than a catalogue.
-    public let isBuiltIn: Bool
+    /// Whether the fields come from shotrunner's own table (the seed model) rather than a catalogue: its digest is
+    /// `builtin`. Asked only where the seed differs for the compatibility of what earlier releases wrote (below) and
+    /// in `plan`'s table.
+    public var isBuiltIn: Bool { schemaDigest == Self.builtInDigest }
+
+    /// The digest of the built-in table's schema.
+    public static let builtInDigest = "builtin"
+
+    /// The model id a ledger line names: nil for the seed, whose lines never named it (so folders of every release
+    /// keep their lists as they were).
+    public var ledgerModelID: String? { isBuiltIn ? nil : modelID }
+
+    /// The schema digest `run_started` records: nil for the seed, whose fields no catalogue changes.
+    public var recordedDigest: String? { isBuiltIn ? nil : schemaDigest }
     /// A digest of the schema the fields were read from (`builtin` for the seed's table): `run_started` records
     /// it, and a resume tells by it that a refreshed catalogue changed a model's defaults.
     public let schemaDigest: String
@@ -36,7 +48,7 @@ public final class ModelSchema: Sendable {
     /// Creates a schema.
     public init(
         modelID: String, fields: [Field], rules: ModelRules, outputKind: CatalogEntry.OutputKind,
-        publishedPrice: ModelPrice? = nil, isBuiltIn: Bool = false, schemaDigest: String = "builtin", hasInputSchema: Bool = true
+        publishedPrice: ModelPrice? = nil, schemaDigest: String = ModelSchema.builtInDigest, hasInputSchema: Bool = true
     ) {
         self.schemaDigest = schemaDigest
         self.hasInputSchema = hasInputSchema
@@ -45,7 +57,6 @@ public final class ModelSchema: Sendable {
         self.rules = rules
         self.outputKind = outputKind
         self.publishedPrice = publishedPrice
-        self.isBuiltIn = isBuiltIn
         var index: [String: Int] = [:]
         for (position, field) in fields.enumerated() { index[field.name] = position }
         self.index = index

@@ -54,14 +54,10 @@ struct PlanCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let token = try Credentials.token(file: tokenFile, environment: environment)
         let base = Credentials.baseURL(option: baseURL, environment: environment)
-        // The seed's price and every other model's are asked at once, each under a deadline of a few seconds: an
-        // API that never answers delays `plan` by that, not by a timeout per model.
-        let seedModel = ModelSchema.klingO3ProImageToVideo.modelID
-        let usesSeed = plan.models.contains(where: \.isBuiltIn)
-        async let seedPrice = usesSeed ? LivePrice.lookup(modelID: seedModel, token: token, baseURL: base, console: console) : PriceList.estimate
-        async let otherPrices = LivePrice.othersIfAsked(plan.models, token: token, baseURL: base, console: console)
-        var prices = await seedPrice
-        prices.models = await otherPrices
+        // Every model's price (the seed's too) asked at once, under a deadline of a few seconds: an API that never
+        // answers delays `plan` by that, not by a timeout per model.
+        var prices = PriceList.estimate
+        prices.models = await LivePrice.othersIfAsked(plan.models, token: token, baseURL: base, console: console)
         var shown = plan
         if let shard = try sharding.resolve(environment: environment) {
             let kept = Set(plan.jobs(in: shard).map(\.id))

@@ -20,7 +20,7 @@ enum PlanReport {
             let estimate = price.cost(of: body)
             if let estimate { totalCost += estimate.usd } else { unknown += 1 }
             let seconds = body.seconds
-            let duration: JSONValue = schema.isBuiltIn ? .int(body.duration) : (price.unit == .output ? .null : seconds.map { .number($0.value) } ?? .null)
+            let duration: JSONValue = price.unit == .output ? .null : seconds.map { .number($0.value) } ?? .null
             let soundField = schema.soundField ?? (schema.field("sound") != nil ? "sound" : nil)
             return .object([
                 ("id", .string(job.id)),
@@ -50,9 +50,9 @@ enum PlanReport {
                 ("unknown_cost_jobs", .int(unknown)),
             ])),
             ("price", .object([
-                ("per_second", .number(prices.perSecond)),
-                ("sound_factor", .number(prices.soundFactor)),
-                ("source", .string(prices.source.rawValue)),
+                ("per_second", .number(prices.seed.basePriceUSD ?? PriceList.builtInEstimate.basePriceUSD ?? 0)),
+                ("sound_factor", .number(prices.seed.factor)),
+                ("source", .string(prices.seed.source.rawValue)),
             ])),
             ("prices", .object(models.map { model in
                 let price = prices.price(for: model)
@@ -70,7 +70,7 @@ enum PlanReport {
     static func table(_ manifest: Manifest, prices: PriceList) -> String {
         let idWidth = max(3, manifest.jobs.map(\.id.count).max() ?? 0)
         let models = manifest.models.filter { model in manifest.jobs.contains { $0.body.schema === model } }
-        let showsModel = models.count > 1 || models.contains { !$0.isBuiltIn }
+        let showsModel = showsModels(models)
         let modelWidth = max(5, models.map(\.modelID.count).max() ?? 0)
         func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
             let space = String(repeating: " ", count: max(0, width - text.count))
@@ -128,10 +128,18 @@ enum PlanReport {
             + "\(models.count == 1 ? "its" : "their") estimates leave sound out, and --max-cost counts sound at x\(cap) (the largest published factor)"
     }
 
+    /// Whether a plan's lines (and the spend prompt) name each job's model: not for the seed model alone, whose
+    /// plans read as they always did.
+    static func showsModels(_ models: [ModelSchema]) -> Bool {
+        models.count > 1 || models.contains { !$0.isBuiltIn }
+    }
+
     private static func seedLabel(_ prices: PriceList) -> String {
-        prices.source == .estimate
-            ? "built-in estimate: $\(prices.perSecond)/s, sound +\(Int(((prices.soundFactor - 1) * 100).rounded()))%; not the live price"
-            : "live price from the API: $\(prices.perSecond)/s"
+        let seed = prices.seed
+        let perSecond = seed.basePriceUSD ?? 0
+        return seed.source == .estimate
+            ? "built-in estimate: $\(perSecond)/s, sound +\(Int(((seed.factor - 1) * 100).rounded()))%; not the live price"
+            : "live price from the API: $\(perSecond)/s"
     }
 
     /// `price of MODEL: $0.084/s (snapshot), sound x1.5`.

@@ -96,10 +96,11 @@ struct RealCatalogCLITests {
         // One look-up at a time, each waiting its read timeout, took 120 x 5 s; under one deadline (5 s, and the
         // seed's own look-up beside it) it is seconds. The bound leaves room for a busy machine.
         #expect(elapsed < .seconds(20), "\(elapsed)")
-        // The seed model (one of the 121) has its own price line; the other 120 share one note.
-        let notes = plan.stderr.split(separator: "\n").filter { $0.contains("live price of") }
+        // Every model's missing price, the seed's among them, in one note.
+        let notes = plan.stderr.split(separator: "\n").filter { $0.contains("the live price is unavailable") }
         #expect(notes.count == 1, "\(plan.stderr)")
-        #expect(notes.first?.contains("120 models") == true, "\(plan.stderr)")
+        #expect(notes.first?.contains("121 models") == true, "\(plan.stderr)")
+        #expect(notes.first?.contains("the built-in estimate") == true, "the seed's stand-in is named: \(plan.stderr)")
     }
 
     @Test("a refusal's reasons reach the ledger's error, status and the contact sheet")

@@ -35,12 +35,12 @@ extension BatchRun {
                 LedgerEvent.ListedJob(
                     id: job.id, index: manifestIndex[job.id] ?? 0, key: job.keyText, duration: job.body.duration, sound: job.body.sound,
                     estimatedCost: prices.estimate(of: job.body) == nil ? nil : PriceList.rounded(prices.cost(of: job.body)),
-                    model: job.body.schema.isBuiltIn ? nil : job.body.schema.modelID, sources: job.sources
+                    model: job.body.schema.ledgerModelID, sources: job.sources
                 )
             }
             var digests: [(id: String, digest: String)] = []
-            for job in scope.shardJobs where !job.body.schema.isBuiltIn && !digests.contains(where: { $0.id == job.body.schema.modelID }) {
-                digests.append((job.body.schema.modelID, job.body.schema.schemaDigest))
+            for job in scope.shardJobs where !digests.contains(where: { $0.id == job.body.schema.modelID }) {
+                if let digest = job.body.schema.recordedDigest { digests.append((job.body.schema.modelID, digest)) }
             }
             let modelDigests = digests
             let inputs = LedgerEvent.RunInputs(only: request.only, shard: request.shard?.description, media: MediaStamps.now(scope.manifest.mediaPaths))
@@ -50,16 +50,13 @@ extension BatchRun {
             self.prices = Self.priceLines(work.graph, prices: prices)
         }
 
-        /// A price line per model of the jobs left: the seed's (its live price or the built-in estimate) and every
-        /// other model's that has a price.
+        /// A price line per model of the jobs left that has a price (the seed's live price or its built-in
+        /// estimate, the others' live or published ones).
         private static func priceLines(_ graph: ResumePlanner.GraphPlan, prices: PriceList) -> [(model: String, base: Double, unit: String, factor: Double, source: String)] {
             guard !graph.plan.runs.isEmpty || !graph.waiting.isEmpty else { return [] }
             let models = BatchRun.models(of: BatchRun.workBodies(graph))
             var lines: [(model: String, base: Double, unit: String, factor: Double, source: String)] = []
-            if models.isEmpty || models.contains(where: \.isBuiltIn) {
-                lines.append((ModelSchema.klingO3ProImageToVideo.modelID, prices.perSecond, "second", prices.soundFactor, prices.source.rawValue))
-            }
-            for model in models where !model.isBuiltIn {
+            for model in models {
                 let price = prices.price(for: model)
                 guard let base = price.basePriceUSD else { continue }
                 lines.append((model.modelID, base, price.unit.rawValue, price.factor, price.source.rawValue))

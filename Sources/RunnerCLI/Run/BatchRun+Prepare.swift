@@ -118,9 +118,6 @@ extension BatchRun {
         var prices = PriceList.estimate
         let models = Self.models(of: Self.workBodies(graph))
         guard !graph.plan.runs.isEmpty || !graph.waiting.isEmpty else { return prices }
-        if models.isEmpty || models.contains(where: \.isBuiltIn) {
-            prices = try await livePrice(modelID: ModelSchema.klingO3ProImageToVideo.modelID, target: target, needed: graph.submits > 0)
-        }
         prices.models = try await LivePrice.others(
             models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console, strict: graph.submits > 0,
             deadline: graph.submits > 0 ? .seconds(30) : .seconds(5)
@@ -129,7 +126,7 @@ extension BatchRun {
             // A cap is only as good as every estimate under it: a job of unknown cost (no price, or no known
             // length) would pass it as 0.
             let submitting = graph.plan.runs.filter { if case .submit = $0.start { true } else { false } }.compactMap(\.body) + graph.waiting.map(\.job.body)
-            if let unpriced = submitting.first(where: { !$0.schema.isBuiltIn && (!prices.price(for: $0.schema).source.isPublished || prices.estimate(of: $0) == nil) }) {
+            if let unpriced = submitting.first(where: { !prices.price(for: $0.schema).source.isPublished || prices.estimate(of: $0) == nil }) {
                 throw CLIError.setup(
                     "--max-cost needs every job's cost, and \(unpriced.schema.modelID) has no price from the API or the catalogue, or no known clip length; a cap that counts a job as 0 is not a cap"
                 )
@@ -177,7 +174,7 @@ extension BatchRun {
     static func checkCatalogChange(_ jobs: [Job], fold: LedgerFold) throws {
         var affected: [String] = []
         var models: [String] = []
-        for job in jobs where !job.body.schema.isBuiltIn {
+        for job in jobs {
             let schema = job.body.schema
             guard let recorded = fold.modelDigests[schema.modelID], recorded != schema.schemaDigest else { continue }
             // A render under the old key (completed, rendered, in flight, or perhaps started): paid for, and the
@@ -222,7 +219,7 @@ extension BatchRun {
         }
         // Several models: what each will cost, then the question.
         let models = Self.models(of: submits.compactMap(\.body))
-        if models.count > 1 || models.contains(where: { !$0.isBuiltIn }) {
+        if PlanReport.showsModels(models) {
             for model in models {
                 let jobs = submits.filter { $0.body?.schema === model }
                 let cost = jobs.reduce(0) { $0 + estimate($1) }
@@ -230,7 +227,7 @@ extension BatchRun {
             }
             console.out("Submit \(count) jobs\(after), estimated \(PlanReport.usd(submitCost))? [y/N] ")
         } else {
-            console.out("Submit \(count) jobs\(after), estimated \(PlanReport.usd(submitCost)) (\(label(prepared.prices.modelPrice.source)))? [y/N] ")
+            console.out("Submit \(count) jobs\(after), estimated \(PlanReport.usd(submitCost)) (\(label(prepared.prices.seed.source)))? [y/N] ")
         }
         guard let answer = console.readLine()?.lowercased() else { return false }
         return answer == "y" || answer == "yes"
@@ -274,24 +271,5 @@ extension BatchRun {
         for problem in problems { console.err("warning: \(problem)") }
         if request.verbose { console.err("proxy: \(proxies)") }
         return Target(simulator: nil, token: token, base: base, effectiveBase: base, proxies: proxies)
-    }
-
-    /// The model's price for this run. Under `--max-cost` only a published price will do; a token the API
-    /// refuses, or an API that cannot be reached after a short retry, stops the run before anything is spent.
-    private func livePrice(modelID: String, target: Target, needed: Bool) async throws -> PriceList {
-        switch await LivePrice.fetch(modelID: modelID, token: target.token, baseURL: target.effectiveBase, tries: 2, proxies: target.proxies) {
-        case .live(let prices):
-            return prices
-        case .refused(let error):
-            throw CLIError.setup("the API refused the account (\(error.code): \(error.message)); check the token and the balance")
-        case .unreachable(let url, let reason):
-            throw CLIError.setup("the API cannot be reached at \(url) (\(reason)); check --base-url, RUNCOMFY_BASE_URL and any proxy; nothing was submitted")
-        case .unavailable(let reason):
-            if request.maxCost != nil, needed {
-                throw CLIError.setup("--max-cost needs the model's price from the API, which is unavailable (\(reason)); a cap computed from the built-in estimate is not a cap")
-            }
-            console.err("note: the live price is unavailable (\(reason)); using the built-in estimate (USD \(PriceList.estimate.perSecond) per second)")
-            return .estimate
-        }
     }
 }
