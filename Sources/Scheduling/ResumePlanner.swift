@@ -54,8 +54,11 @@ public struct ResumePlanner: Sendable {
             let record = fold.record(job.id, key: key)
             let fileBase = job.id
             let cost = prices.cost(of: job.body)
+            let costIsKnown = prices.estimate(of: job.body) != nil
             func run(_ start: JobLifecycle.Start) -> PlannedRun {
-                PlannedRun(id: job.id, key: key, start: start, requestID: record.requestID, body: job.body, estimatedCost: cost, fileBase: fileBase)
+                var run = PlannedRun(id: job.id, key: key, start: start, requestID: record.requestID, body: job.body, estimatedCost: cost, fileBase: fileBase)
+                run.costIsKnown = costIsKnown
+                return run
             }
             switch record.state {
             case .pending, .waiting, .blocked:
