@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// The events this version writes, one constructor per kind: the only place outside the fold where a ledger
 /// field or event name is spelled. `time` is the line's UTC time (ISO 8601 with milliseconds).
