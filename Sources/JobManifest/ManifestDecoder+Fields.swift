@@ -145,10 +145,13 @@ extension ManifestDecoder {
         guard let mapping = mapping(node, path) else { return nil }
         var slots = [BodyValue?](repeating: nil, count: fields.count)
         var valid = true
+        // The fields an unknown key was taken for: a misspelling is one error, not also a missing field.
+        var misspelt: Set<String> = []
         for pair in mapping.pairs {
             guard let name = keyName(pair.key, in: path) else { continue }
             guard let position = fields.firstIndex(where: { $0.name == name }) else {
                 log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(path)" + DidYouMean.hint(name, among: fields.map(\.name)))
+                if let meant = DidYouMean.suggest(name, among: fields.map(\.name)) { misspelt.insert(meant) }
                 continue
             }
             let itemField = fields[position]
@@ -171,7 +174,7 @@ extension ManifestDecoder {
                 continue
             }
             if itemField.required, itemField.defaultValue == nil, valid {
-                log.error("missing", at: mapping.mark, "\(path) is missing required '\(itemField.name)'")
+                if !misspelt.contains(itemField.name) { log.error("missing", at: mapping.mark, "\(path) is missing required '\(itemField.name)'") }
                 valid = false
             }
             values.append(itemField.defaultValue ?? .absent)

@@ -286,4 +286,19 @@ struct PartnerCatalogTests {
             """)
         #expect(messages == ["resolution must be one of 768p, 2k, found 48"], "\(messages)")
     }
+
+    @Test("a misspelt required field of a list's item is one error too")
+    func misspeltInsideItems() {
+        let messages = errors("""
+            version: 1
+            shots:
+              - id: a
+                image: "https://example.com/a.png"
+                prompt: Dawn.
+                multi_prompt:
+                  - {promt: One., duration: 4}
+            """)
+        #expect(messages.count == 1, "\(messages)")
+        #expect(messages.first?.contains("unknown key 'promt'") == true && messages.first?.hasSuffix("did you mean 'prompt'?") == true, "\(messages)")
+    }
 }
