@@ -7,12 +7,13 @@ public protocol LedgerStore: Actor {
     var fold: LedgerFold { get }
 
     /// Appends lines through group commit and returns once they are durable; `reservation` (of an admitted
-    /// intent) is released from the spend once they are.
+    /// intent) is released from the spend once they are, or when the append throws.
     func append(_ events: [LedgerEvent], releasing reservation: Double) async throws(LedgerError)
 
     /// Admits one submit in one atomic step: the spend cap checked (`gate`, over the whole spend, durable and
     /// reserved), the estimate reserved, and the `submit_intent` made durable. Nothing else may be admitted
-    /// between the check and the reservation. (A store of one process takes the default below.)
+    /// between the check and the reservation. (The default below is atomic within one process only: a store shared
+    /// by several must decide inside its own transaction.)
     func admit(_ intent: LedgerEvent, estimate: Double, gate: SpendGate) async -> Admission
 
     /// Counts `amount` in the spend from now until the lines appended with it are durable (`append`'s

@@ -130,9 +130,10 @@ extension BatchScheduler {
     /// started, so it must not). Nil when the POST may go.
     private func admit(_ run: PlannedRun, attempt: Int) async -> JobLifecycle.Outcome? {
         let estimate = PriceList.rounded(run.estimatedCost)
-        let gate = SpendGate(cap: options.maxCost, reservedForWaiting: graph?.reserved ?? 0, waitingCount: graph?.waiting.count ?? 0)
-        let intent = LedgerEvent.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: run.costIsKnown ? estimate : nil, time: now())
         while true {
+            // Made afresh for each try: what the waiting jobs keep aside, and the intent's time, as of now.
+            let gate = SpendGate(cap: options.maxCost, reservedForWaiting: graph?.reserved ?? 0, waitingCount: graph?.waiting.count ?? 0)
+            let intent = LedgerEvent.submitIntent(job: run.id, key: run.key, attempt: attempt, estimate: run.costIsKnown ? estimate : nil, time: now())
             switch await ledger.admit(intent, estimate: estimate, gate: gate) {
             case .admitted:
                 return afterIntent(run, attempt: attempt, gate: gate) ? await withdraw(run, attempt: attempt) : nil

@@ -19,7 +19,8 @@ enum FolderRecovery {
             for (job, requestID) in requests {
                 let key = runs[job]?.key ?? ""
                 let estimate = PriceList.rounded(runs[job]?.estimatedCost ?? 0)
-                events.append(.submitIntent(job: job, key: key, attempt: 1, estimate: estimate, time: Timestamp.now()))
+                let known = runs[job]?.costIsKnown ?? true
+                events.append(.submitIntent(job: job, key: key, attempt: 1, estimate: known ? estimate : nil, time: Timestamp.now()))
                 events.append(.submitted(job: job, key: key, requestID: requestID, time: Timestamp.now()))
             }
             try await ledger.append(events)

@@ -15,7 +15,10 @@ enum LivePrice {
             case nil: schema.publishedPrice?.unit
             default: nil
             }
-            guard let price = info.basePriceUSD, price > 0, let unit else {
+            // A price per a unit other than the one the model is known to be priced in (the seed's estimate is per
+            // second) is not taken: a cap counted in the wrong unit is no cap.
+            let knownUnit = schema.publishedPrice?.source == .estimate ? schema.publishedPrice?.unit : nil
+            guard let price = info.basePriceUSD, price > 0, let unit, knownUnit == nil || knownUnit == unit else {
                 return (nil, "the API gave no usable price")
             }
             var rules = schema.rules
