@@ -57,7 +57,7 @@ struct PlanCommand: AsyncParsableCommand {
         // Every model's price (the seed's too) asked at once, under a deadline of a few seconds: an API that never
         // answers delays `plan` by that, not by a timeout per model.
         var prices = PriceList.estimate
-        prices.models = await LivePrice.othersIfAsked(plan.models, token: token, baseURL: base, console: console)
+        prices.models = await LivePrice.lookUpIfAsked(plan.models, token: token, baseURL: base, console: console)
         var shown = plan
         if let shard = try sharding.resolve(environment: environment) {
             let kept = Set(plan.jobs(in: shard).map(\.id))

@@ -118,7 +118,7 @@ extension BatchRun {
         var prices = PriceList.estimate
         let models = Self.models(of: Self.workBodies(graph))
         guard !graph.plan.runs.isEmpty || !graph.waiting.isEmpty else { return prices }
-        prices.models = try await LivePrice.others(
+        prices.models = try await LivePrice.lookUp(
             models, token: target.token, baseURL: target.effectiveBase, proxies: target.proxies, console: console, strict: graph.submits > 0,
             deadline: graph.submits > 0 ? .seconds(30) : .seconds(5)
         )

@@ -56,7 +56,7 @@ enum LivePrice {
     /// published price. One note names every model without a live price (not one note each). With `strict` (a run
     /// about to spend), a refused account or an API that cannot be reached stops it, exit 3, as the seed's price
     /// call does.
-    static func others(
+    static func lookUp(
         _ schemas: [ModelSchema], token: Token, baseURL: String, proxies: ProxySettings? = nil, console: Console, strict: Bool = false,
         deadline: Duration = .seconds(5)
     ) async throws -> [String: ModelPrice] {
@@ -107,9 +107,9 @@ enum LivePrice {
     }
 
     /// `plan`'s look-up of the models' prices: none without a token, and never an error (`plan` needs no network).
-    static func othersIfAsked(_ schemas: [ModelSchema], token: Token?, baseURL: String, console: Console) async -> [String: ModelPrice] {
+    static func lookUpIfAsked(_ schemas: [ModelSchema], token: Token?, baseURL: String, console: Console) async -> [String: ModelPrice] {
         guard let token else { return [:] }
-        return (try? await others(schemas, token: token, baseURL: baseURL, console: console)) ?? [:]
+        return (try? await lookUp(schemas, token: token, baseURL: baseURL, console: console)) ?? [:]
     }
 
     /// One note for every model whose live price could not be had: which (or how many), the reasons (each once),
