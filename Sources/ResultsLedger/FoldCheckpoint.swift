@@ -14,7 +14,7 @@ import Darwin
 /// only source of truth, and deleting the snapshot changes nothing but the time an open takes.
 enum FoldCheckpoint {
     /// The first bytes of a checkpoint of this format; any other is ignored.
-    static let magic = Array("shotrunner ledger checkpoint v3\n".utf8)
+    static let magic = Array("shotrunner ledger checkpoint v4\n".utf8)
 
     static func path(folder: String) -> String { folder + "/ledger.checkpoint" }
 
@@ -34,7 +34,12 @@ enum FoldCheckpoint {
         let raw = file.bytes
         guard raw.count > magic.count + 32, raw.prefix(magic.count).elementsEqual(magic) else { return nil }
         var header = CheckpointReader(raw, offset: magic.count + 8)
-        guard let offset = try? header.int(), let lines = try? header.int(), let hash = try? header.int(), offset > 0, lines >= 0 else { return nil }
+        var covered = (offset: 0, lines: 0, hash: 0)
+        header.code(&covered.offset)
+        header.code(&covered.lines)
+        header.code(&covered.hash)
+        let (offset, lines, hash) = covered
+        guard !header.malformed, offset > 0, lines >= 0 else { return nil }
         var info = stat()
         guard fstat(fd, &info) == 0, Int(info.st_size) >= offset, endsLine(fd, at: offset) else { return nil }
         let results = LoadResults()
@@ -50,7 +55,9 @@ enum FoldCheckpoint {
             own.update(UnsafeRawBufferPointer(rebasing: raw[(magic.count + 8)...]))
             guard raw.loadUnaligned(fromByteOffset: magic.count, as: UInt64.self) == own.finish().littleEndian else { return }
             var reader = CheckpointReader(raw, offset: foldStart)
-            guard let fold = try? decodeFold(&reader), reader.isAtEnd else { return }
+            var fold = LedgerFold()
+            fold.checkpoint(&reader)
+            guard !reader.malformed, reader.isAtEnd else { return }
             results.fold = fold
         }
         guard results.ledgerMatches, let fold = results.fold else { return nil }
@@ -83,10 +90,14 @@ enum FoldCheckpoint {
             own.update(chunk)
             put(chunk)
         }
-        writer.int(offset)
-        writer.int(lines)
-        writer.int(Int(Int64(bitPattern: hash)))
-        encodeFold(fold, into: &writer)
+        var covered = (offset: offset, lines: lines, hash: Int(Int64(bitPattern: hash)))
+        writer.code(&covered.offset)
+        writer.code(&covered.lines)
+        writer.code(&covered.hash)
+        // Written through a copy (shared, not copied: writing changes nothing) since the description takes each
+        // field in place.
+        var copy = fold
+        copy.checkpoint(&writer)
         writer.flush(threshold: 0)
         var check = own.finish().littleEndian
         if !failed {
@@ -102,180 +113,6 @@ enum FoldCheckpoint {
     /// Removes a folder's checkpoint (a repair rewrote the ledger).
     static func remove(folder: String) {
         unlink(path(folder: folder))
-    }
-
-    // MARK: - The fold's form
-
-    static func encodeFold(_ fold: LedgerFold, into w: inout CheckpointWriter) {
-        w.string(fold.baseURL)
-        w.string(fold.manifestPath)
-        w.int(fold.planned.count)
-        for job in fold.planned {
-            w.string(job.id)
-            w.int(job.index)
-            w.string(job.key)
-            w.int(job.duration)
-            w.bool(job.sound)
-            w.double(job.estimatedCost)
-            w.string(job.model)
-            w.strings(job.sources)
-            w.flush()
-        }
-        w.map(fold.modelDigests)
-        w.int(fold.allRecords.count)
-        for record in fold.allRecords {
-            encodeRecord(record, into: &w)
-            w.flush()
-        }
-        w.string(fold.firstStartedAt)
-        w.string(fold.lastEventAt)
-        w.double(fold.spent)
-        w.double(fold.spentBeforeLatestRun)
-        w.map(fold.picks)
-        w.int(fold.prices.count)
-        for (model, price) in fold.prices.sorted(by: { $0.key < $1.key }) {
-            w.string(model)
-            w.double(price.basePriceUSD)
-            w.string(price.unit)
-            w.string(price.source)
-        }
-        w.map(fold.resolvedKeys)
-        w.optional(fold.latestInputs) { w, latest in
-            w.string(latest.listedAt)
-            w.string(latest.manifestSHA256)
-            w.map(latest.models)
-            w.string(latest.inputs.only)
-            w.string(latest.inputs.shard)
-            w.int(latest.inputs.media.count)
-            for stamp in latest.inputs.media {
-                w.string(stamp.path)
-                w.int(stamp.size)
-                w.int(stamp.modified)
-            }
-        }
-    }
-
-    static func decodeFold(_ r: inout CheckpointReader) throws(CheckpointReader.Malformed) -> LedgerFold {
-        var fold = LedgerFold()
-        fold.baseURL = try r.optionalString()
-        fold.manifestPath = try r.optionalString()
-        let planned = try r.count()
-        fold.planned.reserveCapacity(planned)
-        // Most jobs share a handful of models: each job's model is the previous one's string where the same.
-        var lastModel = ""
-        for _ in 0..<planned {
-            let id = try r.string(), index = try r.int(), key = try r.string(), duration = try r.int(), sound = try r.bool()
-            let estimatedCost = try r.double()
-            let model = try r.bool() ? try r.string(reusing: lastModel) : nil
-            if let model { lastModel = model }
-            fold.planned.append(LedgerFold.PlannedJob(
-                id: id, index: index, key: key, duration: duration, sound: sound, estimatedCost: estimatedCost, model: model, sources: try r.strings()
-            ))
-        }
-        fold.modelDigests = try r.map()
-        let records = try r.count()
-        fold.allRecords.reserveCapacity(records)
-        for index in 0..<records {
-            fold.allRecords.append(try decodeRecord(&r, listedKey: index < fold.planned.count ? fold.planned[index].key : nil))
-        }
-        fold.rebuildIndex()
-        fold.firstStartedAt = try r.optionalString()
-        fold.lastEventAt = try r.optionalString()
-        fold.spent = try r.double()
-        fold.spentBeforeLatestRun = try r.double()
-        fold.picks = try r.map()
-        let prices = try r.count()
-        for _ in 0..<prices {
-            let model = try r.string()
-            fold.prices[model] = LedgerFold.RecordedPrice(basePriceUSD: try r.double(), unit: try r.string(), source: try r.string())
-        }
-        fold.resolvedKeys = try r.map()
-        if try r.bool() {
-            let listedAt = try r.string()
-            let sha = try r.string()
-            let models = try r.map()
-            let only = try r.optionalString()
-            let shard = try r.optionalString()
-            let count = try r.count()
-            var media: [LedgerEvent.MediaStamp] = []
-            for _ in 0..<count { media.append(LedgerEvent.MediaStamp(path: try r.string(), size: try r.int(), modified: try r.int())) }
-            fold.latestInputs = LedgerFold.ListInputs(
-                listedAt: listedAt, manifestSHA256: sha, models: models, inputs: LedgerEvent.RunInputs(only: only, shard: shard, media: media)
-            )
-        }
-        return fold
-    }
-
-    private static func encodeRecord(_ record: JobRecord, into w: inout CheckpointWriter) {
-        w.string(record.id)
-        w.string(record.key)
-        w.int(JobState.allCases.firstIndex(of: record.state) ?? 0)
-        w.string(record.requestID)
-        w.int(record.attempts)
-        w.strings(record.outputs)
-        w.strings(record.files)
-        w.strings(record.fileSHA256)
-        w.strings(record.waitingOn)
-        w.optional(record.blockedBy) { w, by in
-            w.string(by.job)
-            w.string(by.state)
-        }
-        w.int(record.bytes)
-        w.string(record.sha256)
-        w.double(record.cost)
-        w.double(record.estimatedCost)
-        w.string(record.errorCode)
-        w.string(record.errorMessage)
-        w.string(record.apiStatus)
-        // A time as its number, or (nil, then) its text when it has no number.
-        w.int(record.firstSubmitMillis.map(Int.init))
-        if record.firstSubmitMillis == nil { w.string(record.firstSubmitAt) }
-        w.int(record.renderedMillis.map(Int.init))
-        if record.renderedMillis == nil { w.string(record.renderedAt) }
-        w.double(record.earlierSpend)
-        w.bool(record.latestMayCost)
-    }
-
-    /// A record as `encodeRecord` wrote it. `listedKey` is the key of the job listed at the record's place, reused
-    /// when the record's is the same (the common case): one string for both instead of two.
-    private static func decodeRecord(_ r: inout CheckpointReader, listedKey: String?) throws(CheckpointReader.Malformed) -> JobRecord {
-        let id = try r.string()
-        let key: String
-        if let listedKey { key = try r.string(reusing: listedKey) } else { key = try r.string() }
-        var record = JobRecord(id: id, key: key)
-        let state = try r.int()
-        guard JobState.allCases.indices.contains(state) else { throw CheckpointReader.Malformed() }
-        record.state = JobState.allCases[state]
-        record.requestID = try r.optionalString()
-        record.attempts = try r.int()
-        // The first output read on its own: the usual job's single output makes no array.
-        let outputCount = try r.count()
-        let firstOutput = outputCount > 0 ? try r.string() : nil
-        var moreOutputs: [String] = []
-        for _ in 1..<max(1, outputCount) { moreOutputs.append(try r.string()) }
-        let fileCount = try r.count()
-        let firstFile = fileCount > 0 ? try r.optionalString() : nil
-        var moreFiles: [String?] = []
-        for _ in 1..<max(1, fileCount) { moreFiles.append(try r.optionalString()) }
-        // The rare fields gathered and set at once (one by one, each went through a key path).
-        var rare = JobRecord.RareFields()
-        rare.fileSHA256 = try r.optionalStrings()
-        rare.waitingOn = try r.strings()
-        if try r.bool() { rare.blockedBy = JobRecord.BlockedBy(job: try r.string(), state: try r.string()) }
-        record.bytes = try r.optionalInt()
-        let sha256 = try r.optionalString()
-        record.setDecoded(firstOutput: firstOutput, moreOutputs: moreOutputs, firstFile: firstFile, fileCount: fileCount, moreFiles: moreFiles, sha256: sha256, rare: &rare)
-        record.cost = try r.optionalDouble()
-        record.estimatedCost = try r.optionalDouble()
-        rare.errorCode = try r.optionalString()
-        rare.errorMessage = try r.optionalString()
-        record.apiStatus = try r.optionalString()
-        record.setRareFields(rare)
-        if let millis = try r.optionalInt() { record.setTimes(firstSubmit: Int64(millis), rendered: nil) } else { record.firstSubmitAt = try r.optionalString() }
-        if let millis = try r.optionalInt() { record.setTimes(firstSubmit: nil, rendered: Int64(millis)) } else { record.renderedAt = try r.optionalString() }
-        record.earlierSpend = try r.double()
-        record.latestMayCost = try r.bool()
-        return record
     }
 
     // MARK: - Files

@@ -144,25 +144,6 @@ public struct JobRecord: Sendable, Equatable {
         static func == (lhs: Rare, rhs: Rare) -> Bool { lhs === rhs || lhs.fields == rhs.fields }
     }
 
-    /// Sets the outputs, files and digest as a checkpoint holds them, their rare parts into `rare` (set at once
-    /// with the other rare fields by `setRareFields`).
-    mutating func setDecoded(
-        firstOutput: String?, moreOutputs: [String], firstFile: String?, fileCount: Int, moreFiles: [String?], sha256: String?, rare: inout RareFields
-    ) {
-        self.firstOutput = firstOutput
-        rare.moreOutputs = moreOutputs
-        self.fileCount = Int32(clamping: fileCount)
-        self.firstFile = firstFile
-        rare.moreFiles = moreFiles
-        digest = sha256.flatMap(Digest.init(hex:))
-        rare.sha256Text = digest == nil ? sha256 : nil
-    }
-
-    /// Sets every rare field at once (a checkpoint's record): no box where all are empty.
-    mutating func setRareFields(_ fields: RareFields) {
-        rare = fields.isEmpty ? nil : Rare(fields)
-    }
-
     private mutating func setRare<Value: Equatable>(_ path: WritableKeyPath<RareFields, Value>, _ value: Value) {
         var fields = rare?.fields ?? RareFields()
         guard fields[keyPath: path] != value else { return }
@@ -216,12 +197,6 @@ public struct JobRecord: Sendable, Equatable {
             setRare(\.renderedText, text)
         }
     }
-    /// Sets the times from numbers (a checkpoint's): nil leaves a time as it is.
-    mutating func setTimes(firstSubmit: Int64?, rendered: Int64?) {
-        if let firstSubmit { submitMillis = firstSubmit }
-        if let rendered { renderMillis = rendered }
-    }
-
     /// A time as a number where its text is the ledger's own form, else as text.
     private static func split(_ text: String?) -> (Int64, String?) {
         guard let text else { return (.min, nil) }
@@ -232,6 +207,8 @@ public struct JobRecord: Sendable, Equatable {
     /// A SHA-256 digest as its 32 bytes (a record's text of it took a 100-byte allocation of its own).
     struct Digest: Sendable, Equatable {
         var words: (UInt64, UInt64, UInt64, UInt64)
+
+        init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
         /// From exactly 64 lowercase hex digits; nil for anything else (kept as text, so that it reads back as it was).
         init?(hex: String) {
@@ -300,5 +277,58 @@ public struct JobRecord: Sendable, Equatable {
         var latest = 0.0
         if latestMayCost, state != .cancelled || cost != nil { latest = cost ?? estimatedCost ?? 0 }
         return earlierSpend + latest
+    }
+}
+
+extension JobRecord {
+    /// The record in a checkpoint: every stored field once, in order, the one description its writer and reader
+    /// follow. A reader given `listedKey` (the key listed at the record's place) shares its string when the same.
+    mutating func checkpoint<Coder: CheckpointCoding>(_ c: inout Coder, listedKey: String?) {
+        c.code(&id)
+        if c.reads, let listedKey { key = listedKey }
+        c.code(&key)
+        c.code(&state)
+        c.code(&requestID)
+        c.code(&attempts)
+        c.code(&firstOutput)
+        c.code(&firstFile)
+        var files = Int(fileCount)
+        c.code(&files)
+        fileCount = Int32(clamping: files)
+        c.code(&digest, empty: Digest(words: (0, 0, 0, 0))) { c, digest in
+            c.code(&digest.words.0)
+            c.code(&digest.words.1)
+            c.code(&digest.words.2)
+            c.code(&digest.words.3)
+        }
+        c.code(&submitMillis)
+        c.code(&renderMillis)
+        c.code(&bytes)
+        c.code(&cost)
+        c.code(&estimatedCost)
+        c.code(&apiStatus)
+        c.code(&earlierSpend)
+        c.code(&latestMayCost)
+        var rare = rare?.fields ?? RareFields()
+        rare.checkpoint(&c)
+        if c.reads { self.rare = rare.isEmpty ? nil : Rare(rare) }
+    }
+}
+
+extension JobRecord.RareFields {
+    mutating func checkpoint<Coder: CheckpointCoding>(_ c: inout Coder) {
+        c.code(&fileSHA256)
+        c.code(&waitingOn)
+        c.code(&blockedBy, empty: JobRecord.BlockedBy(job: "", state: "")) { c, by in
+            c.code(&by.job)
+            c.code(&by.state)
+        }
+        c.code(&errorCode)
+        c.code(&errorMessage)
+        c.code(&firstSubmitText)
+        c.code(&renderedText)
+        c.code(&moreOutputs)
+        c.code(&moreFiles)
+        c.code(&sha256Text)
     }
 }

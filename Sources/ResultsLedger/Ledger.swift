@@ -128,7 +128,7 @@ public actor Ledger {
                     return true
                 }
                 do {
-                    fold.apply(try LedgerLine(line))
+                    fold.apply(try LedgerLine.event(line))
                     if repair { kept.append(contentsOf: line); kept.append(0x0A) }  // only a repair rewrites the file
                 } catch {
                     corrupt.append((number, Array(line)))
@@ -342,7 +342,7 @@ extension Ledger {
     /// A torn last line is ignored; an unreadable line in the middle is an error.
     public static func readEvents(folder: String) throws(LedgerError) -> [LedgerEvent] {
         var events: [LedgerEvent] = []
-        try forEachLine(folder: folder) { events.append($0.event) }
+        try forEachLine(folder: folder) { events.append($0) }
         return events
     }
 
@@ -359,7 +359,7 @@ extension Ledger {
     /// in order, or, with `checkpoint`, handing it the checkpoint's fold and calling `body` for the lines after it.
     /// A torn last line is skipped: a writer may be mid-line.
     private static func forEachLine(
-        folder: String, checkpoint: ((LedgerFold) -> Void)? = nil, _ body: (LedgerLine) -> Void
+        folder: String, checkpoint: ((LedgerFold) -> Void)? = nil, _ body: (LedgerEvent) -> Void
     ) throws(LedgerError) {
         let path = folder + "/ledger.jsonl"
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -370,7 +370,7 @@ extension Ledger {
         if let loaded { checkpoint?(loaded.fold) }
         try LedgerLineParser.forEachLine(fd: fd, path: path, from: loaded?.offset ?? 0, firstNumber: loaded?.lines ?? 0) { number, line, torn in
             do {
-                body(try LedgerLine(line))
+                body(try LedgerLine.event(line))
             } catch {
                 if torn { return false }
                 failure = .corruptLine(number: number, text: String(decoding: line, as: UTF8.self))

@@ -1,52 +1,179 @@
 public import JSON
 
-/// One line of `ledger.jsonl`: `{"v":1,"t":...,"event":...,"job":...,...}`. Events are appended, never changed.
+/// One line of `ledger.jsonl`: a header (version, time, kind, job) and the kind's typed fields. Events are appended,
+/// never changed. Their fields are described in `LedgerSchema.swift`; the constructors are in `LedgerEvent+Kinds.swift`.
 public struct LedgerEvent: Sendable, Equatable {
-    /// The kinds of event (`event` field).
-    public enum Kind: String, Sendable, CaseIterable {
-        case runStarted = "run_started"
-        case submitIntent = "submit_intent"
-        case submitted
-        case submitError = "submit_error"
-        case unknownOutcome = "unknown_outcome"
-        case status
-        case rendered
-        case downloaded
-        case downloadError = "download_error"
-        case failed
-        case expired
-        case cancelRequested = "cancel_requested"
-        case cancelled
-        case notCancellable = "not_cancellable"
-        case adopted
-        case runFinished = "run_finished"
-        /// A model's price as the run used it (`model`, `base_price_usd`, `price_unit`, `source`).
-        case price
-        /// A submit intent withdrawn before its POST started (a stop came while the intent was being written).
-        case notSent = "not_sent"
-        /// A take chosen as its shot's clip in the cut (`job` the take's id, `shot` its shot's id).
-        case picked
-        /// A shot's choice removed (`job` the take that was picked, `shot` its shot's id).
-        case unpicked
-        /// A job that waits on other jobs' outputs (`sources`); its `key` reads `after:<sources>`.
-        case waiting
-        /// A job whose source ended otherwise than completed (`source`, `source_state`): never submitted.
-        case blocked
-        /// A dependent's sources as its body was built for a submit (`sources`: job, sha256, ...), under its key.
-        case inputsResolved = "inputs_resolved"
-    }
-
-    /// The kind.
-    public var kind: Kind
     /// UTC time, ISO 8601 with milliseconds.
     public var time: String
     /// The job id (empty for run-level events).
     public var job: String
-    /// The other fields, in order.
-    package var fields: [(key: String, value: JSONValue)]
-    /// `run_started`'s job list, kept as it was given and written straight to bytes after `fields`: as a tree of
-    /// JSON values it took about 300 bytes a job (30 MB at 100,000 jobs) for the moment of one append.
-    package var listedJobs: [ListedJob]?
+    /// What the event says.
+    public var payload: Payload
+
+    /// The kind.
+    public var kind: Kind { payload.kind }
+
+    /// A member of an object kept in order (a model and its digest, a state and its count).
+    public struct Named<Value: Sendable & Equatable>: Sendable, Equatable {
+        public var name: String
+        public var value: Value
+
+        public init(_ name: String, _ value: Value) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// An event's fields, by kind.
+    public enum Payload: Sendable, Equatable {
+        case runStarted(RunStart)
+        case price(Price)
+        case submitIntent(Intent)
+        case submitted(Request)
+        case submitError(SubmitFailure)
+        case notSent(Withdrawal)
+        case unknownOutcome(Failure)
+        case status(StatusChange)
+        case rendered(Render)
+        case downloaded(Download)
+        case downloadError(DownloadFailure)
+        case failed(Failure)
+        case expired(Failure)
+        case cancelRequested(Request)
+        case cancelled(Request)
+        case notCancellable(Request)
+        case adopted(Request)
+        case waiting(Wait)
+        case blocked(Block)
+        case inputsResolved(Resolution)
+        case picked(Pick)
+        case unpicked(Pick)
+        case runFinished(RunEnd)
+
+        /// The kind these fields belong to.
+        public var kind: Kind {
+            switch self {
+            case .runStarted: .runStarted
+            case .price: .price
+            case .submitIntent: .submitIntent
+            case .submitted: .submitted
+            case .submitError: .submitError
+            case .notSent: .notSent
+            case .unknownOutcome: .unknownOutcome
+            case .status: .status
+            case .rendered: .rendered
+            case .downloaded: .downloaded
+            case .downloadError: .downloadError
+            case .failed: .failed
+            case .expired: .expired
+            case .cancelRequested: .cancelRequested
+            case .cancelled: .cancelled
+            case .notCancellable: .notCancellable
+            case .adopted: .adopted
+            case .waiting: .waiting
+            case .blocked: .blocked
+            case .inputsResolved: .inputsResolved
+            case .picked: .picked
+            case .unpicked: .unpicked
+            case .runFinished: .runFinished
+            }
+        }
+
+        /// The fields as a value a visitor can go over.
+        var fields: any LedgerFields {
+            switch self {
+            case .runStarted(let fields): fields
+            case .price(let fields): fields
+            case .submitIntent(let fields): fields
+            case .submitted(let fields), .cancelRequested(let fields), .cancelled(let fields), .notCancellable(let fields), .adopted(let fields): fields
+            case .submitError(let fields): fields
+            case .notSent(let fields): fields
+            case .unknownOutcome(let fields), .failed(let fields), .expired(let fields): fields
+            case .status(let fields): fields
+            case .rendered(let fields): fields
+            case .downloaded(let fields): fields
+            case .downloadError(let fields): fields
+            case .waiting(let fields): fields
+            case .blocked(let fields): fields
+            case .inputsResolved(let fields): fields
+            case .picked(let fields), .unpicked(let fields): fields
+            case .runFinished(let fields): fields
+            }
+        }
+
+        /// The job's key, for the kinds that concern one job under one key.
+        var key: String? {
+            switch self {
+            case .submitIntent(let fields): fields.key
+            case .submitted(let fields), .cancelRequested(let fields), .cancelled(let fields), .notCancellable(let fields), .adopted(let fields):
+                fields.key
+            case .submitError(let fields): fields.key
+            case .notSent(let fields): fields.key
+            case .unknownOutcome(let fields), .failed(let fields), .expired(let fields): fields.key
+            case .status(let fields): fields.key
+            case .rendered(let fields): fields.key
+            case .downloaded(let fields): fields.key
+            case .downloadError(let fields): fields.key
+            case .waiting(let fields): fields.key
+            case .blocked(let fields): fields.key
+            case .inputsResolved(let fields): fields.key
+            case .runStarted, .price, .picked, .unpicked, .runFinished: nil
+            }
+        }
+
+        /// Reads the fields of a `kind` through `reader`.
+        static func read<Reader: LedgerFieldVisitor>(_ kind: Kind, _ reader: inout Reader) -> Payload {
+            func read<Fields: LedgerFields>(_: Fields.Type = Fields.self) -> Fields {
+                var fields = Fields()
+                fields.fields(&reader)
+                return fields
+            }
+            return switch kind {
+            case .runStarted: .runStarted(read())
+            case .price: .price(read())
+            case .submitIntent: .submitIntent(read())
+            case .submitted: .submitted(read())
+            case .submitError: .submitError(read())
+            case .notSent: .notSent(read())
+            case .unknownOutcome: .unknownOutcome(read())
+            case .status: .status(read())
+            case .rendered: .rendered(read())
+            case .downloaded: .downloaded(read())
+            case .downloadError: .downloadError(read())
+            case .failed: .failed(read())
+            case .expired: .expired(read())
+            case .cancelRequested: .cancelRequested(read())
+            case .cancelled: .cancelled(read())
+            case .notCancellable: .notCancellable(read())
+            case .adopted: .adopted(read())
+            case .waiting: .waiting(read())
+            case .blocked: .blocked(read())
+            case .inputsResolved: .inputsResolved(read())
+            case .picked: .picked(read())
+            case .unpicked: .unpicked(read())
+            case .runFinished: .runFinished(read())
+            }
+        }
+    }
+
+    /// An event of `payload`'s kind.
+    public init(job: String = "", time: String, _ payload: Payload) {
+        self.job = job
+        self.time = time
+        self.payload = payload
+    }
+
+    /// An event read from fields given as JSON values, as a line of them would be read: for tests that write lines as
+    /// earlier versions did (fields this version does not know are dropped).
+    package init(_ kind: Kind, job: String = "", time: String, _ fields: [(key: String, value: JSONValue)] = []) {
+        let bytes = JSONValue.object([("\(Self.header.event)", .string(kind.rawValue))] + fields).compactBytes
+        // Read while the bytes live: the reader's slices point into them.
+        let payload = bytes.withUnsafeBufferPointer { buffer in
+            var reader = LedgerLineReader(members: (try? JSONSlice.rootMembers(buffer)) ?? [])
+            return Payload.read(kind, &reader)
+        }
+        self.init(job: job, time: time, payload)
+    }
 
     /// Whether a `submit_error` line written before `may_have_started` existed (version 1 ledgers) may have
     /// started a render, read from its class: only these four certainly did not.
@@ -54,18 +181,9 @@ public struct LedgerEvent: Sendable, Equatable {
         !["not_sent", "throttled", "rejected", "fatal"].contains(errorClass ?? "")
     }
 
-    /// Creates an event from its fields: for the constructors in `LedgerEvent+Kinds.swift`, and for tests that
-    /// write lines as earlier versions did.
-    package init(_ kind: Kind, job: String = "", time: String, _ fields: [(key: String, value: JSONValue)] = []) {
-        self.kind = kind
-        self.job = job
-        self.time = time
-        self.fields = fields
-    }
-
     /// Equal when of the same kind, job and time with the same fields.
     public static func == (lhs: LedgerEvent, rhs: LedgerEvent) -> Bool {
-        lhs.line == rhs.line
+        lhs.time == rhs.time && lhs.job == rhs.job && lhs.payload == rhs.payload
     }
 
     /// The JSON line (without its newline).
@@ -75,39 +193,9 @@ public struct LedgerEvent: Sendable, Equatable {
 
     /// The JSON line's bytes (without its newline).
     public var lineBytes: [UInt8] {
-        let head: [(key: String, value: JSONValue)] = [("v", .int(1)), ("t", .string(time)), ("event", .string(kind.rawValue)), ("job", .string(job))]
-        guard let listedJobs else { return JSONValue.object(head + fields).compactBytes }
-        var out: [UInt8] = []
-        out.reserveCapacity(256 + 160 * listedJobs.count)
-        JSONValue.writeObject(head + fields, thenArray: "jobs", count: listedJobs.count, indent: nil, to: &out) { position, out in
-            listedJobs[position].write(to: &out)
-        }
-        return out
-    }
-
-    /// A field's value.
-    public subscript(key: String) -> JSONValue? {
-        fields.first { $0.key == key }?.value
-    }
-
-    /// A string field.
-    public func string(_ key: String) -> String? {
-        if case .string(let value)? = self[key] { return value }
-        return nil
-    }
-
-    /// An integer field.
-    public func int(_ key: String) -> Int? {
-        if case .int(let value)? = self[key] { return value }
-        return nil
-    }
-
-    /// A number field.
-    public func number(_ key: String) -> Double? {
-        switch self[key] {
-        case .number(let value)?: value
-        case .int(let value)?: Double(value)
-        default: nil
-        }
+        var writer = LedgerLineWriter(header: self)
+        var fields = payload.fields
+        fields.fields(&writer)
+        return writer.finish()
     }
 }

@@ -2,20 +2,8 @@
 /// The ledger folded into state: per job id and key, what happened. `status`, `report` and resume all read the
 /// ledger through this one function.
 public struct LedgerFold: Sendable, Equatable {
-    /// A job as the latest `run_started` listed it.
-    public struct PlannedJob: Sendable, Equatable {
-        public var id: String
-        /// Its place in the manifest (ledgers before it was recorded: its place in the list).
-        public var index: Int
-        public var key: String
-        public var duration: Int
-        public var sound: Bool
-        public var estimatedCost: Double
-        /// Its model when it is not the seed's.
-        public var model: String?
-        /// The jobs whose outputs it takes.
-        public var sources: [String] = []
-    }
+    /// A job as the latest `run_started` listed it (its `index` its place in the list where the line has none).
+    public typealias PlannedJob = LedgerEvent.ListedJob
 
     /// The base URL the folder was made against (the first `run_started`).
     public var baseURL: String?
@@ -139,41 +127,32 @@ public struct LedgerFold: Sendable, Equatable {
 
     /// Applies one event.
     public mutating func apply(_ event: LedgerEvent) {
-        apply(reading: event)
-    }
-
-    /// Applies one line read in place.
-    mutating func apply(_ line: LedgerLine) {
-        apply(reading: line)
-    }
-
-    private mutating func apply<Event: LedgerEventReader>(reading event: Event) {
         let time = event.time
         if !time.isEmpty { lastEventAt = time }
-        switch event.kind {
-        case .runStarted:
-            applyRunStarted(event, time: time)
+        switch event.payload {
+        case .runStarted(let start):
+            applyRunStarted(start, time: time)
             return
-        case .picked:
-            if let shot = event.string("shot"), !event.job.isEmpty { picks[shot] = event.job }
+        case .picked(let pick):
+            if let shot = pick.shot, !event.job.isEmpty { picks[shot] = event.job }
             return
-        case .unpicked:
-            if let shot = event.string("shot") { picks[shot] = nil }
+        case .unpicked(let pick):
+            if let shot = pick.shot { picks[shot] = nil }
             return
         case .runFinished:
             return
-        case .inputsResolved:
-            if !event.job.isEmpty, let key = event.string("key") { resolvedKeys[event.job] = key }
-        case .price:
-            if let model = event.string("model"), let price = event.number("base_price_usd") {
-                prices[model] = RecordedPrice(basePriceUSD: price, unit: event.string("price_unit") ?? "second", source: event.string("source") ?? "estimate")
+        case .inputsResolved(let resolution):
+            if !event.job.isEmpty, let key = resolution.key { resolvedKeys[event.job] = key }
+        case .price(let price):
+            if let model = price.model, let base = price.basePriceUSD {
+                prices[model] = RecordedPrice(basePriceUSD: base, unit: price.unit ?? "second", source: price.source ?? "estimate")
             }
             return
         default:
             break
         }
         let job = event.job
-        guard !job.isEmpty, let key = event.string("key") else { return }
+        guard !job.isEmpty, let key = event.payload.key else { return }
         let index: Int
         if let known = position(job, key: key) {
             index = known
@@ -185,55 +164,43 @@ public struct LedgerFold: Sendable, Equatable {
         // Changed where it lies: a record copied out and back costs a retain and a release of every field, which
         // for a 400,000-line ledger was most of the fold.
         let before = allRecords[index].spend
-        Self.update(&allRecords[index], with: event, time: time)
+        allRecords[index].apply(event.payload, time: time)
         spent += allRecords[index].spend - before
     }
 
     /// A run begins: the spend before it, the inputs its list was made from, and its job list.
-    private mutating func applyRunStarted<Event: LedgerEventReader>(_ event: Event, time: String) {
+    private mutating func applyRunStarted(_ start: LedgerEvent.RunStart, time: String) {
         spentBeforeLatestRun = spent
-        let reused = event.string("same_jobs_as")
+        let reused = start.sameJobsAs
         // A run that reuses the list keeps what its dependents were resolved to; a new list starts over.
         if reused == nil { resolvedKeys = [:] }
-        if let sha = event.string("manifest_sha256"), let filter = event.stringMap("filter"), let media = event.objects("media") {
-            let stamps = media.compactMap { item -> LedgerEvent.MediaStamp? in
-                guard let path = item.string("path"), let size = item.int("size"), let modified = item.int("modified") else { return nil }
-                return LedgerEvent.MediaStamp(path: path, size: size, modified: modified)
-            }
+        let models = Dictionary(start.models.map { ($0.name, $0.value) }) { _, new in new }
+        if let sha = start.manifestSHA256, let filter = start.filter, let media = start.media {
             latestInputs = ListInputs(
-                listedAt: reused ?? time, manifestSHA256: sha, models: event.stringMap("models") ?? [:],
-                inputs: LedgerEvent.RunInputs(only: filter["only"], shard: filter["shard"], media: stamps)
+                listedAt: reused ?? time, manifestSHA256: sha, models: models,
+                inputs: LedgerEvent.RunInputs(only: filter.only, shard: filter.shard, media: media)
             )
         } else {
             latestInputs = nil
         }
-        if baseURL == nil { baseURL = event.string("base_url") }
+        if baseURL == nil { baseURL = start.baseURL }
         if firstStartedAt == nil { firstStartedAt = time }
-        manifestPath = event.string("manifest") ?? manifestPath
-        if let digests = event.stringMap("models") { modelDigests.merge(digests) { _, new in new } }
-        listJobs(of: event)
+        manifestPath = start.manifest ?? manifestPath
+        modelDigests.merge(models) { _, new in new }
+        if let jobs = start.jobs { listJobs(jobs) }
     }
 
-    /// The job list a `run_started` carries (typed when this process wrote it, else read from the line), and room
-    /// for a record per listed job.
-    private mutating func listJobs<Event: LedgerEventReader>(of event: Event) {
-        if let listed = event.listedJobs {
-            planned = listed.map { job in
-                PlannedJob(
-                    id: job.id, index: job.index, key: job.key, duration: job.duration, sound: job.sound, estimatedCost: job.estimatedCost ?? 0,
-                    model: job.model, sources: job.sources
-                )
-            }
-        } else if let jobs = event.objects("jobs") {
+    /// A `run_started`'s job list, and room for a record per listed job.
+    private mutating func listJobs(_ jobs: [PlannedJob]) {
+        planned = jobs
+        // A line written before the index was recorded: each job's place in the list.
+        if planned.contains(where: { $0.index < 0 || $0.id.isEmpty || $0.key.isEmpty }) {
             planned = jobs.enumerated().compactMap { position, job in
-                guard let id = job.string("id"), let key = job.string("key") else { return nil }
-                return PlannedJob(
-                    id: id, index: job.int("index") ?? position, key: key, duration: job.int("duration") ?? 0, sound: job.bool("sound") ?? false,
-                    estimatedCost: job.number("estimated_cost") ?? 0, model: job.string("model"), sources: job.strings("sources") ?? []
-                )
+                guard !job.id.isEmpty, !job.key.isEmpty else { return nil }
+                var listed = job
+                if listed.index < 0 { listed.index = position }
+                return listed
             }
-        } else {
-            return
         }
         // Room for a record per listed job at once: grown one append at a time, the list of 100,000 records passes
         // through twice its size and leaves up to half of it unused.
@@ -252,105 +219,58 @@ public struct LedgerFold: Sendable, Equatable {
             }
         }
     }
+}
 
-    private static func update<Event: LedgerEventReader>(_ record: inout JobRecord, with event: Event, time: String) {
-        switch event.kind {
-        case .submitIntent:
-            if record.latestMayCost { record.earlierSpend += record.cost ?? record.estimatedCost ?? 0 }
-            record.attempts += 1
-            record.state = .submitting
-            record.latestMayCost = true
-            record.cost = nil
-            record.estimatedCost = event.number("estimated_cost") ?? record.estimatedCost
-            if record.firstSubmitAt == nil { record.firstSubmitAt = time }
-        case .submitted, .adopted:
-            if event.kind == .adopted { record.latestMayCost = true }
-            record.requestID = event.string("request_id")
-            record.state = .queued
-            record.errorCode = nil
-            record.errorMessage = nil
-        case .submitError:
-            applySubmitError(&record, event)
-        case .notSent:
-            // Withdrawn before its POST started: it costs nothing, and the job is pending again.
-            record.latestMayCost = false
-            if record.state == .submitting { record.state = .pending }
-        case .unknownOutcome:
-            record.state = .unknownOutcome
-            if let code = event.string("code") { record.errorCode = code }
-            if let message = event.string("message") { record.errorMessage = message }
-        case .status:
-            record.apiStatus = event.string("status")
-            if record.state == .queued || record.state == .running {
-                record.state = event.string("status") == "in_queue" ? .queued : .running
+extension LedgerFold {
+    /// The fold in a checkpoint: every stored field once, in order, the one description its writer and reader
+    /// follow (a field added to the fold is added here too, and the checkpoint's format name changes).
+    mutating func checkpoint<Coder: CheckpointCoding>(_ c: inout Coder) {
+        c.code(&baseURL)
+        c.code(&manifestPath)
+        c.code(&planned)
+        c.code(&modelDigests)
+        c.code(&latestInputs, empty: ListInputs(listedAt: "", manifestSHA256: "", models: [:], inputs: .init(only: nil, shard: nil, media: []))) {
+            c, latest in
+            c.code(&latest.listedAt)
+            c.code(&latest.manifestSHA256)
+            c.code(&latest.models)
+            c.code(&latest.inputs.only)
+            c.code(&latest.inputs.shard)
+            c.code(&latest.inputs.media)
+        }
+        checkpointRecords(&c)
+        c.code(&firstStartedAt)
+        c.code(&lastEventAt)
+        c.code(&spent)
+        c.code(&spentBeforeLatestRun)
+        c.code(&picks)
+        c.code(&prices, empty: RecordedPrice(basePriceUSD: 0, unit: "", source: "")) { c, price in
+            c.code(&price.basePriceUSD)
+            c.code(&price.unit)
+            c.code(&price.source)
+        }
+        c.code(&resolvedKeys)
+    }
+
+    /// The records, each read with the key listed at its place (the usual record's), whose string it then shares.
+    private mutating func checkpointRecords<Coder: CheckpointCoding>(_ c: inout Coder) {
+        var count = allRecords.count
+        c.count(&count)
+        guard c.reads else {
+            for record in allRecords {
+                var record = record
+                record.checkpoint(&c, listedKey: nil)
+                c.boundary()
             }
-        case .rendered:
-            record.state = .rendered
-            if let urls = event.strings("outputs") { record.outputs = urls }
-            record.cost = event.number("cost") ?? record.cost
-            record.renderedAt = time
-        case .downloaded:
-            applyDownloaded(&record, event)
-        case .downloadError:
-            if event.bool("final") == true { record.state = .downloadFailed }
-            record.errorCode = event.string("code")
-            record.errorMessage = event.string("message")
-        case .failed:
-            record.state = .failed
-            record.errorCode = event.string("code")
-            record.errorMessage = event.string("message")
-        case .expired:
-            record.state = .expired
-            record.errorCode = "expired"
-            record.errorMessage = event.string("message")
-        case .cancelled:
-            record.state = .cancelled
-        case .cancelRequested, .notCancellable:
-            break
-        case .waiting:
-            record.state = .waiting
-            record.waitingOn = event.strings("sources") ?? []
-            record.blockedBy = nil
-            record.errorCode = nil
-            record.errorMessage = nil
-        case .blocked:
-            record.state = .blocked
-            record.blockedBy = JobRecord.BlockedBy(job: event.string("source") ?? "", state: event.string("source_state") ?? "")
-            record.errorCode = "blocked"
-            record.errorMessage = event.string("reason")
-        case .runStarted, .runFinished, .price, .picked, .unpicked, .inputsResolved:
-            break
+            return
         }
-    }
-
-    /// A submit that failed: unknown if it may have started (never pending again on its own, even if the
-    /// `unknown_outcome` line is lost), else free and pending again (a rejected one's `failed` follows).
-    private static func applySubmitError<Event: LedgerEventReader>(_ record: inout JobRecord, _ event: Event) {
-        record.errorCode = event.string("code")
-        record.errorMessage = event.string("message")
-        if event.bool("may_have_started") ?? LedgerEvent.mayHaveStarted(errorClass: event.string("class")) {
-            if record.state == .submitting { record.state = .unknownOutcome }
-        } else {
-            record.latestMayCost = false
-            if record.state == .submitting { record.state = .pending }
+        allRecords = []
+        allRecords.reserveCapacity(count)
+        for index in 0..<count {
+            var record = JobRecord(id: "", key: "")
+            record.checkpoint(&c, listedKey: index < planned.count ? planned[index].key : nil)
+            allRecords.append(record)
         }
-    }
-
-    /// Output N of M on disk (one of one when the line does not say): completed once every output is.
-    private static func applyDownloaded<Event: LedgerEventReader>(_ record: inout JobRecord, _ event: Event) {
-        let count = max(1, event.int("outputs") ?? 1)
-        let index = min(max(1, event.int("output") ?? 1), count) - 1
-        if record.files.count != count { record.files = Array(record.files.prefix(count)) + Array(repeating: nil, count: max(0, count - record.files.count)) }
-        // Each output's digest, for a job with several (one output's is `sha256`: no array for the usual job).
-        if count > 1, record.fileSHA256.count != count {
-            record.fileSHA256 = Array(record.fileSHA256.prefix(count)) + Array(repeating: nil, count: max(0, count - record.fileSHA256.count))
-        } else if count == 1 {
-            record.fileSHA256 = []
-        }
-        record.files[index] = event.string("path")
-        if count > 1 { record.fileSHA256[index] = event.string("sha256") }
-        if record.hasEveryFile { record.state = .completed }
-        record.bytes = event.int("bytes")
-        record.sha256 = event.string("sha256")
+        rebuildIndex()
     }
 }

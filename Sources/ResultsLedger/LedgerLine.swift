@@ -1,79 +1,95 @@
 import JSON
 
-/// One ledger line read in place: its members located in the file's bytes, each field read only when folding
-/// asks for it. Valid only while the bytes it was read from are.
-struct LedgerLine: LedgerEventReader {
+/// Reading a ledger line: its members located in the file's bytes, each field read only as the schema asks for it,
+/// into the event's typed fields.
+enum LedgerLine {
     struct Malformed: Error {}
 
-    let kind: LedgerEvent.Kind
-    let job: String
-    let members: SliceMembers
-
-    /// Reads a line's bytes (without its newline): a JSON object with a known `event`.
-    init(_ bytes: UnsafeBufferPointer<UInt8>) throws(Malformed) {
+    /// The event a line's bytes (without its newline) hold: a JSON object with a known `event`.
+    static func event(_ bytes: UnsafeBufferPointer<UInt8>) throws(Malformed) -> LedgerEvent {
         guard let members = try? JSONSlice.rootMembers(bytes) else { throw Malformed() }
-        self.members = SliceMembers(members: members)
-        // The header fields: the last of a repeated one counts, as when the line is read into an event.
-        guard let name = self.members.lastSlice("event")?.string, let kind = LedgerEvent.Kind(rawValue: name) else { throw Malformed() }
-        self.kind = kind
-        job = self.members.lastSlice("job")?.string ?? ""
-    }
-
-    var time: String { members.lastSlice("t")?.string ?? "" }
-    /// A line's jobs are read as objects.
-    var listedJobs: [LedgerEvent.ListedJob]? { nil }
-
-    func string(_ key: String) -> String? { members.string(key) }
-    func int(_ key: String) -> Int? { members.int(key) }
-    func number(_ key: String) -> Double? { members.number(key) }
-    func bool(_ key: String) -> Bool? { members.bool(key) }
-
-    func strings(_ key: String) -> [String]? {
-        members.slice(key)?.elements?.compactMap(\.string)
-    }
-
-    func objects(_ key: String) -> [SliceMembers]? {
-        members.slice(key)?.elements?.compactMap { $0.members.map(SliceMembers.init) }
-    }
-
-    func stringMap(_ key: String) -> [String: String]? {
-        guard let pairs = members.slice(key)?.members else { return nil }
-        var map: [String: String] = [:]
-        for (name, value) in pairs { if let text = value.string { map[name] = text } }
-        return map
-    }
-
-    /// The line as an event (every field built).
-    var event: LedgerEvent {
-        var fields: [(key: String, value: JSONValue)] = []
-        for (key, value) in members.members where !["v", "t", "event", "job"].contains(key) {
-            fields.append((key, value.value))
-        }
-        return LedgerEvent(kind, job: job, time: time, fields)
+        var reader = LedgerLineReader(members: members)
+        // The header's fields: the last of a repeated one counts.
+        let header = LedgerEvent.header
+        guard let name = reader.last(header.event)?.string, let kind = LedgerEvent.Kind(rawValue: name) else { throw Malformed() }
+        let job = reader.last(header.job)?.string ?? ""
+        let time = reader.last(header.time)?.string ?? ""
+        return LedgerEvent(job: job, time: time, .read(kind, &reader))
     }
 }
 
-/// An object's members as located slices.
-struct SliceMembers: LedgerFieldReader {
+/// Reads fields from an object's members as located slices (the first of a repeated name counts).
+struct LedgerLineReader: LedgerFieldVisitor {
     let members: [(key: String, value: JSONSlice)]
 
-    func slice(_ key: String) -> JSONSlice? { members.first { $0.key == key }?.value }
-    func lastSlice(_ key: String) -> JSONSlice? { members.last { $0.key == key }?.value }
+    private func slice(_ name: StaticString) -> JSONSlice? {
+        for member in members where name.names(member.key) { return member.value }
+        return nil
+    }
 
-    func string(_ key: String) -> String? { slice(key)?.string }
-    func int(_ key: String) -> Int? { slice(key)?.int }
+    func last(_ name: StaticString) -> JSONSlice? {
+        members.last { name.names($0.key) }?.value
+    }
 
-    func number(_ key: String) -> Double? {
-        switch slice(key)?.number {
-        case .number(let value)?: value
-        case .int(let value)?: Double(value)
-        default: nil
+    mutating func field(_ name: StaticString, _ value: inout String) {
+        if let text = slice(name)?.string { value = text }
+    }
+
+    mutating func field(_ name: StaticString, _ value: inout String?, _ absent: WhenAbsent) {
+        if let text = slice(name)?.string { value = text }
+    }
+
+    mutating func field(_ name: StaticString, _ value: inout Int) {
+        if let number = slice(name)?.int { value = number }
+    }
+
+    mutating func field(_ name: StaticString, _ value: inout Int?) {
+        if let number = slice(name)?.int { value = number }
+    }
+
+    mutating func field(_ name: StaticString, _ value: inout Double?, _ absent: WhenAbsent) {
+        switch slice(name)?.number {
+        case .number(let number)?: value = number
+        case .int(let number)?: value = Double(number)
+        default: break
         }
     }
 
-    func bool(_ key: String) -> Bool? { slice(key)?.bool }
+    mutating func field(_ name: StaticString, _ value: inout Bool) {
+        if let flag = slice(name)?.bool { value = flag }
+    }
 
-    func strings(_ key: String) -> [String]? {
-        slice(key)?.elements?.compactMap(\.string)
+    mutating func field(_ name: StaticString, _ value: inout Bool?) {
+        if let flag = slice(name)?.bool { value = flag }
+    }
+
+    mutating func field(_ name: StaticString, _ value: inout [String]?, omitEmpty: Bool) {
+        if let elements = slice(name)?.elements { value = elements.compactMap(\.string) }
+    }
+
+    mutating func field(_ name: StaticString, _ value: inout [LedgerEvent.Named<String>]) {
+        guard let pairs = slice(name)?.members else { return }
+        value = pairs.compactMap { pair in pair.value.string.map { LedgerEvent.Named(pair.key, $0) } }
+    }
+
+    mutating func field(_ name: StaticString, _ value: inout [LedgerEvent.Named<Int>]) {
+        guard let pairs = slice(name)?.members else { return }
+        value = pairs.compactMap { pair in pair.value.int.map { LedgerEvent.Named(pair.key, $0) } }
+    }
+
+    mutating func field<Object: LedgerFields>(_ name: StaticString, _ value: inout Object?) {
+        if let members = slice(name)?.members { value = Self.object(members) }
+    }
+
+    mutating func field<Object: LedgerFields>(_ name: StaticString, _ value: inout [Object]?) {
+        guard let elements = slice(name)?.elements else { return }
+        value = elements.compactMap { $0.members.map { Self.object($0) } }
+    }
+
+    private static func object<Object: LedgerFields>(_ members: [(key: String, value: JSONSlice)]) -> Object {
+        var reader = LedgerLineReader(members: members)
+        var object = Object()
+        object.fields(&reader)
+        return object
     }
 }

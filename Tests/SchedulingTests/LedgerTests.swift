@@ -181,7 +181,12 @@ struct LedgerTests {
             return .object(members)
         }
         let expected = JSONValue.object(
-            [("v", .int(1)), ("t", .string(event.time)), ("event", .string("run_started")), ("job", .string(""))] + event.fields + [("jobs", .array(tree))]
+            [
+                ("v", .int(1)), ("t", .string(event.time)), ("event", .string("run_started")), ("job", .string("")), ("base_url", .string("http://h")),
+                ("manifest", .string("/m.yaml")), ("manifest_sha256", .string("ab")), ("models", .object([("m/x", .string("d1"))])),
+                ("filter", .object([("only", .string("a*")), ("shard", .null)])),
+                ("media", .array([.object([("path", .string("/f.png")), ("size", .int(3)), ("modified", .int(9))])])), ("jobs", .array(tree)),
+            ]
         ).compactBytes
         #expect(event.lineBytes == expected)
         let path = try folder()
