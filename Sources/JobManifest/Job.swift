@@ -16,13 +16,17 @@ public struct Job: Sendable, Equatable {
     public let sources: [String]
     /// Whether a reference is still unresolved (its source has not completed): the key is then a placeholder.
     public let isWaiting: Bool
+    /// `approve: true`: its dependents wait until it is approved under its key (a runner field: not in the body or
+    /// the key).
+    public let approve: Bool
 
     /// Creates a job, computing its key.
-    public init(id: String, take: Int, body: RequestBody, mark: Mark, hasReferences: Bool = false) {
+    public init(id: String, take: Int, body: RequestBody, mark: Mark, hasReferences: Bool = false, approve: Bool = false) {
         self.id = id
         self.take = take
         self.body = body
         self.mark = mark
+        self.approve = approve
         key = JobKey(modelID: body.schema.modelID, body: body, take: take)
         sources = hasReferences ? body.sourceJobs : []
         isWaiting = hasReferences && !body.references.isEmpty
@@ -36,7 +40,7 @@ public struct Job: Sendable, Equatable {
 
     /// The same job with its references resolved (each source's digest known): its key is then the real one.
     public func resolved(_ body: RequestBody) -> Job {
-        Job(id: id, take: take, body: body, mark: mark, hasReferences: true)
+        Job(id: id, take: take, body: body, mark: mark, hasReferences: true, approve: approve)
     }
 }
 
@@ -51,9 +55,9 @@ public struct Manifest: Sendable {
     /// How many shot entries the manifest has (before takes).
     public let shotCount: Int
     /// How many jobs the shots expand into.
-    public let jobCount: Int
+    public private(set) var jobCount: Int
     /// Seconds of video over all jobs.
-    public let totalSeconds: Int
+    public private(set) var totalSeconds: Int
     /// The jobs, in file order (empty when read in `.summary` mode).
     public private(set) var jobs: [Job]
     /// Warnings, sorted by position (errors would have stopped the manifest).
@@ -65,6 +69,8 @@ public struct Manifest: Sendable {
     public var mediaPaths: [String] = []
     /// The seconds its jobs render, video and audio apart.
     public var seconds = MediaSeconds()
+    /// Takes added by retakes, each with the job it was made from (`addingTakes`).
+    public private(set) var retakeSources: [String: String] = [:]
 
     /// The same manifest with only the jobs `keep` accepts (counts and seconds follow).
     public func filtered(_ keep: (Job) -> Bool) -> Manifest {
@@ -75,6 +81,36 @@ public struct Manifest: Sendable {
         )
         manifest.hasReferences = hasReferences
         manifest.seconds = MediaSeconds(kept.map { ($0.body, 1) })
+        manifest.retakeSources = retakeSources
+        return manifest
+    }
+
+    /// The same manifest with one more take of a shot for each retake asked for (`takes`: shot id to the take
+    /// numbers to add), each after the shot's last job, with its body and fields; a take the manifest already
+    /// has is not added twice. Dependents keep naming the jobs they name.
+    public func addingTakes(_ takes: [String: [Int]]) -> Manifest {
+        guard !takes.isEmpty else { return self }
+        var manifest = self
+        var result: [Job] = []
+        result.reserveCapacity(jobs.count + takes.count)
+        let ids = Set(jobs.map(\.id))
+        for (position, job) in jobs.enumerated() {
+            result.append(job)
+            let shot = JobID.shot(of: job.id)
+            // After the shot's last job.
+            guard let numbers = takes[shot], position + 1 == jobs.count || JobID.shot(of: jobs[position + 1].id) != shot else { continue }
+            for take in numbers.sorted() where !ids.contains("\(shot)~\(take)") {
+                let added = Job(
+                    id: "\(shot)~\(take)", take: take, body: job.body, mark: job.mark, hasReferences: !job.sources.isEmpty, approve: job.approve
+                )
+                manifest.retakeSources[added.id] = job.id
+                result.append(added)
+            }
+        }
+        manifest.jobs = result
+        manifest.jobCount = result.count
+        manifest.totalSeconds = result.reduce(0) { $0 + $1.body.duration }
+        manifest.seconds = MediaSeconds(result.map { ($0.body, 1) })
         return manifest
     }
 
@@ -95,10 +131,11 @@ public struct Manifest: Sendable {
     }
 
     /// The jobs of one shard. Without references, by the job id's hash; with them, each connected group of jobs
-    /// stays together, in the shard of its first job in manifest order.
+    /// stays together, in the shard of its first job in manifest order. A take added by a retake goes with the job
+    /// it was made from.
     public func jobs(in shard: Shard?) -> [Job] {
         guard let shard else { return jobs }
-        guard hasReferences else { return jobs.filter { shard.contains($0.id) } }
+        guard hasReferences else { return jobs.filter { shard.contains(retakeSources[$0.id] ?? $0.id) } }
         let graph = StoryboardGraph(jobs)
         return jobs.indices.filter { shard.contains(jobs[graph.groupLeader(of: $0)].id) }.map { jobs[$0] }
     }

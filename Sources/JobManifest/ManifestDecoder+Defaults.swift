@@ -7,6 +7,8 @@ struct Layer {
     var slots: [Slot?]
     /// `takes`, if written (an invalid value counts as 1).
     var takes: Int?
+    /// `approve`, if written: the job's dependents wait until it is approved.
+    var approve: Bool?
     /// The fields an unknown key of this mapping was taken for (its did-you-mean): such a field is not also
     /// reported missing.
     var misspelt: Set<String> = []
@@ -25,6 +27,8 @@ final class DefaultsLayer {
     let fields: [(name: String, pair: Node.Pair)]
     /// `takes`, if written and valid.
     let takes: Int?
+    /// `approve`, if written.
+    let approve: Bool?
     /// `model`, if written.
     let model: ModelChoice
     let modelMark: Mark?
@@ -36,6 +40,7 @@ final class DefaultsLayer {
         self.context = context
         var fields: [(name: String, pair: Node.Pair)] = []
         var takes: Int?
+        var approve: Bool?
         var model = ModelChoice.inherit
         var modelMark: Mark?
         if let node, let mapping = decoder.mapping(node, context) {
@@ -46,6 +51,8 @@ final class DefaultsLayer {
                     decoder.log.error("id_in_defaults", at: pair.key.mark, "id is not allowed in defaults: each shot names its own")
                 case "takes":
                     takes = decoder.takes(pair.value)
+                case "approve":
+                    approve = decoder.boolean(pair.value, "approve")
                 case "model":
                     model = decoder.modelChoice(pair.value)
                     modelMark = pair.value.mark
@@ -56,6 +63,7 @@ final class DefaultsLayer {
         }
         self.fields = fields
         self.takes = takes
+        self.approve = approve
         self.model = model
         self.modelMark = modelMark
     }
@@ -87,6 +95,7 @@ extension ManifestDecoder {
         if let known = defaults.layer(for: schema) { return known }
         var layer = Layer(count: schema.fields.count)
         layer.takes = defaults.takes
+        layer.approve = defaults.approve
         let start = log.items.count
         for (name, pair) in defaults.fields {
             guard let position = schema.position(of: name) else { continue }
@@ -105,7 +114,7 @@ extension ManifestDecoder {
         for (name, pair) in defaults.fields where !schemas.contains(where: { $0.position(of: name) != nil }) {
             if !registry.allFieldNames.contains(name) {
                 let fields = (schemas.isEmpty ? [topSchema] : schemas).flatMap { $0.fields.map(\.name) }
-                let known = ["model", "takes"] + fields
+                let known = ["model", "takes", "approve"] + fields
                 log.error("unknown_key", at: pair.key.mark, "unknown key '\(name)' in \(defaults.context)" + DidYouMean.hint(name, among: known))
             } else if !schemas.isEmpty {
                 let names = schemas.map(\.modelID).joined(separator: ", ")

@@ -54,6 +54,9 @@ extension ManifestDecoder {
             case "takes":
                 layer.takes = takes(pair.value) ?? 1
                 continue
+            case "approve":
+                layer.approve = boolean(pair.value, "approve")
+                continue
             default: break
             }
             guard let position = schema.position(of: name) else {
@@ -119,6 +122,7 @@ extension ManifestDecoder {
             return
         }
         let takes = shot.takes ?? layers.reversed().lazy.compactMap(\.takes).first ?? 1
+        let approve = shot.approve ?? layers.reversed().lazy.compactMap(\.approve).first ?? false
         jobCount += takes
         let requestBody = RequestBody(schema: schema, values: body)
         registry.record(shotID, takes: takes, outputs: requestBody.outputs, at: mapping.mark)
@@ -129,7 +133,9 @@ extension ManifestDecoder {
         recordGraphShot(id: base, takes: takes, body: requestBody, at: mapping.mark)
         guard collectsJobs else { return }
         for take in 1...takes {
-            jobs.append(Job(id: takes == 1 ? base : "\(base)~\(take)", take: take, body: requestBody, mark: mapping.mark, hasReferences: sawReferences))
+            jobs.append(Job(
+                id: takes == 1 ? base : "\(base)~\(take)", take: take, body: requestBody, mark: mapping.mark, hasReferences: sawReferences, approve: approve
+            ))
         }
     }
 

@@ -50,7 +50,7 @@ struct ManifestDecoder {
     static let topLevelKeys = ["version", "model", "assets", "defaults", "shots", "scenes"]
     static let sceneKeys = ["id", "model", "defaults", "shots"]
     /// The runner's own keys of a shot, beside its model's fields.
-    static let runnerKeys = ["id", "model", "takes"]
+    static let runnerKeys = ["id", "model", "takes", "approve"]
 
     init(manifestFolder: String, collectsJobs: Bool, registry: ModelRegistry) {
         self.manifestFolder = manifestFolder

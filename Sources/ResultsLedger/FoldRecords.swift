@@ -10,11 +10,14 @@ public struct FoldRecords: RandomAccessCollection, Sendable {
         let jobs: [(id: String, key: String)]
         /// Each job's record in the fold's list, or -1 where the ledger has none (a fresh pending record).
         let positions: [Int32]
+        /// The jobs that wait only for an approval, each with the sources not approved (shown `awaiting_approval`).
+        let awaiting: [String: [String]]
 
         init(fold: LedgerFold, jobs: [(id: String, key: String)], positions: [Int32]) {
             self.fold = fold
             self.jobs = jobs
             self.positions = positions
+            awaiting = fold.awaitingApproval()
         }
     }
 
@@ -36,13 +39,18 @@ public struct FoldRecords: RandomAccessCollection, Sendable {
 
     public subscript(position: Int) -> JobRecord {
         let index = storage.positions[position]
-        if index >= 0 { return storage.fold.allRecords[Int(index)] }
         let job = storage.jobs[position]
-        return JobRecord(id: job.id, key: storage.fold.currentKey(job.id, listed: job.key))
+        var record = index >= 0 ? storage.fold.allRecords[Int(index)] : JobRecord(id: job.id, key: storage.fold.currentKey(job.id, listed: job.key))
+        if !storage.awaiting.isEmpty, let sources = storage.awaiting[job.id] {
+            record.state = .awaitingApproval
+            record.waitingOn = sources
+        }
+        return record
     }
 
     /// A job's state, without copying its record.
     public func state(at position: Int) -> JobState {
+        if !storage.awaiting.isEmpty, storage.awaiting[storage.jobs[position].id] != nil { return .awaitingApproval }
         let index = storage.positions[position]
         return index >= 0 ? storage.fold.allRecords[Int(index)].state : .pending
     }

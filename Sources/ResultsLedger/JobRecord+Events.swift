@@ -62,7 +62,8 @@ extension JobRecord {
             blockedBy = BlockedBy(job: block.source ?? "", state: block.sourceState ?? "")
             errorCode = "blocked"
             errorMessage = block.reason
-        case .cancelRequested, .notCancellable, .runStarted, .runFinished, .price, .picked, .unpicked, .inputsResolved:
+        case .cancelRequested, .notCancellable, .runStarted, .runFinished, .price, .picked, .unpicked, .inputsResolved, .approved, .unapproved,
+            .retakeRequested, .retakeWithdrawn, .note:
             break
         }
     }

@@ -15,6 +15,10 @@ public enum JobState: String, Sendable, CaseIterable, Comparable {
     case waiting
     /// A source ended otherwise than completed: nothing was submitted, nothing spent.
     case blocked
+    /// Its sources completed, and one that gates it (`approve: true`) is not approved yet: nothing submitted, nothing
+    /// spent, not a failure. Never a record's own state: `FoldRecords` shows it for the jobs
+    /// `LedgerFold.awaitingApproval()` finds.
+    case awaitingApproval = "awaiting_approval"
 
     /// Whether the job is done for good (a run does nothing more with it unless asked).
     public var isFinal: Bool {

@@ -9,8 +9,12 @@ extension Ledger: LedgerStore {
     /// Nothing to give back: the scheduler's `--concurrency` is the folder's only bound.
     public func release(job: String) async {}
 
-    /// No other writer: the stream ends at once.
-    public nonisolated func changes() -> AsyncStream<LedgerEvent> {
-        AsyncStream { $0.finish() }
+    /// The decisions appended to `decisions.jsonl` since the last look (by the review room, `pick`, `approve`,
+    /// `retake`, while this process holds the folder), folded in. The ledger itself has no other writer.
+    public func changes() async throws(LedgerError) -> [LedgerEvent] {
+        let read = try DecisionLog.read(folder: folder, from: decisionsRead)
+        decisionsRead = read.end
+        for event in read.events { fold.apply(event) }
+        return read.events
     }
 }

@@ -39,7 +39,9 @@ public actor Ledger {
     /// The events behind `pending`, folded into `fold` once they are durable.
     private var pendingEvents: [LedgerEvent] = []
     /// The ledger folded up to its last durable line: the open's fold, then every line this process wrote.
-    public private(set) var fold: LedgerFold
+    public internal(set) var fold: LedgerFold
+    /// How far `decisions.jsonl` was read (`changes()` reads on from there).
+    var decisionsRead = 0
     /// `fold.spent`, and what is reserved for submit intents not yet durable: readable without waiting for the
     /// actor, so a spend cap can check and reserve in one step.
     /// A pthread lock (NIO's), not `Synchronization.Mutex`: on Linux, ThreadSanitizer does not see a `Mutex`'s
@@ -51,7 +53,7 @@ public actor Ledger {
     private var flushing = false
     private var failure: LedgerError?
     /// The run folder.
-    private let folder: String
+    let folder: String
     /// The ledger's length and lines as far as `fold` covers them (what a checkpoint records).
     private var durableBytes: Int
     private var durableLines: Int
@@ -81,7 +83,11 @@ public actor Ledger {
         path = folder + "/ledger.jsonl"
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.ioError("open", path) }
-        let opened = try Self.read(descriptor, path: path, folder: folder, repair: repair)
+        var opened = try Self.read(descriptor, path: path, folder: folder, repair: repair)
+        // The decisions after the ledger's lines, as every reader of the folder folds them.
+        let decisions = try DecisionLog.read(folder: folder)
+        for event in decisions.events { opened.fold.apply(event) }
+        decisionsRead = decisions.end
         fd = opened.descriptor
         self.folder = folder
         openedFromCheckpoint = opened.fromCheckpoint
@@ -297,7 +303,7 @@ public actor Ledger {
     /// Appends `bytes` and fsyncs. A write that fails part-way (a full disk) is cut back off, so the ledger
     /// holds whole lines only; a ledger whose file was deleted under us (its folder removed) is an error too,
     /// since nothing written there would survive.
-    private static func writeDurably(_ fd: Int32, _ bytes: [UInt8], path: String) -> LedgerError? {
+    static func writeDurably(_ fd: Int32, _ bytes: [UInt8], path: String) -> LedgerError? {
         let start = lseek(fd, 0, SEEK_END)
         let outcome = WriteAll.write(fd, bytes)
         if let code = outcome.errno {
@@ -352,6 +358,7 @@ extension Ledger {
     public static func fold(folder: String, useCheckpoint: Bool = true) throws(LedgerError) -> LedgerFold {
         var fold = LedgerFold()
         try forEachLine(folder: folder, checkpoint: useCheckpoint ? { fold = $0 } : nil) { fold.apply($0) }
+        try fold.applyDecisions(folder: folder)
         return fold
     }
 

@@ -154,14 +154,39 @@ extension LedgerEvent {
         LedgerEvent(job: job, time: time, .inputsResolved(Resolution(key: key, sources: sources)))
     }
 
-    /// A take chosen for its shot in the cut.
-    public static func picked(job: String, shot: String, time: String) -> LedgerEvent {
-        LedgerEvent(job: job, time: time, .picked(Pick(shot: shot)))
+    /// A take chosen for its shot in the cut (`by`: who chose, user@host).
+    public static func picked(job: String, shot: String, by: String? = nil, time: String) -> LedgerEvent {
+        LedgerEvent(job: job, time: time, .picked(Pick(shot: shot, by: by)))
     }
 
     /// A shot's choice removed (`job`: the take that was picked).
-    public static func unpicked(job: String, shot: String, time: String) -> LedgerEvent {
-        LedgerEvent(job: job, time: time, .unpicked(Pick(shot: shot)))
+    public static func unpicked(job: String, shot: String, by: String? = nil, time: String) -> LedgerEvent {
+        LedgerEvent(job: job, time: time, .unpicked(Pick(shot: shot, by: by)))
+    }
+
+    /// A job approved under its current key: its dependents may render while its key stays this one.
+    public static func approved(job: String, key: String, by: String, time: String) -> LedgerEvent {
+        LedgerEvent(job: job, time: time, .approved(Approval(key: key, by: by)))
+    }
+
+    /// A job's approval withdrawn.
+    public static func unapproved(job: String, by: String, time: String) -> LedgerEvent {
+        LedgerEvent(job: job, time: time, .unapproved(Approval(by: by)))
+    }
+
+    /// One more take of `shot` asked for: the next run renders take `take`; `note` says what to change.
+    public static func retakeRequested(shot: String, take: Int, note: String, by: String, time: String) -> LedgerEvent {
+        LedgerEvent(job: shot, time: time, .retakeRequested(RetakeRequest(take: take, note: note, by: by)))
+    }
+
+    /// A retake of `shot` (take `take`) withdrawn before a run rendered it.
+    public static func retakeWithdrawn(shot: String, take: Int, by: String, time: String) -> LedgerEvent {
+        LedgerEvent(job: shot, time: time, .retakeWithdrawn(RetakeRequest(take: take, by: by)))
+    }
+
+    /// Free text on a job.
+    public static func note(job: String, text: String, by: String, time: String) -> LedgerEvent {
+        LedgerEvent(job: job, time: time, .note(Note(text: text, by: by)))
     }
 
     /// A run's end: jobs per state (states with none left out) and the exit code.

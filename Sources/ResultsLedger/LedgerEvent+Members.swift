@@ -1,4 +1,4 @@
-public import JSON
+package import JSON
 
 /// An event's line read back as JSON members, for tests and tools that check what a line says as written (the fold
 /// never reads fields this way: it applies the typed payload).

@@ -1,4 +1,4 @@
-public import JSON
+package import JSON
 
 /// One line of `ledger.jsonl`: a header (version, time, kind, job) and the kind's typed fields. Events are appended,
 /// never changed. Their fields are described in `LedgerSchema.swift`; the constructors are in `LedgerEvent+Kinds.swift`.
@@ -24,8 +24,9 @@ public struct LedgerEvent: Sendable, Equatable {
         }
     }
 
-    /// An event's fields, by kind.
-    public enum Payload: Sendable, Equatable {
+    /// An event's fields, by kind. Indirect: an event is then one reference wide, so the many copies a line makes on
+    /// its way to disk and into the fold are a retain each, not a copy of every field.
+    public indirect enum Payload: Sendable, Equatable {
         case runStarted(RunStart)
         case price(Price)
         case submitIntent(Intent)
@@ -49,6 +50,11 @@ public struct LedgerEvent: Sendable, Equatable {
         case picked(Pick)
         case unpicked(Pick)
         case runFinished(RunEnd)
+        case approved(Approval)
+        case unapproved(Approval)
+        case retakeRequested(RetakeRequest)
+        case retakeWithdrawn(RetakeRequest)
+        case note(Note)
 
         /// The kind these fields belong to.
         public var kind: Kind {
@@ -76,28 +82,41 @@ public struct LedgerEvent: Sendable, Equatable {
             case .picked: .picked
             case .unpicked: .unpicked
             case .runFinished: .runFinished
+            case .approved: .approved
+            case .unapproved: .unapproved
+            case .retakeRequested: .retakeRequested
+            case .retakeWithdrawn: .retakeWithdrawn
+            case .note: .note
             }
         }
 
-        /// The fields as a value a visitor can go over.
-        var fields: any LedgerFields {
+        /// Visits the fields with `visitor` (a generic call per kind: no existential box on the way to disk).
+        func visit<Visitor: LedgerFieldVisitor>(_ visitor: inout Visitor) {
+            func go<Fields: LedgerFields>(_ fields: Fields) {
+                var fields = fields
+                fields.fields(&visitor)
+            }
             switch self {
-            case .runStarted(let fields): fields
-            case .price(let fields): fields
-            case .submitIntent(let fields): fields
-            case .submitted(let fields), .cancelRequested(let fields), .cancelled(let fields), .notCancellable(let fields), .adopted(let fields): fields
-            case .submitError(let fields): fields
-            case .notSent(let fields): fields
-            case .unknownOutcome(let fields), .failed(let fields), .expired(let fields): fields
-            case .status(let fields): fields
-            case .rendered(let fields): fields
-            case .downloaded(let fields): fields
-            case .downloadError(let fields): fields
-            case .waiting(let fields): fields
-            case .blocked(let fields): fields
-            case .inputsResolved(let fields): fields
-            case .picked(let fields), .unpicked(let fields): fields
-            case .runFinished(let fields): fields
+            case .runStarted(let fields): go(fields)
+            case .price(let fields): go(fields)
+            case .submitIntent(let fields): go(fields)
+            case .submitted(let fields), .cancelRequested(let fields), .cancelled(let fields), .notCancellable(let fields), .adopted(let fields):
+                go(fields)
+            case .submitError(let fields): go(fields)
+            case .notSent(let fields): go(fields)
+            case .unknownOutcome(let fields), .failed(let fields), .expired(let fields): go(fields)
+            case .status(let fields): go(fields)
+            case .rendered(let fields): go(fields)
+            case .downloaded(let fields): go(fields)
+            case .downloadError(let fields): go(fields)
+            case .waiting(let fields): go(fields)
+            case .blocked(let fields): go(fields)
+            case .inputsResolved(let fields): go(fields)
+            case .picked(let fields), .unpicked(let fields): go(fields)
+            case .runFinished(let fields): go(fields)
+            case .approved(let fields), .unapproved(let fields): go(fields)
+            case .retakeRequested(let fields), .retakeWithdrawn(let fields): go(fields)
+            case .note(let fields): go(fields)
             }
         }
 
@@ -117,7 +136,7 @@ public struct LedgerEvent: Sendable, Equatable {
             case .waiting(let fields): fields.key
             case .blocked(let fields): fields.key
             case .inputsResolved(let fields): fields.key
-            case .runStarted, .price, .picked, .unpicked, .runFinished: nil
+            case .runStarted, .price, .picked, .unpicked, .runFinished, .approved, .unapproved, .retakeRequested, .retakeWithdrawn, .note: nil
             }
         }
 
@@ -152,6 +171,11 @@ public struct LedgerEvent: Sendable, Equatable {
             case .picked: .picked(read())
             case .unpicked: .unpicked(read())
             case .runFinished: .runFinished(read())
+            case .approved: .approved(read())
+            case .unapproved: .unapproved(read())
+            case .retakeRequested: .retakeRequested(read())
+            case .retakeWithdrawn: .retakeWithdrawn(read())
+            case .note: .note(read())
             }
         }
     }
@@ -194,8 +218,7 @@ public struct LedgerEvent: Sendable, Equatable {
     /// The JSON line's bytes (without its newline).
     public var lineBytes: [UInt8] {
         var writer = LedgerLineWriter(header: self)
-        var fields = payload.fields
-        fields.fields(&writer)
+        payload.visit(&writer)
         return writer.finish()
     }
 }

@@ -71,6 +71,8 @@ public struct LedgerFold: Sendable, Equatable {
     public var spentInLatestRun: Double { spent - spentBeforeLatestRun }
     /// Each shot's picked take (shot id: job id), as `pick` recorded it.
     public internal(set) var picks: [String: String] = [:]
+    /// Approvals, retakes and notes (`decisions.jsonl`), folded after the ledger; never in its checkpoint.
+    public internal(set) var decisions = Decisions()
     /// The latest price line per model (model id: base price, unit, source).
     public internal(set) var prices: [String: RecordedPrice] = [:]
 
@@ -140,6 +142,9 @@ public struct LedgerFold: Sendable, Equatable {
             if let shot = pick.shot { picks[shot] = nil }
             return
         case .runFinished:
+            return
+        case .approved, .unapproved, .retakeRequested, .retakeWithdrawn, .note:
+            decisions.apply(event)
             return
         case .inputsResolved(let resolution):
             if !event.job.isEmpty, let key = resolution.key { resolvedKeys[event.job] = key }

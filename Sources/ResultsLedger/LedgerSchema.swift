@@ -37,6 +37,14 @@ extension LedgerEvent {
         case blocked
         /// A dependent's sources as its body was built for a submit, under its key.
         case inputsResolved = "inputs_resolved"
+        /// Decisions (in `decisions.jsonl`): a job approved under its key, or the approval withdrawn.
+        case approved
+        case unapproved
+        /// One more take of a shot (`job` the shot's id) asked for, or the request withdrawn.
+        case retakeRequested = "retake_requested"
+        case retakeWithdrawn = "retake_withdrawn"
+        /// Free text on a job.
+        case note
     }
 
     /// The header every line starts with, before the event's own fields.
@@ -55,7 +63,6 @@ extension LedgerEvent {
         public var sameJobsAs: String?
         /// Written last, straight to bytes: at 100,000 jobs the list is most of the line.
         public var jobs: [ListedJob]?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("base_url", &baseURL)
             v.field("manifest", &manifest)
@@ -72,7 +79,6 @@ extension LedgerEvent {
     public struct Filter: LedgerFields, Sendable, Equatable {
         public var only: String?
         public var shard: String?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("only", &only, .null)
             v.field("shard", &shard, .null)
@@ -86,14 +92,8 @@ extension LedgerEvent {
         public var modified = 0
 
         /// A file as it was.
-        public init(path: String, size: Int, modified: Int) {
-            self.path = path
-            self.size = size
-            self.modified = modified
-        }
-
+        public init(path: String, size: Int, modified: Int) { (self.path, self.size, self.modified) = (path, size, modified) }
         init() {}
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("path", &path)
             v.field("size", &size)
@@ -116,23 +116,18 @@ extension LedgerEvent {
         public var model: String?
         /// The jobs whose outputs it takes (left out when none).
         public var sources: [String] = []
+        /// Whether its dependents wait until it is approved (`approve: true`; left out when not).
+        public var approve = false
 
         /// A listed job; `model` nil for the seed, `sources` empty for a job that takes no other's output.
         public init(
-            id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double?, model: String? = nil, sources: [String] = []
+            id: String, index: Int, key: String, duration: Int, sound: Bool, estimatedCost: Double?, model: String? = nil, sources: [String] = [],
+            approve: Bool = false
         ) {
-            self.id = id
-            self.index = index
-            self.key = key
-            self.duration = duration
-            self.sound = sound
-            self.estimatedCost = estimatedCost
-            self.model = model
-            self.sources = sources
+            (self.id, self.index, self.key, self.duration, self.sound) = (id, index, key, duration, sound)
+            (self.estimatedCost, self.model, self.sources, self.approve) = (estimatedCost, model, sources, approve)
         }
-
         init() {}
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("id", &id)
             v.field("index", &index)
@@ -142,6 +137,9 @@ extension LedgerEvent {
             v.field("estimated_cost", &estimatedCost, .null)
             v.field("model", &model)
             v.field("sources", nonEmpty: &sources)
+            var gate: Bool? = approve ? true : nil
+            v.field("approve", &gate)
+            approve = gate ?? false
         }
     }
 
@@ -152,7 +150,6 @@ extension LedgerEvent {
         public var unit: String?
         public var soundFactor: Double?
         public var source: String?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("model", &model)
             v.field("base_price_usd", &basePriceUSD)
@@ -167,7 +164,6 @@ extension LedgerEvent {
         public var key: String?
         public var attempt: Int?
         public var estimatedCost: Double?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("attempt", &attempt)
@@ -181,7 +177,6 @@ extension LedgerEvent {
         public var key: String?
         public var requestID: String?
         public var status: String?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("request_id", &requestID)
@@ -198,7 +193,6 @@ extension LedgerEvent {
         public var httpStatus: Int?
         public var errorClass: String?
         public var mayHaveStarted: Bool?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("code", &code)
@@ -214,7 +208,6 @@ extension LedgerEvent {
         public var key: String?
         public var attempt: Int?
         public var reason: String?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("attempt", &attempt)
@@ -227,7 +220,6 @@ extension LedgerEvent {
         public var key: String?
         public var code: String?
         public var message: String?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("code", &code)
@@ -239,7 +231,6 @@ extension LedgerEvent {
     public struct StatusChange: LedgerFields, Sendable, Equatable {
         public var key: String?
         public var status: String?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("status", &status)
@@ -251,7 +242,6 @@ extension LedgerEvent {
         public var key: String?
         public var outputs: [String]?
         public var cost: Double?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("outputs", &outputs, omitEmpty: false)
@@ -268,7 +258,6 @@ extension LedgerEvent {
         public var sha256: String?
         public var output: Int?
         public var outputs: Int?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("path", &path)
@@ -287,7 +276,6 @@ extension LedgerEvent {
         public var httpStatus: Int?
         public var attempt: Int?
         public var final: Bool?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("code", &code)
@@ -302,7 +290,6 @@ extension LedgerEvent {
     public struct Wait: LedgerFields, Sendable, Equatable {
         public var key: String?
         public var sources: [String]?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("sources", &sources, omitEmpty: false)
@@ -315,7 +302,6 @@ extension LedgerEvent {
         public var source: String?
         public var sourceState: String?
         public var reason: String?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("source", &source)
@@ -328,7 +314,6 @@ extension LedgerEvent {
     public struct Resolution: LedgerFields, Sendable, Equatable {
         public var key: String?
         public var sources: [ResolvedSource]?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("key", &key)
             v.field("sources", &sources)
@@ -346,15 +331,9 @@ extension LedgerEvent {
 
         /// One input of a dependent.
         public init(job: String, output: Int, frame: String?, sha256: String, path: String?) {
-            self.job = job
-            self.output = output
-            self.frame = frame
-            self.sha256 = sha256
-            self.path = path
+            (self.job, self.output, self.frame, self.sha256, self.path) = (job, output, frame, sha256, path)
         }
-
         init() {}
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("job", &job)
             v.field("output", &output)
@@ -364,12 +343,45 @@ extension LedgerEvent {
         }
     }
 
-    /// A take chosen for its shot, or the choice removed.
+    /// A take chosen for its shot, or the choice removed; `by` who chose (user@host; absent in earlier ledgers).
     public struct Pick: LedgerFields, Sendable, Equatable {
         public var shot: String?
-
+        public var by: String?
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("shot", &shot)
+            v.field("by", &by)
+        }
+    }
+
+    /// A job approved under `key` (the approval holds while the job's key is this one), or the approval withdrawn.
+    public struct Approval: LedgerFields, Sendable, Equatable {
+        public var key: String?
+        public var by: String?
+        mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
+            v.field("key", &key)
+            v.field("by", &by)
+        }
+    }
+
+    /// One more take of a shot: the take number the next run adds and the reviewer's note; or the request withdrawn.
+    public struct RetakeRequest: LedgerFields, Sendable, Equatable {
+        public var take: Int?
+        public var note: String?
+        public var by: String?
+        mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
+            v.field("take", &take)
+            v.field("note", &note)
+            v.field("by", &by)
+        }
+    }
+
+    /// Free text on a job.
+    public struct Note: LedgerFields, Sendable, Equatable {
+        public var text: String?
+        public var by: String?
+        mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
+            v.field("text", &text)
+            v.field("by", &by)
         }
     }
 
@@ -377,7 +389,6 @@ extension LedgerEvent {
     public struct RunEnd: LedgerFields, Sendable, Equatable {
         public var counts: [Named<Int>] = []
         public var exitCode: Int?
-
         mutating func fields<V: LedgerFieldVisitor>(_ v: inout V) {
             v.field("counts", &counts)
             v.field("exit_code", &exitCode)

@@ -27,8 +27,9 @@ public protocol LedgerStore: Actor {
     /// Gives back a job's slot: it no longer waits on the service (ended, unknown, or left for the next run).
     func release(job: String) async
 
-    /// The lines other writers append, as they become durable (none for a folder, which one process writes).
-    nonisolated func changes() -> AsyncStream<LedgerEvent>
+    /// The lines other writers appended since the last call (with a folder: the decisions reviewers took), already
+    /// folded into `fold`. Empty when there are none.
+    func changes() async throws(LedgerError) -> [LedgerEvent]
 
     /// The spend: the durable lines' (`LedgerFold.spent`) plus what admitted intents reserve; the part of it since
     /// the latest `run_started`. Readable without waiting.

@@ -43,8 +43,22 @@ public actor MemoryLedger: LedgerStore {
 
     public func release(job: String) async {}
 
-    public nonisolated func changes() -> AsyncStream<LedgerEvent> {
-        AsyncStream { $0.finish() }
+    /// Lines another writer appended (a test's decisions), handed out by the next `changes()`.
+    private var others: [LedgerEvent] = []
+
+    /// Appends a line as another writer would: folded and returned by the next `changes()`.
+    public func appendAsOtherWriter(_ event: LedgerEvent) {
+        others.append(event)
+    }
+
+    public func changes() async throws(LedgerError) -> [LedgerEvent] {
+        let lines = others
+        others = []
+        for line in lines {
+            events.append(line)
+            fold.apply(line)
+        }
+        return lines
     }
 
     public nonisolated var spent: (folder: Double, latestRun: Double) {

@@ -28,6 +28,13 @@ extension BatchScheduler {
         guard graph != nil, let dependents = graph?.dependents[id], !dependents.isEmpty else { return }
         switch outcome {
         case .completed:
+            // A gating source holds its dependents until it is approved under its key (`--wait-approval` looks
+            // for the approval; else they wait for the next run).
+            if let key = graph?.keys[id], graph?.work.gates.contains(id) == true, await !ledger.fold.isApproved(id, key: key) {
+                graph?.approvalHolds.insert(id)
+                graph?.release(after: id)
+                return
+            }
             for dependent in dependents {
                 graph?.remaining[dependent]?.remove(id)
                 if graph?.remaining[dependent]?.isEmpty == true { await bringIn(dependent) }

@@ -86,22 +86,37 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
             if run.body == nil { graph?.collecting.insert(run.id + "\n" + run.key) }
             enqueue(run)
         }
-        await withTaskGroup(of: (label: String, run: PlannedRun, outcome: JobLifecycle.Outcome).self) { group in
+        await holdForApproval(running: running)
+        await withTaskGroup(of: (label: String, run: PlannedRun, outcome: JobLifecycle.Outcome)?.self) { group in
             var running = 0
+            var watching = false
             func startNext() -> Bool {
                 guard !state.everythingStopped, let next = nextReady() else { return false }
                 let label = next.body == nil ? next.id + " (superseded)" : next.id
                 group.addTask { (label, next, await self.drive(next)) }
                 return true
             }
+            // `--wait-approval`: one watcher while a source holds dependents back; it returns when an approval
+            // brought some in (they are started here), or when nothing is held any more.
+            func watchIfHeld() {
+                guard options.waitForApproval, !watching, !state.submitsStopped, graph?.approvalHolds.isEmpty == false else { return }
+                watching = true
+                group.addTask { await self.watchApprovals(); return nil }
+            }
             while running < max(1, options.concurrency), startNext() { running += 1 }
-            while let (label, run, outcome) = await group.next() {
-                running -= 1
-                result.record(label, outcome)
-                // A job's end, for what waits on it: its own run, or the collection of a render under the key it
-                // was later resolved to.
-                if run.body != nil || graph?.keys[run.id] == run.key { await settle(run.id, outcome) }
+            watchIfHeld()
+            while let finished = await group.next() {
+                if let (label, run, outcome) = finished {
+                    running -= 1
+                    result.record(label, outcome)
+                    // A job's end, for what waits on it: its own run, or the collection of a render under the key it
+                    // was later resolved to.
+                    if run.body != nil || graph?.keys[run.id] == run.key { await settle(run.id, outcome) }
+                } else {
+                    watching = false
+                }
                 while running < max(1, options.concurrency), startNext() { running += 1 }
+                watchIfHeld()
             }
         }
         return result

@@ -23,6 +23,9 @@ public struct BatchOptions: Sendable {
     public var seed: UInt64?
     /// `--halt`: stop new submits once this run's failures say the batch is going wrong.
     public var halt: HaltRule?
+    /// `--wait-approval`: while dependents wait for an approval, keep running and render them as their sources
+    /// are approved (else they wait for the next run).
+    public var waitForApproval = false
     /// Every job id of the manifest, lowercased: a result with more outputs than its shot promised must not name a
     /// file `<id>-2` after another job (`<id>.output-2` then).
     public var jobIDs: Set<String> = []

@@ -18,6 +18,8 @@ public struct DependentWork: Sendable {
     public var fileExists: @Sendable (String) -> Bool
     /// Frames for `frame:` references (nil: none can be extracted, and such a job fails without being sent).
     public var frames: (any FrameExtracting)?
+    /// The jobs that gate their dependents (`approve: true`): a dependent waits until each is approved under its key.
+    public var gates: Set<String> = []
 
     /// The jobs waiting on others, the blocked ones, and what the graph knows of their sources.
     public init(
@@ -43,6 +45,9 @@ struct GraphState {
     var remaining: [String: Set<String>] = [:]
     /// The waiting jobs of each source.
     var dependents: [String: [String]] = [:]
+    /// Gating sources that completed and are not approved, each holding dependents back (`--wait-approval`
+    /// watches for their approvals).
+    var approvalHolds: Set<String> = []
     /// Superseded renders already being collected (`id`, newline, key): a job brought in later must not collect
     /// them a second time.
     var collecting: Set<String> = []

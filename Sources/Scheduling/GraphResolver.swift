@@ -35,7 +35,7 @@ public enum GraphResolver {
         case .submitting:
             // An intent with no answer: the run that reads it records it as unknown_outcome (unless resubmitted).
             return .ended(.unknownOutcome)
-        case .pending, .queued, .running, .rendered, .downloadFailed, .waiting:
+        case .pending, .queued, .running, .rendered, .downloadFailed, .waiting, .awaitingApproval:
             return .pending
         }
     }

@@ -68,6 +68,10 @@ extension ResumePlanner {
             if !graph.sources[index].isEmpty || !job.sources.isEmpty {
                 let resolution = GraphResolver.resolve(job) { id in
                     guard let position = graph.position[id] else { return .pending }
+                    // A source that gates its dependents counts as done once approved under its current key.
+                    if case .completed = states[position], current[position].approve, !fold.isApproved(id, key: current[position].keyText) {
+                        return .pending
+                    }
                     return states[position]
                 }
                 switch resolution {

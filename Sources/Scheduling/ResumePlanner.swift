@@ -61,7 +61,7 @@ public struct ResumePlanner: Sendable {
                 return run
             }
             switch record.state {
-            case .pending, .waiting, .blocked:
+            case .pending, .waiting, .blocked, .awaitingApproval:
                 plan.runs.append(run(.submit(previousAttempts: record.attempts)))
             case .submitting:
                 plan.unanswered.append((job.id, key))

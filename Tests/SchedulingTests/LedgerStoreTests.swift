@@ -39,8 +39,6 @@ struct LedgerStoreTests {
         #expect(await store.admit(Self.intent("a", 0.4), estimate: 0.4, gate: gate) == .admitted)
         #expect(await store.admit(Self.intent("b", 0.4), estimate: 0.4, gate: gate) == .refused(.keptForWaiting(reason: "--max-cost 1.0: the rest is kept for 1 jobs waiting on others")))
         #expect(await store.claim(["a", "b", "c"], limit: 2) == ["a", "b"])
-        var heard = 0
-        for await _ in store.changes() { heard += 1 }
-        #expect(heard == 0)
+        #expect(try await store.changes().isEmpty)
     }
 }

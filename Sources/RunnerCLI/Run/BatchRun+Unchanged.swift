@@ -34,7 +34,8 @@ extension BatchRun {
                     latest.inputs.only == request.only,
                     latest.inputs.shard == request.shard?.description, latest.inputs.media == MediaStamps.now(latest.inputs.media.map(\.path)),
                     latest.models.allSatisfy({ registry.schema($0.key)?.schemaDigest == $0.value }),
-                    let base = try baseURLUnchanged(fold), Self.nothingLeft(fold, folder: folderPath, request: request)
+                    let base = try baseURLUnchanged(fold), Self.nothingLeft(fold, folder: folderPath, request: request),
+                    Self.everyRetakeListed(fold)
                 else { return nil }
                 UntilExit.keep(fold)
                 try await ledger.append(.runStartedAgain(
@@ -86,12 +87,19 @@ extension BatchRun {
                 if request.resubmitUnknown { return false }
             case .rendered, .downloadFailed:
                 if request.downloads { return false }
-            case .pending, .submitting, .queued, .running, .waiting, .blocked:
+            case .pending, .submitting, .queued, .running, .waiting, .blocked, .awaitingApproval:
                 return false
             }
             if !planner.supersededRuns(job.id, except: record.key, fold: fold, fileExists: exists).isEmpty { return false }
         }
         return true
+    }
+
+    /// Whether every take a retake asked for is in the folder's list already (a new one makes the list anew).
+    static func everyRetakeListed(_ fold: LedgerFold) -> Bool {
+        guard !fold.decisions.retakes.isEmpty else { return true }
+        let listed = Set(fold.planned.map(\.id))
+        return fold.decisions.retakes.allSatisfy { shot, retakes in retakes.allSatisfy { listed.contains("\(shot)~\($0.take)") } }
     }
 
     static func sha256(ofFile path: String) -> String? {

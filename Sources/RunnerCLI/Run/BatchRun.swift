@@ -23,7 +23,7 @@ struct BatchRun {
     func perform() async throws -> Int32 {
         // Nothing changed and nothing is left: the folder's own list stands, and the manifest is not read again.
         if let status = try await resumeUnchanged() { return status }
-        let manifest: Manifest
+        var manifest: Manifest
         let reader = ManifestReader(models: ModelRegistry(catalog: try CatalogOption.load(file: request.catalogFile, environment: environment)))
         do {
             manifest = try reader.read(path: request.manifest)
@@ -32,17 +32,22 @@ struct BatchRun {
             throw CLIError.invalidManifests(count: 1)
         }
         if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: request.manifest)) }
-        // A shard keeps each group of jobs that feed each other together.
-        let shardJobs = manifest.jobs(in: request.shard)
-        // Without `--only`, the shard's own list (not a copy of 100,000 jobs).
-        let jobs = request.only.map { only in shardJobs.filter { Glob.matches(only, $0.id) } } ?? shardJobs
-
         var defaultFolder = RunFolderPaths.defaultFolder(manifest: request.manifest, simulated: request.simulate)
         if let shard = request.shard { defaultFolder += "/" + shard.folderName }
         let folderPath = RunFolderPaths.absolute(request.out ?? defaultFolder)
         if request.fresh, !RunFolder.isNewOrEmpty(folderPath) {
             throw CLIError.usage("--fresh: the run folder \(folderPath) is not empty (choose another --out, or drop --fresh to resume)")
         }
+        // The takes retakes asked for (in the folder's decisions) join the manifest's own.
+        do {
+            manifest = manifest.addingTakes(try DecisionLog.decisions(folder: folderPath).addedTakes)
+        } catch {
+            throw CLIError.ledger(error)
+        }
+        // A shard keeps each group of jobs that feed each other together.
+        let shardJobs = manifest.jobs(in: request.shard)
+        // Without `--only`, the shard's own list (not a copy of 100,000 jobs).
+        let jobs = request.only.map { only in shardJobs.filter { Glob.matches(only, $0.id) } } ?? shardJobs
         let scope = Scope(manifest: manifest, jobs: jobs, shardJobs: shardJobs, folderPath: folderPath)
         notifier?.folder = folderPath
         do {
