@@ -76,31 +76,44 @@ extension LedgerFold {
         return planned.contains { $0.id == id } ? nil : last
     }
 
-    /// The listed jobs that wait only for an approval: not submitted, every source completed, and a source that
-    /// gates (`approve: true`) not approved under its current key. Empty, at the cost of one pass, when no job gates.
+    /// The listed jobs that wait only for an approval, each with the sources it waits on: not submitted, every
+    /// source completed or itself waiting so, and one a gating source (`approve: true`) not approved under its
+    /// current key, or a job waiting so. Empty, at the cost of one pass, when no job gates.
     public func awaitingApproval() -> [String: [String]] {
         guard planned.contains(where: \.approve) else { return [:] }
         var listed: [String: PlannedJob] = [:]
         for job in planned { listed[job.id] = job }
         var result: [String: [String]] = [:]
-        for job in planned where !job.sources.isEmpty {
-            let state = currentRecord(job.id, listed: job.key).state
-            guard state == .waiting || state == .pending else { continue }
-            var unapproved: [String] = []
-            var allCompleted = true
-            for id in job.sources {
-                guard let source = listed[id] else {
-                    allCompleted = false
-                    break
+        // Until nothing changes: a chain of dependents behind one gate waits as a whole.
+        var changed = true
+        while changed {
+            changed = false
+            for job in planned where !job.sources.isEmpty && result[job.id] == nil {
+                let state = currentRecord(job.id, listed: job.key).state
+                guard state == .waiting || state == .pending else { continue }
+                var held: [String] = []
+                var ready = true
+                for id in job.sources {
+                    guard let source = listed[id] else {
+                        ready = false
+                        break
+                    }
+                    if result[id] != nil {
+                        held.append(id)
+                        continue
+                    }
+                    let key = currentKey(id, listed: source.key)
+                    guard record(id, key: key).state == .completed else {
+                        ready = false
+                        break
+                    }
+                    if source.approve, !isApproved(id, key: key) { held.append(id) }
                 }
-                let key = currentKey(id, listed: source.key)
-                guard record(id, key: key).state == .completed else {
-                    allCompleted = false
-                    break
+                if ready, !held.isEmpty {
+                    result[job.id] = held
+                    changed = true
                 }
-                if source.approve, !isApproved(id, key: key) { unapproved.append(id) }
             }
-            if allCompleted, !unapproved.isEmpty { result[job.id] = unapproved }
         }
         return result
     }

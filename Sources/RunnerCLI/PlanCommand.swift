@@ -42,7 +42,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let plan: Manifest
+        var plan: Manifest
         let reader = ManifestReader(models: try catalog.registry())
         do {
             plan = try reader.read(path: manifest)
@@ -51,6 +51,12 @@ struct PlanCommand: AsyncParsableCommand {
             throw CLIError.invalidManifests(count: 1)
         }
         if !plan.warnings.isEmpty { console.err(DiagnosticRenderer.render(plan.warnings, path: manifest)) }
+        // The takes retakes asked for in the folder (the one given, else the one a run would use) join the plan.
+        let decisionsFolder = RunFolderPaths.absolute(out ?? RunFolderPaths.defaultFolder(manifest: manifest, simulated: false))
+        let added = (try? DecisionLog.decisions(folder: decisionsFolder).addedTakes) ?? [:]
+        plan = plan.addingTakes(added)
+        let addedIDs = added.flatMap { shot, takes in takes.map { "\(shot)~\($0)" } }.filter { id in plan.jobs.contains { $0.id == id } }
+        if !addedIDs.isEmpty, !json { console.err("retakes asked for in \(decisionsFolder): \(addedIDs.sorted().joined(separator: ", "))") }
         let environment = ProcessInfo.processInfo.environment
         let token = try Credentials.token(file: tokenFile, environment: environment)
         let base = Credentials.baseURL(option: baseURL, environment: environment)
@@ -65,8 +71,8 @@ struct PlanCommand: AsyncParsableCommand {
         }
         if let out {
             let folder = RunFolderPaths.absolute(out)
-            let events = FileManager.default.fileExists(atPath: folder + "/ledger.jsonl") ? ((try? Ledger.readEvents(folder: folder)) ?? []) : []
-            let graph = ResumePlanner().plan(graph: shown.jobs, fold: LedgerFold(events), prices: prices) { RunFolderPaths.exists($0, in: folder) }
+            let fold = FileManager.default.fileExists(atPath: folder + "/ledger.jsonl") ? ((try? Ledger.fold(folder: folder)) ?? LedgerFold()) : LedgerFold()
+            let graph = ResumePlanner().plan(graph: shown.jobs, fold: fold, prices: prices) { RunFolderPaths.exists($0, in: folder) }
             let remaining = graph.plan
             let submitting = Set(remaining.runs.filter { if case .submit = $0.start { true } else { false } }.map(\.id) + graph.waiting.map(\.job.id))
             // Dependents whose sources are on disk show their real keys; the rest wait on what renders first.
@@ -74,6 +80,12 @@ struct PlanCommand: AsyncParsableCommand {
             if !json {
                 var line = "\(out): \(remaining.settled.count) jobs need nothing, \(remaining.runs.filter { $0.body != nil }.count - remaining.submits) would be polled or downloaded, \(submitting.count) submitted"
                 if !graph.waiting.isEmpty { line += " (\(graph.waiting.count) of them after the jobs they take outputs from)" }
+                let gates = Set(shown.jobs.lazy.filter(\.approve).map(\.id))
+                let held = graph.waiting.filter { $0.waitingOn.contains(where: gates.contains) }
+                if !held.isEmpty {
+                    let sources = Set(held.flatMap(\.waitingOn).filter(gates.contains)).sorted()
+                    line += "; \(held.count) wait for an approval of \(sources.joined(separator: ", ")) (approve: true)"
+                }
                 if !graph.blocked.isEmpty { line += "; \(graph.blocked.count) blocked by a source that did not complete: \(graph.blocked.map { "\($0.job.id) (\($0.source) \($0.sourceState))" }.joined(separator: ", "))" }
                 console.err(line)
             }

@@ -83,6 +83,9 @@ struct RunCommand: AsyncParsableCommand {
     ))
     var notify: [String] = []
 
+    @Flag(help: "While jobs wait for their sources' approval (approve: true), keep running and render them as they are approved (in the review room, or with 'shotrunner approve'); without it they wait for the next run.")
+    var waitApproval = false
+
     @Flag(help: "Log every API call (the token redacted).")
     var verbose = false
 
@@ -111,7 +114,7 @@ struct RunCommand: AsyncParsableCommand {
                 retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, maxCost: maxCost, downloads: !noDownload, only: only,
                 shard: try sharding.resolve(environment: environment), jobTimeout: jobTimeout.duration,
                 yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt?.rule,
-                pollMinimum: pollMinimum.duration
+                pollMinimum: pollMinimum.duration, waitForApproval: waitApproval
             )
             status = try await BatchRun(request: request, console: console, environment: environment, notifier: notifier).perform()
         } catch {

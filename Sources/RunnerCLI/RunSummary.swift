@@ -14,6 +14,8 @@ struct RunSummary {
     let picks: [String: String]
     /// The model of each job that does not render with the seed's.
     let models: [String: String]
+    /// The reviewers' decisions (approvals, retakes, notes), and each job's approval state under its key.
+    let review: ReviewFields
 
     /// The jobs listed (id, key), each with what the ledger says of it under that key.
     init(fold: LedgerFold, jobs: [(id: String, key: String)], folder: String) {
@@ -27,6 +29,7 @@ struct RunSummary {
         var models: [String: String] = [:]
         for job in fold.planned { if let model = job.model { models[job.id] = model } }
         self.models = models
+        review = ReviewFields(fold: fold)
     }
 
     /// The model a job renders with (the seed's unless its list entry names another).
@@ -47,7 +50,11 @@ struct RunSummary {
     }
 
     func allCompleted(downloads: Bool) -> Bool {
-        records.indices.allSatisfy { records.state(at: $0) == .completed || (!downloads && records.state(at: $0) == .rendered) }
+        // A job that waits only for an approval is not unfinished work of this run: a person's decision is.
+        records.indices.allSatisfy {
+            let state = records.state(at: $0)
+            return state == .completed || state == .awaitingApproval || (!downloads && state == .rendered)
+        }
     }
 
     var countsJSON: JSONValue {
@@ -66,7 +73,7 @@ struct RunSummary {
         object.string("file", record.file, to: &out)
         object.strings("files", present: record.fileList, to: &out)
         object.string("model", model(of: record), to: &out)
-        object.strings("waiting_on", record.state == .waiting ? record.waitingOn : [], to: &out)
+        object.strings("waiting_on", record.state == .waiting || record.state == .awaitingApproval ? record.waitingOn : [], to: &out)
         if record.state == .blocked, let by = record.blockedBy {
             object.value("blocked_by", .object([("job", .string(by.job)), ("state", .string(by.state))]), to: &out)
         } else {
@@ -79,6 +86,9 @@ struct RunSummary {
             object.value("error", .null, to: &out)
         }
         object.bool("picked", isPicked(record), to: &out)
+        object.bool("approved", review.isApproved(record), to: &out)
+        object.value("retake", review.retakeJSON(record), to: &out)
+        object.value("notes", review.notesJSON(record), to: &out)
         object.end(&out)
     }
 
@@ -94,11 +104,14 @@ struct RunSummary {
                 ("file", record.file.map(JSONValue.string) ?? .null),
                 ("files", .array(record.files.compactMap { $0 }.map(JSONValue.string))),
                 ("model", .string(model(of: record))),
-                ("waiting_on", .array(record.state == .waiting ? record.waitingOn.map(JSONValue.string) : [])),
+                ("waiting_on", .array(record.state == .waiting || record.state == .awaitingApproval ? record.waitingOn.map(JSONValue.string) : [])),
                 ("blocked_by", record.state == .blocked ? record.blockedBy.map { .object([("job", .string($0.job)), ("state", .string($0.state))]) } ?? .null : .null),
                 ("cost", record.cost.map { .number($0) } ?? .null),
                 ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
                 ("picked", .bool(isPicked(record))),
+                ("approved", .bool(review.isApproved(record))),
+                ("retake", review.retakeJSON(record)),
+                ("notes", review.notesJSON(record)),
             ])
     }
 

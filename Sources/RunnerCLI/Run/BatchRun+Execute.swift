@@ -14,6 +14,7 @@ extension BatchRun {
         options.jobTimeout = request.jobTimeout
         options.downloads = request.downloads
         options.halt = request.halt
+        options.waitForApproval = request.waitForApproval
         options.jobIDs = Set(prepared.scope.manifest.jobs.map { $0.id.lowercased() })
         options.pollMinimum = request.pollMinimum
         options.pollMaximum = max(options.pollMinimum, .seconds(30))
@@ -39,10 +40,7 @@ extension BatchRun {
         let folder = prepared.scope.folderPath
         let graph = prepared.graph
         // Whenever jobs feed each other: a dependent ready from the start still has its inputs built at submit.
-        let dependents = !prepared.scope.manifest.hasReferences ? nil : DependentWork(
-            waiting: graph.waiting, keys: graph.keys, planner: prepared.planner, prices: prepared.prices,
-            fileExists: { RunFolderPaths.exists($0, in: folder) }, frames: prepared.frames
-        )
+        let dependents = !prepared.scope.manifest.hasReferences ? nil : Self.dependentWork(prepared, folder: folder)
         let result = await withTaskGroup(of: BatchResult?.self) { group in
             group.addTask {
                 for await event in stream { printer.handle(event) }
@@ -62,6 +60,16 @@ extension BatchRun {
         return result
     }
 
+    /// What the scheduler needs to bring dependents in: the waiting jobs, the keys, the planner, the gates.
+    private static func dependentWork(_ prepared: Prepared, folder: String) -> DependentWork {
+        var work = DependentWork(
+            waiting: prepared.graph.waiting, keys: prepared.graph.keys, planner: prepared.planner, prices: prepared.prices,
+            fileExists: { RunFolderPaths.exists($0, in: folder) }, frames: prepared.frames
+        )
+        work.gates = Set(prepared.scope.shardJobs.lazy.filter(\.approve).map(\.id))
+        return work
+    }
+
     /// Finish: the exit status from the outcome, the end on record, and what the user must be told (spend,
     /// local trouble, request ids the ledger could not keep).
     func finish(_ prepared: Prepared, result: BatchResult, ledger: Ledger, ending: RunEnding) async -> Int32 {
@@ -74,6 +82,7 @@ extension BatchRun {
         let outcome = RunOutcome(
             allCompleted: asked.allCompleted(downloads: request.downloads),
             pendingLeft: asked.counts[.pending, default: 0] + asked.counts[.waiting, default: 0],
+            awaitingApproval: asked.counts[.awaitingApproval, default: 0],
             costCapReached: result.costCapReached,
             fatal: result.fatal != nil,
             localFailure: result.ledgerFailure != nil || result.localFailure != nil,
@@ -86,6 +95,9 @@ extension BatchRun {
         await ending.write(status: status, reason: reason)
         let spend = ledger.spent
         console.err(summary.text(fatal: result.fatal, ledgerFailure: result.ledgerFailure, capReached: result.costCapReached, halted: result.halted))
+        if let waiting = asked.counts[.awaitingApproval], waiting > 0 {
+            console.err("\(waiting) job\(waiting == 1 ? "" : "s") wait for an approval: approve their sources ('shotrunner approve \(folderPath) JOB_ID', or in 'shotrunner review \(folderPath)'), then run again (or run with --wait-approval)")
+        }
         console.err("spent: \(PlanReport.usd(spend.folder)) for the folder, \(PlanReport.usd(spend.latestRun)) of it in this run")
         if let advice = LocalFailureAdvice(result: result, summary: summary).text { console.err(advice) }
         if result.ledgerFailure?.isGone == true {

@@ -35,7 +35,7 @@ extension BatchRun {
                 LedgerEvent.ListedJob(
                     id: job.id, index: manifestIndex[job.id] ?? 0, key: job.keyText, duration: job.body.duration, sound: job.body.sound,
                     estimatedCost: prices.estimate(of: job.body) == nil ? nil : PriceList.rounded(prices.cost(of: job.body)),
-                    model: job.body.schema.ledgerModelID, sources: job.sources
+                    model: job.body.schema.ledgerModelID, sources: job.sources, approve: job.approve
                 )
             }
             var digests: [(id: String, digest: String)] = []

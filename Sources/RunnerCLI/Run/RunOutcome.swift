@@ -10,6 +10,9 @@ struct RunOutcome: Sendable, Equatable {
     var allCompleted: Bool
     /// Jobs asked for that are still pending (never submitted, or withdrawn).
     var pendingLeft: Int
+    /// Jobs asked for that wait only for an approval: not a failure (a run whose only unfinished jobs wait so
+    /// exits 0).
+    var awaitingApproval = 0
     var costCapReached = false
     var fatal = false
     /// The ledger could not be written, or the disk refused an output.

@@ -28,4 +28,6 @@ struct RunRequest: Sendable {
     var verbose = false
     var halt: HaltRule?
     var pollMinimum: Duration = .milliseconds(50)
+    /// `--wait-approval`: keep running while dependents wait for an approval.
+    var waitForApproval = false
 }
