@@ -85,6 +85,28 @@ public enum ChildProcess {
     }
 
     /// Reads a pipe's first line on a thread of its own (a blocking read must not hold a pool thread).
+    /// Reads `handle` until a line containing `needle` (that line), or its end (nil): for a test that waits on
+    /// what a process says it did, not on the clock.
+    public static func firstLine(of handle: FileHandle, containing needle: String) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var pending = ""
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    pending += String(decoding: chunk, as: UTF8.self)
+                    let lines = pending.split(separator: "\n", omittingEmptySubsequences: false)
+                    if let found = lines.dropLast().first(where: { $0.contains(needle) }) {
+                        continuation.resume(returning: String(found))
+                        return
+                    }
+                    pending = String(lines.last ?? "")
+                }
+                continuation.resume(returning: pending.contains(needle) ? pending : nil)
+            }
+        }
+    }
+
     public static func firstLine(of handle: FileHandle) async -> String {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {

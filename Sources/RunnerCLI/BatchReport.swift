@@ -14,6 +14,8 @@ struct BatchReport {
         var picked = false
         /// The take the cut uses (the pick, else the shot's lowest completed take).
         var inCut = false
+        /// The reviewers' decisions on it (`approved`, `retake`, `notes`).
+        var review: ReviewFields?
     }
 
     var folders: [String]
@@ -37,6 +39,8 @@ struct BatchReport {
         let takesInCut: Set<String>
         /// Whether any shot has a picked take (most folders have none, and their entries skip the lookup).
         let hasPicks: Bool
+        /// The folder's decisions as the report gives them.
+        let review: ReviewFields
 
         init(path: String, fold: LedgerFold, records: FoldRecords, takesInCut: Set<String>) {
             self.path = path
@@ -44,6 +48,7 @@ struct BatchReport {
             self.records = records
             self.takesInCut = takesInCut
             hasPicks = !fold.picks.isEmpty
+            review = ReviewFields(fold: fold)
         }
 
         func inCut(_ record: JobRecord) -> Bool {
@@ -85,7 +90,7 @@ struct BatchReport {
             let record = part.records[offset]
             return Entry(
                 folder: part.path, record: record, duration: part.fold.planned[offset].duration,
-                picked: part.hasPicks && part.fold.picks[JobID.shot(of: record.id)] == record.id, inCut: part.inCut(record)
+                picked: part.hasPicks && part.fold.picks[JobID.shot(of: record.id)] == record.id, inCut: part.inCut(record), review: part.review
             )
         }
 
@@ -205,6 +210,9 @@ struct BatchReport {
         }
         object.bool("picked", entry.picked, to: &out)
         object.bool("in_cut", entry.inCut, to: &out)
+        object.bool("approved", entry.review?.isApproved(record) ?? false, to: &out)
+        object.value("retake", entry.review?.retakeJSON(record) ?? .null, to: &out)
+        object.value("notes", entry.review?.notesJSON(record) ?? .array([]), to: &out)
         object.end(&out)
     }
 
@@ -227,6 +235,9 @@ struct BatchReport {
             ("error", record.errorCode.map { .object([("code", .string($0)), ("message", .string(record.errorMessage ?? ""))]) } ?? .null),
             ("picked", .bool(entry.picked)),
             ("in_cut", .bool(entry.inCut)),
+            ("approved", .bool(entry.review?.isApproved(record) ?? false)),
+            ("retake", entry.review?.retakeJSON(record) ?? .null),
+            ("notes", entry.review?.notesJSON(record) ?? .array([])),
         ])
     }
 

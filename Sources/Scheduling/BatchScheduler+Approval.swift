@@ -12,6 +12,7 @@ extension BatchScheduler {
         for source in graph.work.gates where !running.contains(source) && graph.dependents[source]?.isEmpty == false {
             guard let key = graph.keys[source], fold.record(source, key: key).state == .completed, !fold.isApproved(source, key: key) else { continue }
             self.graph?.approvalHolds.insert(source)
+            for dependent in graph.dependents[source] ?? [] { emit(dependent, .awaitingApproval, "waits for an approval of \(source)") }
         }
     }
 

@@ -33,6 +33,7 @@ extension BatchScheduler {
             if let key = graph?.keys[id], graph?.work.gates.contains(id) == true, await !ledger.fold.isApproved(id, key: key) {
                 graph?.approvalHolds.insert(id)
                 graph?.release(after: id)
+                for dependent in dependents { emit(dependent, .awaitingApproval, "waits for an approval of \(id)") }
                 return
             }
             for dependent in dependents {
