@@ -104,6 +104,14 @@ enum Decide {
         )
     }
 
+    /// A note on `jobID` (free text, kept with who wrote it).
+    static func note(_ jobID: String, text: String, fold: LedgerFold, folder: String, by: String) throws(CLIError) -> Made {
+        _ = try listed(jobID, in: fold, folder: folder)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return Made(event: nil, message: "an empty note is not kept") }
+        return Made(event: .note(job: jobID, text: trimmed, by: by, time: Timestamp.now()), message: "\(jobID): note kept")
+    }
+
     /// The next free take number of a shot: past its listed takes (a shot without `takes` is take 1) and every
     /// retake asked for.
     static func nextTake(of shot: String, listed: [LedgerFold.PlannedJob], fold: LedgerFold) -> Int {
