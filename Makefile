@@ -4,8 +4,10 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libyaml-dev pkg-config curl ffmpeg
-TEST_PACKAGES := chromium python3-pip
+TEST_PACKAGES := chromium chromium-driver python3-pip
 OTIO_PACKAGES := opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 otio-fcp-adapter==1.0.0 otio-fcpx-xml-adapter==1.0.0
+# Selenium drives chromium-driver in the review room's browser test (4.52 wants a certifi the registry lacks).
+SELENIUM_PACKAGE := selenium==4.51.0
 BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000
 BENCH_RUNS ?= 5
@@ -26,8 +28,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test-deps: what the tests need beyond the build (a headless browser for the contact sheet; OpenTimelineIO and its
-## EDL, Final Cut 7 and FCPXML adapters, which read the timeline exports back)
+## test-deps: what the tests need beyond the build (a headless browser and its driver for the contact sheet and the
+## review room, Selenium to drive it; OpenTimelineIO and its EDL, Final Cut 7 and FCPXML adapters, which read the
+## timeline exports back)
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -37,6 +40,9 @@ test-deps: deps
 	@python3 -c 'import opentimelineio, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter' 2>/dev/null || { \
 		echo "installing: opentimelineio and its cmx_3600, fcp_xml and fcpx_xml adapters"; \
 		python3 -m pip install --quiet $(OTIO_PACKAGES) || python3 -m pip install --quiet --user --break-system-packages $(OTIO_PACKAGES); }
+	@python3 -c 'import selenium, sys; sys.exit(selenium.__version__ != "4.51.0")' 2>/dev/null || { \
+		echo "installing: $(SELENIUM_PACKAGE)"; \
+		python3 -m pip install --quiet $(SELENIUM_PACKAGE) || python3 -m pip install --quiet --user --break-system-packages $(SELENIUM_PACKAGE); }
 
 ## test: build and run the whole test suite
 test: test-deps
@@ -74,7 +80,8 @@ demo: build
 	$(SWIFT) run --skip-build shotrunner run manifests/storyboard.yaml --simulate --fresh --out $$out --progress plain && \
 	$(SWIFT) run --skip-build shotrunner report $$out --html $$out/contact-sheet.html > /dev/null && \
 	$(SWIFT) run --skip-build shotrunner assemble $$out --otio $$out/cut.otio --edl $$out/cut.edl > /dev/null && \
-	echo "videos, ledger.jsonl, summary.json, contact-sheet.html and animatic.mp4 (the storyboard's cut, with its timing; cut.otio and cut.edl for an editor) are in $$out; try: .build/debug/shotrunner status $$out"
+	echo "videos, ledger.jsonl, summary.json, contact-sheet.html and animatic.mp4 (the storyboard's cut, with its timing; cut.otio and cut.edl for an editor) are in $$out; try: .build/debug/shotrunner status $$out" && \
+	echo "review the takes (pick, approve, ask for retakes, see the cut) in the review room: .build/debug/shotrunner review $$out --open"
 
 ## install: the release binary, Swift runtime linked in statically, into $(PREFIX)/bin (needs libyaml-0-2 at run time)
 PREFIX ?= /usr/local
