@@ -60,6 +60,7 @@ enum ContactSheet {
             .prompt{font-size:13px;margin:6px 0}.segments{font-size:12px;color:#444;margin:0;padding-left:18px}
             .pick{font-size:11px;font-weight:700;color:#fff;background:#1565c0;border-radius:3px;padding:1px 5px;margin-left:6px}
             .pick.lowest{background:#90a4ae}.card.in-cut{box-shadow:0 0 0 2px #1565c0}
+            .pick.approved{background:#2e7d32}.pick.retake{background:#ef6c00}.note{font-size:12px;color:#444;font-style:italic;margin:2px 0}
             .meta{font-size:12px;color:#555}.reason{font-size:13px;color:#b71c1c;font-weight:600;margin-top:6px}
             </style></head><body>
             <h1>\(escape(title))</h1>
@@ -78,7 +79,11 @@ enum ContactSheet {
             let shot = shots[record.id]
             let cutClass = entry.inCut && JobID.take(of: record.id) != nil ? " in-cut" : ""
             page += "<div class=\"card \(record.state.rawValue)\(cutClass)\" data-job=\"\(escape(record.id))\" data-state=\"\(record.state.rawValue)\" data-picked=\"\(entry.picked)\" data-in-cut=\"\(entry.inCut)\">\n"
-            let badge = !cutClass.isEmpty ? (entry.picked ? "<span class=\"pick\">picked: in the cut</span>" : "<span class=\"pick lowest\">in the cut (lowest take)</span>") : ""
+            var badge = !cutClass.isEmpty ? (entry.picked ? "<span class=\"pick\">picked: in the cut</span>" : "<span class=\"pick lowest\">in the cut (lowest take)</span>") : ""
+            if entry.review?.isApproved(record) == true { badge += "<span class=\"pick approved\">approved</span>" }
+            if let retake = entry.review?.retake(record) {
+                badge += "<span class=\"pick retake\" title=\"\(escape(retake.note))\">retake ~\(retake.take)</span>"
+            }
             page += "<div><span class=\"id\">\(escape(record.id))</span>\(badge)<span class=\"state\">\(record.state.rawValue.replacingOccurrences(of: "_", with: " "))</span></div>\n"
             if let inputs = shot?.inputs, !inputs.isEmpty { page += inputsHTML(inputs, pageFolder: pageFolder) }
             if record.state == .completed, record.file != nil {
@@ -101,8 +106,14 @@ enum ContactSheet {
             }
             page += "<div class=\"meta\">\(entry.duration) s · " + (record.cost.map(PlanReport.usd) ?? "no cost recorded")
                 + (record.requestID.map { " · \(escape($0))" } ?? "") + "</div>\n"
+            for note in entry.review?.notes(record) ?? [] {
+                page += "<p class=\"note\">\(escape(note.text))\(note.by.map { " (\(escape($0)))" } ?? "")</p>\n"
+            }
             if record.state == .waiting, !record.waitingOn.isEmpty {
                 page += "<div class=\"reason\">Waiting on \(escape(record.waitingOn.joined(separator: ", ")))</div>\n"
+            }
+            if record.state == .awaitingApproval {
+                page += "<div class=\"reason\">Waiting for an approval of \(escape(record.waitingOn.joined(separator: ", ")))</div>\n"
             }
             if record.state == .blocked, let by = record.blockedBy {
                 page += "<div class=\"reason\">Blocked: its source \(escape(by.job)) is \(escape(by.state.replacingOccurrences(of: "_", with: " "))); nothing was submitted</div>\n"

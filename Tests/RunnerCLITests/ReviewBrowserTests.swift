@@ -63,7 +63,8 @@ struct ReviewBrowserTests {
         let config = folder.appendingPathComponent("browser.json")
         let settings: [String: Any] = [
             "url": review.url, "shots": 12, "jobs": 13, "run": [CLIProcess.binary.path] + run,
-            "pick_shot": "dusk/window", "approve_job": "title", "script_job": "storm/radio", "screenshot": screenshot,
+            "pick_shot": "dusk/window", "approve_job": "title", "script_job": "storm/radio", "retake_shot": "dawn/finale",
+            "screenshot": screenshot,
         ]
         try JSONSerialization.data(withJSONObject: settings).write(to: config)
         let browser = try await ChildProcess.run(
@@ -81,6 +82,7 @@ struct ReviewBrowserTests {
         #expect(seen["picked_badge"] as? String == "dusk/window~2")
         #expect((seen["played"] as? Double ?? 0) > 0)
         #expect(seen["help_shown"] as? Bool == true)
+        #expect(seen["retake_badge"] as? String == "retake ~2: closer on the dial")
         #expect((seen["script_text"] as? String ?? "").contains("<script>window.pwned = 1</script> <b>static</b>"))
         #expect(seen["script_ran"] as? Bool == false)
         #expect((seen["cut_seconds"] as? Double ?? 0) > 60)
@@ -97,6 +99,17 @@ struct ReviewBrowserTests {
         let report = try await CLIProcess.run(["report", out, "--json"])
         let entries = try #require((try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["jobs"] as? [[String: Any]])
         #expect(entries.filter { $0["in_cut"] as? Bool == true }.compactMap { $0["id"] as? String }.contains("dusk/window~2"))
+
+        // The retake asked for in the page: `plan` shows it with its cost, the next run renders it.
+        let plan = try await CLIProcess.run(["plan", manifest.path, "--out", out])
+        #expect(plan.stdout.contains("dawn/finale~2") && plan.stderr.contains("retakes asked for"), "\(plan.stdout) \(plan.stderr)")
+        let third = try await CLIProcess.run(run, environment: ["RUNCOMFY_API_TOKEN": "t"])
+        #expect(third.status == 0, "\(third.stderr)")
+        let retaken = try await CLIProcess.run(["status", out, "--json"])
+        let retakenJobs = try #require((try JSONSerialization.jsonObject(with: Data(retaken.stdout.utf8)) as? [String: Any])?["jobs"] as? [[String: Any]])
+        let finale = try #require(retakenJobs.first { $0["id"] as? String == "dawn/finale~2" })
+        #expect(finale["state"] as? String == "completed")
+        #expect((finale["retake"] as? [String: Any])?["note"] as? String == "closer on the dial")
 
         // What the room refuses: another Host, a path, a foreign origin, a POST without the page's token, bad JSON.
         let url = review.url

@@ -8,6 +8,7 @@ Usage: review_browser.py CONFIG.json, where the config holds:
   run          optional: a command line (list) started once the page is open; the page must follow it live
   pick_shot    the shot whose second take is picked with the key `2`
   approve_job  a job approved with the key `a`
+  retake_shot  a shot sent back for a retake with the key `r` and a note
   script_job   a job whose prompt holds a <script> tag: it must be shown as text
   screenshot   where to save a screenshot of the page
 """
@@ -48,18 +49,10 @@ def main():
             "return [...document.querySelectorAll('[data-job]')].filter(e => e.dataset.state === 'completed').length")
         if config.get("run"):
             run = subprocess.Popen(config["run"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # Every take on the page, as the run adds them, with no reload.
-        wait.until(lambda b: b.execute_script(
-            "return document.querySelectorAll('[data-job]').length === %d && "
-            "[...document.querySelectorAll('[data-job]')].filter(e => e.dataset.state === 'completed').length === %d"
-            % (config["jobs"], config["jobs"])))
-        result["shots"] = browser.execute_script("return document.querySelectorAll('[data-shot]').length")
-        result["jobs"] = browser.execute_script("return document.querySelectorAll('[data-job]').length")
-        result["states"] = browser.execute_script("return [...document.querySelectorAll('[data-job]')].map(e => e.dataset.state)")
-        result["never_reloaded"] = browser.execute_script("return window.neverReloaded === true")
         body = browser.find_element(By.TAG_NAME, "body")
 
-        # The keys: down to the shot with two takes, `2` picks the second; play its clip with space.
+        # While the run renders: down to the shot with two takes (rendered by the first run), `2` picks the second;
+        # play its clip with space.
         for _ in range(config["shots"]):
             if browser.execute_script("return document.querySelector('[aria-current=\"true\"]').dataset.shot") == config["pick_shot"]:
                 break
@@ -77,6 +70,15 @@ def main():
         result["played"] = browser.execute_script("return document.querySelector('[aria-selected=\"true\"] video').currentTime")
         body.send_keys("k")
 
+        # Every take on the page, as the run adds them, with no reload.
+        wait.until(lambda b: b.execute_script(
+            "return document.querySelectorAll('[data-job]').length === %d && "
+            "[...document.querySelectorAll('[data-job]')].filter(e => e.dataset.state === 'completed').length === %d"
+            % (config["jobs"], config["jobs"])))
+        result["shots"] = browser.execute_script("return document.querySelectorAll('[data-shot]').length")
+        result["jobs"] = browser.execute_script("return document.querySelectorAll('[data-job]').length")
+        result["states"] = browser.execute_script("return [...document.querySelectorAll('[data-job]')].map(e => e.dataset.state)")
+        result["never_reloaded"] = browser.execute_script("return window.neverReloaded === true")
         # Up to the job to approve, then `a`.
         target = config["approve_job"]
         for _ in range(2 * config["shots"]):
@@ -87,6 +89,21 @@ def main():
         wait.until(lambda b: b.execute_script(
             "return !!document.querySelector('[data-job=\"%s\"] .badge.approved')" % target))
         result["approved"] = target
+
+        # A retake with a note, from the page.
+        retake = config["retake_shot"]
+        for _ in range(2 * config["shots"]):
+            if browser.execute_script("return document.querySelector('[aria-current=\"true\"]').dataset.shot") == retake:
+                break
+            body.send_keys(Keys.ARROW_DOWN)
+        body.send_keys("r")
+        wait.until(lambda b: b.execute_script("return document.getElementById('note-dialog').open"))
+        browser.find_element(By.ID, "note-text").send_keys("closer on the dial")
+        browser.find_element(By.ID, "note-ok").click()
+        wait.until(lambda b: b.execute_script(
+            "return !!document.querySelector('[data-shot=\"%s\"] .badge.retake')" % retake))
+        result["retake_badge"] = browser.execute_script(
+            "return document.querySelector('[data-shot=\"%s\"] .badge.retake').textContent" % retake)
 
         # The help overlay.
         body.send_keys("?")

@@ -88,37 +88,58 @@ function takeElement(shot, take, index) {
   return node;
 }
 
-// The board is drawn again on every change; a take whose content is the same keeps its element (a playing clip
-// goes on playing).
+// The board is brought up to date in place on every change: a take whose content is the same keeps its element,
+// never leaving the page (a clip that plays goes on playing); a changed take's element is replaced.
+function place(parent, node, index) {
+  if (parent.children[index] !== node) parent.insertBefore(node, parent.children[index] || null);
+}
+
+function child(parent, selector, make) {
+  return [...parent.children].find(node => node.matches(selector)) || make();
+}
+
 function render() {
   const counts = Object.entries(data.counts).map(([state, n]) => n + ' ' + state.replace(/_/g, ' ')).join(', ');
   document.getElementById('progress').textContent = data.total + ' jobs: ' + counts;
   document.getElementById('spend').textContent = 'spent ' + money(data.spent);
-  const old = new Map([...board.querySelectorAll('.take')].map(node => [node.dataset.job, node]));
-  const fresh = document.createDocumentFragment();
-  for (const scene of data.scenes) {
-    const section = el('section', { class: 'scene', 'data-scene': scene.id });
-    if (scene.id) section.append(el('h2', {}, scene.id));
-    for (const shot of scene.shots) {
-      const node = el('section', { class: 'shot', 'data-shot': shot.id, 'aria-current': 'false' });
-      node.append(el('h3', {}, shot.id));
-      const takes = el('div', { class: 'takes' });
-      shot.takes.forEach((take, index) => {
-        const made = takeElement(shot, take, index);
-        const kept = old.get(take.job);
-        const same = kept && kept.dataset.sign === JSON.stringify(take);
-        const use = same ? kept : made;
-        use.dataset.sign = JSON.stringify(take);
-        use.hidden = !matches(take);
-        takes.append(use);
+  const sections = [];
+  data.scenes.forEach((scene, sceneIndex) => {
+    const section = child(board, '[data-scene="' + CSS.escape(scene.id) + '"]', () => {
+      const made = el('section', { class: 'scene', 'data-scene': scene.id });
+      if (scene.id) made.append(el('h2', {}, scene.id));
+      return made;
+    });
+    place(board, section, sceneIndex);
+    sections.push(section);
+    const offset = scene.id ? 1 : 0;
+    const kept = [];
+    scene.shots.forEach((shot, shotIndex) => {
+      const node = child(section, '[data-shot="' + CSS.escape(shot.id) + '"]', () => {
+        const made = el('section', { class: 'shot', 'data-shot': shot.id, 'aria-current': 'false' });
+        made.append(el('h3', {}, shot.id), el('div', { class: 'takes' }));
+        return made;
       });
-      node.append(takes);
+      place(section, node, offset + shotIndex);
+      kept.push(node);
+      const takes = node.querySelector('.takes');
+      shot.takes.forEach((take, index) => {
+        const sign = JSON.stringify(take);
+        let use = [...takes.children].find(t => t.dataset.job === take.job);
+        if (!use || use.dataset.sign !== sign) {
+          const made = takeElement(shot, take, index);
+          made.dataset.sign = sign;
+          if (use) use.replaceWith(made);
+          use = made;
+        }
+        use.hidden = !matches(take);
+        place(takes, use, index);
+      });
+      while (takes.children.length > shot.takes.length) takes.lastElementChild.remove();
       node.hidden = shot.takes.every(t => !matches(t));
-      section.append(node);
-    }
-    fresh.append(section);
-  }
-  board.replaceChildren(fresh);
+    });
+    for (const node of [...section.querySelectorAll(':scope > .shot')]) if (!kept.includes(node)) node.remove();
+  });
+  for (const node of [...board.children]) if (!sections.includes(node)) node.remove();
   if (!current.shot || !findShot(current.shot)) { const first = visibleShots()[0]; if (first) arrive(first.id); }
   mark();
 }
