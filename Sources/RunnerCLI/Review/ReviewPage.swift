@@ -76,12 +76,14 @@ enum ReviewPage {
         button { background: var(--panel); color: var(--text); border: 1px solid var(--line); border-radius: 4px; padding: 4px 10px; cursor: pointer; }
         button[aria-pressed="true"] { border-color: var(--accent); color: var(--accent); }
         main { padding: 8px 16px 48px; }
-        .scene > h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .08em; color: var(--dim); margin: 18px 0 6px; }
-        .shot { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; padding: 8px; background: var(--panel); }
+        .scene { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 8px; align-items: start; }
+        .scene > h2 { grid-column: 1 / -1; font-size: 13px; text-transform: uppercase; letter-spacing: .08em; color: var(--dim); margin: 18px 0 0; }
+        .shot { border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: var(--panel); min-width: 0; }
+        .shot.multi { grid-column: span 2; }
         .shot[aria-current="true"] { border-color: var(--accent); box-shadow: 0 0 0 1px var(--accent); }
         .shot > h3 { margin: 0 0 6px; font-size: 14px; }
         .takes { display: flex; gap: 10px; overflow-x: auto; }
-        .take { flex: 0 0 340px; border: 1px solid var(--line); border-radius: 4px; padding: 6px; background: #191b1e; }
+        .take { flex: 1 0 320px; border: 1px solid var(--line); border-radius: 4px; padding: 6px; background: #191b1e; }
         .take[aria-selected="true"] { border-color: #7ab8ff; }
         .take video, .take img { width: 100%; max-height: 200px; background: #000; object-fit: contain; display: block; }
         .take audio { width: 100%; }
@@ -92,7 +94,7 @@ enum ReviewPage {
         .badge.retake { color: #ffb74d; border-color: #ffb74d; }
         .prompt { white-space: pre-wrap; margin: 4px 0; }
         .meta, .inputs, .wait, .notes { color: var(--dim); font-size: 12px; margin: 2px 0; }
-        .inputs img { height: 48px; margin-right: 4px; vertical-align: middle; }
+        .take .inputs img { width: auto; height: 48px; max-height: none; margin-right: 4px; vertical-align: middle; display: inline-block; background: none; }
         .error { color: #ff8a80; font-size: 12px; }
         .actions { display: flex; gap: 4px; margin-top: 4px; flex-wrap: wrap; }
         [hidden] { display: none !important; }

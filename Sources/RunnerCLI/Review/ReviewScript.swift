@@ -136,6 +136,7 @@ function render() {
       });
       while (takes.children.length > shot.takes.length) takes.lastElementChild.remove();
       node.hidden = shot.takes.every(t => !matches(t));
+      node.classList.toggle('multi', shot.takes.length > 1);
     });
     for (const node of [...section.querySelectorAll(':scope > .shot')]) if (!kept.includes(node)) node.remove();
   });

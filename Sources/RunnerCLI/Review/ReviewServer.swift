@@ -55,6 +55,7 @@ struct ReviewServer {
 
     private func routes(_ router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in Self.text(ReviewPage.html(pageToken: pageToken), type: "text/html; charset=utf-8") }
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/app.css") { _, _ in Self.text(ReviewPage.css, type: "text/css; charset=utf-8") }
         router.get("/app.js") { _, _ in Self.text(ReviewScript.source, type: "text/javascript; charset=utf-8") }
         router.get("/api/board") { _, _ in
