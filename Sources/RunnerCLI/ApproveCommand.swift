@@ -26,10 +26,6 @@ struct ApproveCommand: AsyncParsableCommand {
     var clear = false
 
     func run() async throws {
-        let (path, fold) = try Decide.fold(runDir)
-        let by = Decide.reviewer(environment: ProcessInfo.processInfo.environment)
-        let made = try Decide.approve(jobID, clear: clear, fold: fold, folder: runDir, by: by)
-        try Decide.record(made, folder: path)
-        Console().out(made.message)
+        try Decide.command(runDir) { fold, by throws(CLIError) in try Decide.approve(jobID, clear: clear, fold: fold, folder: runDir, by: by) }
     }
 }

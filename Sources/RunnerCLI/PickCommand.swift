@@ -26,10 +26,8 @@ struct PickCommand: AsyncParsableCommand {
     var clear = false
 
     func run() async throws {
-        let (path, fold) = try Decide.fold(runDir)
-        let by = Decide.reviewer(environment: ProcessInfo.processInfo.environment)
-        let made = clear ? Decide.unpick(jobID, fold: fold, by: by) : try Decide.pick(jobID, fold: fold, folder: runDir, by: by)
-        try Decide.record(made, folder: path)
-        Console().out(made.message)
+        try Decide.command(runDir) { fold, by throws(CLIError) in
+            clear ? Decide.unpick(jobID, fold: fold, by: by) : try Decide.pick(jobID, fold: fold, folder: runDir, by: by)
+        }
     }
 }

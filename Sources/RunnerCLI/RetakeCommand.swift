@@ -29,10 +29,8 @@ struct RetakeCommand: AsyncParsableCommand {
     var clear = false
 
     func run() async throws {
-        let (path, fold) = try Decide.fold(runDir)
-        let by = Decide.reviewer(environment: ProcessInfo.processInfo.environment)
-        let made = try Decide.retake(shotID, note: note, clear: clear, fold: fold, folder: runDir, by: by)
-        try Decide.record(made, folder: path)
-        Console().out(made.message)
+        try Decide.command(runDir) { fold, by throws(CLIError) in
+            try Decide.retake(shotID, note: note, clear: clear, fold: fold, folder: runDir, by: by)
+        }
     }
 }

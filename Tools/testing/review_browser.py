@@ -34,6 +34,17 @@ def driver():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def go_to(browser, body, attribute, wanted, key, steps):
+    """Presses `key` until the current shot (`data-shot`) or take (`data-job`) is `wanted`; returns where it is."""
+    selector = '[aria-current="true"]' if attribute == "shot" else '[aria-selected="true"]'
+    script = "return document.querySelector('%s').dataset.%s" % (selector, attribute)
+    for _ in range(steps):
+        if browser.execute_script(script) == wanted:
+            break
+        body.send_keys(key)
+    return browser.execute_script(script)
+
+
 def main():
     config = json.load(open(sys.argv[1]))
     result = {}
@@ -53,11 +64,7 @@ def main():
 
         # While the run renders: down to the shot with two takes (rendered by the first run), `2` picks the second;
         # play its clip with space.
-        for _ in range(config["shots"]):
-            if browser.execute_script("return document.querySelector('[aria-current=\"true\"]').dataset.shot") == config["pick_shot"]:
-                break
-            body.send_keys(Keys.ARROW_DOWN)
-        result["current_shot"] = browser.execute_script("return document.querySelector('[aria-current=\"true\"]').dataset.shot")
+        result["current_shot"] = go_to(browser, body, "shot", config["pick_shot"], Keys.ARROW_DOWN, config["shots"])
         body.send_keys("2")
         wait.until(lambda b: b.execute_script(
             "const s = document.querySelector('[data-shot=\"%s\"]'); return !!s && [...s.querySelectorAll('.badge.picked')].length === 1 && "
@@ -81,10 +88,7 @@ def main():
         result["never_reloaded"] = browser.execute_script("return window.neverReloaded === true")
         # Up to the job to approve, then `a`.
         target = config["approve_job"]
-        for _ in range(2 * config["shots"]):
-            if browser.execute_script("return document.querySelector('[aria-selected=\"true\"]').dataset.job") == target:
-                break
-            body.send_keys(Keys.ARROW_UP)
+        go_to(browser, body, "job", target, Keys.ARROW_UP, 2 * config["shots"])
         body.send_keys("a")
         wait.until(lambda b: b.execute_script(
             "return !!document.querySelector('[data-job=\"%s\"] .badge.approved')" % target))
@@ -92,10 +96,7 @@ def main():
 
         # A retake with a note, from the page.
         retake = config["retake_shot"]
-        for _ in range(2 * config["shots"]):
-            if browser.execute_script("return document.querySelector('[aria-current=\"true\"]').dataset.shot") == retake:
-                break
-            body.send_keys(Keys.ARROW_DOWN)
+        go_to(browser, body, "shot", retake, Keys.ARROW_DOWN, 2 * config["shots"])
         body.send_keys("r")
         wait.until(lambda b: b.execute_script("return document.getElementById('note-dialog').open"))
         browser.find_element(By.ID, "note-text").send_keys("closer on the dial")

@@ -129,6 +129,15 @@ enum Decide {
         }
     }
 
+    /// A command's decision on a run folder: its fold read (without the folder's lock), the decision made by
+    /// whoever runs the command, recorded, and told.
+    static func command(_ runDir: String, _ decide: (LedgerFold, _ by: String) throws(CLIError) -> Made) throws(CLIError) {
+        let (path, fold) = try Self.fold(runDir)
+        let made = try decide(fold, reviewer(environment: ProcessInfo.processInfo.environment))
+        try record(made, folder: path)
+        Console().out(made.message)
+    }
+
     /// A folder's fold for deciding (its decisions included), read without its lock.
     static func fold(_ runDir: String) throws(CLIError) -> (path: String, fold: LedgerFold) {
         let path = RunFolderPaths.absolute(runDir)
