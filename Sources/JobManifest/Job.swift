@@ -137,7 +137,12 @@ public struct Manifest: Sendable {
         guard let shard else { return jobs }
         guard hasReferences else { return jobs.filter { shard.contains(retakeSources[$0.id] ?? $0.id) } }
         let graph = StoryboardGraph(jobs)
-        return jobs.indices.filter { shard.contains(jobs[graph.groupLeader(of: $0)].id) }.map { jobs[$0] }
+        // A take a retake added goes with the group of the job it was made from.
+        let positions = retakeSources.isEmpty ? [:] : Dictionary(jobs.indices.map { (jobs[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+        return jobs.indices.filter { index in
+            let home = retakeSources[jobs[index].id].flatMap { positions[$0] } ?? index
+            return shard.contains(jobs[graph.groupLeader(of: home)].id)
+        }.map { jobs[$0] }
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 public import JSON
 public import YAML
 
@@ -43,6 +44,12 @@ public struct JobReference: Sendable, Hashable {
 
     /// The output it takes, from 0.
     public var outputIndex: Int { max(1, output ?? 1) - 1 }
+
+    /// Where a run keeps a frame it extracted, relative to the run folder: `frames/<source>.<digest8>.<frame>.png`,
+    /// the source's `/` written as `_` (a scene's job). `frame` is the selector's text (`first`, `last`, ...).
+    public static func frameFile(source: String, digest: String, frame: String) -> String {
+        "frames/" + source.replacingOccurrences(of: "/", with: "_") + "." + digest.prefix(8) + "." + frame + ".png"
+    }
 
     /// The reference as `plan --json` shows it: `{"from": ..., "output": ..., "frame": ...}`.
     public var json: JSONValue {

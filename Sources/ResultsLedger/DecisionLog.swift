@@ -24,10 +24,12 @@ public enum DecisionLog {
         }
         let target = path(folder: folder)
         let existed = access(target, F_OK) == 0
-        let fd = open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(target, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Ledger.ioError("open", target) }
         defer { close(fd) }
         var bytes: [UInt8] = []
+        // A writer killed mid-line left a fragment (never acknowledged): the next line starts on a line of its own.
+        if existed, !endsWithNewline(fd) { bytes.append(0x0A) }
         for event in events {
             bytes += event.lineBytes
             bytes.append(0x0A)
@@ -43,8 +45,17 @@ public enum DecisionLog {
         }
     }
 
+    /// Whether the file open at `fd` is empty or ends with a newline.
+    private static func endsWithNewline(_ fd: Int32) -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return true }
+        var byte: UInt8 = 0
+        return pread(fd, &byte, 1, off_t(info.st_size - 1)) == 1 && byte == 0x0A
+    }
+
     /// The decisions from byte `offset` on, and the offset after the last whole line (a line being written is left
-    /// for the next read). No file: none. An unreadable whole line is an error.
+    /// for the next read). No file: none. An unreadable line is passed over: a decision is acknowledged only once its
+    /// whole line is durable, so such a line is the fragment of a writer that died mid-line, never a decision.
     public static func read(folder: String, from offset: Int = 0) throws(LedgerError) -> (events: [LedgerEvent], end: Int) {
         let target = path(folder: folder)
         let fd = open(target, O_RDONLY | O_CLOEXEC)
@@ -78,11 +89,7 @@ public enum DecisionLog {
                 let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
                 start = end + 1
                 guard !line.isEmpty else { continue }
-                do {
-                    events.append(try LedgerLine.event(line))
-                } catch {
-                    throw .corruptLine(number: number, text: String(decoding: line, as: UTF8.self))
-                }
+                if let event = try? LedgerLine.event(line) { events.append(event) }
             }
         }
         return (events, offset + last + 1)

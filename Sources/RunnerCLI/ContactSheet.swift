@@ -34,8 +34,8 @@ enum ContactSheet {
         enum Source {
             /// A URL or a local path: shown.
             case file(String)
-            /// Another job's output: named.
-            case job(String)
+            /// Another job's output (which one, from 1; the frame taken of it, if any): named.
+            case job(String, output: Int, frame: String?)
         }
     }
 
@@ -165,7 +165,7 @@ enum ContactSheet {
         for input in inputs {
             let label = escape(input.field)
             switch input.source {
-            case .job(let job):
+            case .job(let job, _, _):
                 html += "<span class=\"from\" title=\"\(label)\">\(label): from \(escape(job))</span>"
             case .file(let target):
                 let source = escape(link(target, from: pageFolder))
@@ -201,8 +201,11 @@ enum ContactSheet {
             switch value {
             case .media(.url(let url)): inputs.append(Input(field: field, kind: kind, source: .file(url)))
             case .media(.file(let file)): inputs.append(Input(field: field, kind: kind, source: .file(file.path)))
-            case .media(.reference(let reference)): inputs.append(Input(field: field, kind: kind, source: .job(reference.job)))
-            case .media(.resolved(let resolved)): inputs.append(Input(field: field, kind: kind, source: .job(resolved.reference.job)))
+            case .media(.reference(let reference)):
+                inputs.append(Input(field: field, kind: kind, source: .job(reference.job, output: reference.outputIndex + 1, frame: reference.frame?.text)))
+            case .media(.resolved(let resolved)):
+                let reference = resolved.reference
+                inputs.append(Input(field: field, kind: kind, source: .job(reference.job, output: reference.outputIndex + 1, frame: reference.frame?.text)))
             case .list(let items): for item in items { add(item, field: field, kind: kind) }
             default: break
             }

@@ -12,6 +12,8 @@ extension BatchScheduler {
         for source in graph.work.gates where !running.contains(source) && graph.dependents[source]?.isEmpty == false {
             guard let key = graph.keys[source], fold.record(source, key: key).state == .completed, !fold.isApproved(source, key: key) else { continue }
             self.graph?.approvalHolds.insert(source)
+            // Held: nothing kept aside under --max-cost for what waits on it (as when it completes unapproved).
+            self.graph?.release(after: source)
             for dependent in graph.dependents[source] ?? [] { emit(dependent, .awaitingApproval, "waits for an approval of \(source)") }
         }
     }

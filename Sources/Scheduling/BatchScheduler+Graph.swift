@@ -180,7 +180,7 @@ extension BatchScheduler {
             var sentPath = relative
             if let frame = reference.frame {
                 guard let frames else { throw InputUnavailable(message: "a frame of \(reference.job) is needed and ffmpeg is missing (Debian package 'ffmpeg')") }
-                sentPath = "frames/" + Self.frameName(source: reference.job, digest: input.sourceSHA256, frame: frame)
+                sentPath = JobReference.frameFile(source: reference.job, digest: input.sourceSHA256, frame: frame.text)
                 try await extractOnce(frames, from: sourcePath, frame: frame, to: folder + "/" + sentPath, source: reference.job)
                 switch LocalMedia.inspect(folder + "/" + sentPath, maxBytes: MediaInspector.maxBytes(.image)) {
                 case .success(let file) where file.kind == .image: sent = file
@@ -243,11 +243,6 @@ extension BatchScheduler {
         frameTasks[path] = task
         defer { frameTasks[path] = nil }
         try await task.value
-    }
-
-    /// `frames/<source>.<digest8>.<frame>.png`, the source's `/` written as `_` (a scene's job).
-    static func frameName(source: String, digest: String, frame: JobReference.Frame) -> String {
-        source.replacingOccurrences(of: "/", with: "_") + "." + digest.prefix(8) + "." + frame.text + ".png"
     }
 
     struct InputUnavailable: Error, CustomStringConvertible {

@@ -1,5 +1,8 @@
 import ChildProcessSupport
 import Foundation
+import JSON
+import ResultsLedger
+@testable import RunnerCLI
 import Testing
 
 /// Issue 32's decisions end to end, by the built binary against `shotrunner simulate`: approval gates on the
@@ -135,6 +138,20 @@ struct ReviewDecisionsTests {
         let submits = try await accepted(board)
         #expect(try await run(board).status == 0)
         #expect(try await accepted(board) == submits)
+
+        // A retake of the storyboard's first shot stands with its shot, in the list and in the review room.
+        #expect(try await CLIProcess.run(["retake", board.out.path, "keyframes/dusk", "--note", "bluer"]).status == 0)
+        #expect(try await run(board).status == 0)
+        let fold = try Ledger.fold(folder: board.out.path)
+        let listed = Dictionary(uniqueKeysWithValues: fold.planned.map { ($0.id, $0.index) })
+        #expect(listed["keyframes/dusk~2"] == listed["keyframes/dusk"] && listed["keyframes/dusk"] == 0)
+        let room = ReviewBoard(folders: [.init(path: board.out.path, fold: fold)], shots: ContactSheet.shots(manifestPath: fold.manifestPath))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(room.json().compact.utf8)) as? [String: Any])
+        let shots = (document["scenes"] as? [[String: Any]] ?? []).flatMap { $0["shots"] as? [[String: Any]] ?? [] }
+        let ids = shots.compactMap { $0["id"] as? String }
+        #expect(ids == ["keyframes/dusk", "keyframes/storm", "clips/nightfall", "clips/beam", "clips/keeper"])
+        let duskTakes = (shots.first?["takes"] as? [[String: Any]] ?? []).compactMap { $0["job"] as? String }
+        #expect(duskTakes == ["keyframes/dusk", "keyframes/dusk~2"])
     }
 
     @Test("--wait-approval: a run keeps the folder while a reviewer approves; the clips render in that run, nothing lost")

@@ -25,6 +25,11 @@ struct ReviewGuardTests {
         }
         #expect(shared.check(method: "GET", host: "10.1.2.3:8470", origin: nil, accessToken: shared.accessToken, pageToken: nil) == .allowed)
         #expect(shared.check(method: "GET", host: "localhost:8470", origin: nil, accessToken: shared.accessToken, pageToken: nil) != .allowed)
+        // Bound to every address: whichever name the browser reached it by, on its port; the token still guards it.
+        let wildcard = ReviewGuard(host: "0.0.0.0", port: 8470, accessToken: "t", pageToken: "p")
+        #expect(wildcard.check(method: "GET", host: "review.lan:8470", origin: nil, accessToken: "t", pageToken: nil) == .allowed)
+        #expect(wildcard.check(method: "GET", host: "review.lan:8471", origin: nil, accessToken: "t", pageToken: nil) != .allowed)
+        #expect(wildcard.check(method: "GET", host: "review.lan:8470", origin: nil, accessToken: nil, pageToken: nil) != .allowed)
     }
 
     @Test("any other address than loopback needs the access token, from the query or the cookie")
@@ -49,7 +54,7 @@ struct ReviewGuardTests {
         #expect(loopback.check(method: "POST", host: host, origin: nil, accessToken: nil, pageToken: page) != .allowed)
         #expect(loopback.check(method: "POST", host: host, origin: "http://127.0.0.1:8470", accessToken: nil, pageToken: nil) != .allowed)
         #expect(loopback.check(method: "POST", host: host, origin: "http://127.0.0.1:8470", accessToken: nil, pageToken: "wrong") != .allowed)
-        guard case .refused(405, _) = loopback.check(method: "PUT", host: host, origin: "http://127.0.0.1:8470", accessToken: nil, pageToken: page) else {
+        guard case .refused(403, _) = loopback.check(method: "PUT", host: host, origin: "http://127.0.0.1:8470", accessToken: nil, pageToken: page) else {
             Issue.record("PUT was let in")
             return
         }

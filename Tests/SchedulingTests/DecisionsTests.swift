@@ -108,4 +108,20 @@ struct DecisionsTests {
         try handle.close()
         #expect(try DecisionLog.read(folder: path, from: read.end).events.map(\.job) == ["late"])
     }
+
+    @Test("a writer that died mid-line leaves a fragment: never read as a decision, and the next line stands on its own")
+    func tornFragment() throws {
+        let path = try folder()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try DecisionLog.append([.note(job: "a", text: "first", by: "w", time: "t")], folder: path)
+        let handle = try #require(FileHandle(forWritingAtPath: DecisionLog.path(folder: path)))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"v":1,"t":"t","event":"approved","job":"kf","ke"#.utf8))
+        try handle.close()
+        try DecisionLog.append([.note(job: "b", text: "second", by: "w", time: "t")], folder: path)
+        #expect(try DecisionLog.read(folder: path).events.map(\.job) == ["a", "b"])
+        var fold = LedgerFold()
+        try fold.applyDecisions(folder: path)
+        #expect(fold.decisions.approvals.isEmpty)
+    }
 }

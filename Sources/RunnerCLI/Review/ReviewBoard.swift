@@ -32,12 +32,16 @@ struct ReviewBoard {
     init(folders: [Folder], shots: [String: ContactSheet.Shot]) {
         self.folders = folders
         self.shots = shots
+        // A take a retake added is not in the manifest: it stands where its shot's first take does.
+        var shotOrder: [String: Int] = [:]
+        for (id, shot) in shots { shotOrder[JobID.shot(of: id)] = min(shotOrder[JobID.shot(of: id)] ?? Int.max, shot.order) }
         var takes: [Take] = []
         for (index, folder) in folders.enumerated() {
             let records = FoldRecords(fold: folder.fold, jobs: folder.fold.planned.map { ($0.id, $0.key) })
             for (offset, job) in folder.fold.planned.enumerated() {
                 takes.append(Take(
-                    folder: index, record: records[offset], order: shots[job.id]?.order ?? job.index, duration: job.duration, model: job.model,
+                    folder: index, record: records[offset], order: shots[job.id]?.order ?? shotOrder[JobID.shot(of: job.id)] ?? job.index,
+                    duration: job.duration, model: job.model,
                     estimatedCost: job.estimatedCost
                 ))
             }
@@ -102,7 +106,15 @@ struct ReviewBoard {
         let inputs: [JSONValue] = (shot?.inputs ?? []).enumerated().map { index, input in
             var members: [(key: String, value: JSONValue)] = [("field", .string(input.field)), ("kind", .string(input.kind.rawValue))]
             switch input.source {
-            case .job(let source): members.append(("job", .string(source)))
+            case .job(let source, let output, let frame):
+                members.append(("job", .string(source)))
+                // Another job's output, or the frame the run took of it: served by the source's id, never a path.
+                let base = "f=\(take.folder)&job=\(Self.escapeQuery(source))&n=\(output)"
+                if let frame {
+                    members += [("frame", .string(frame)), ("url", .string("/frame?\(base)&frame=\(Self.escapeQuery(frame))"))]
+                } else {
+                    members.append(("url", .string("/media?\(base)")))
+                }
             case .file(let target):
                 if target.hasPrefix("http://") || target.hasPrefix("https://") {
                     members.append(("link", .string(target)))
@@ -151,6 +163,21 @@ struct ReviewBoard {
         let files = record.fileList
         guard n <= files.count, let file = files[n - 1] else { return nil }
         return file.hasPrefix("/") ? file : folder.path + "/" + file
+    }
+
+    /// The frame the run extracted of output `n` of `source` (`frames/...`, named by the source's digest): served
+    /// when it is on disk.
+    func frameFile(folder index: Int, source: String, output n: Int, frame: String) -> String? {
+        guard folders.indices.contains(index), n >= 1, !frame.isEmpty, frame.count <= 32,
+            frame.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
+        else { return nil }
+        let folder = folders[index]
+        guard let listed = folder.fold.planned.first(where: { $0.id == source }) else { return nil }
+        let record = folder.fold.currentRecord(source, listed: listed.key)
+        let digest = n - 1 < record.fileSHA256.count ? record.fileSHA256[n - 1] : (n == 1 ? record.sha256 : nil)
+        guard let digest else { return nil }
+        let path = folder.path + "/" + JobReference.frameFile(source: source, digest: digest, frame: frame)
+        return access(path, F_OK) == 0 ? path : nil
     }
 
     /// The local input `n` (1-based, in the job's input order) of `job`, if the folder's latest run recorded the

@@ -15,7 +15,8 @@ enum ReviewFile {
         var start = 0, end = size - 1
         var status = HTTPResponse.Status.ok
         if let range, let parsed = parse(range, size: size) {
-            (start, end) = parsed
+            // At most 8 MiB an answer: a player asks for the rest as it needs it.
+            (start, end) = (parsed.0, min(parsed.1, parsed.0 + (8 << 20) - 1))
             status = .partialContent
             headers[.contentRange] = "bytes \(start)-\(end)/\(size)"
         } else if range != nil {

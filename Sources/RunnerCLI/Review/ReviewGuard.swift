@@ -11,6 +11,9 @@ struct ReviewGuard: Sendable {
     let allowedHosts: Set<String>
     /// Required on every request when set (`?token=` or the `shotrunner_review` cookie).
     let accessToken: String?
+    let port: Int
+    /// Bound to a wildcard address: any host name is taken, on the port served.
+    let anyHost: Bool
     /// Carried by the page in `X-Review-Token` on every POST.
     let pageToken: String
 
@@ -22,6 +25,9 @@ struct ReviewGuard: Sendable {
         let names = Self.isLoopback(host) ? ["127.0.0.1", "localhost", "[::1]", host] : [host.contains(":") ? "[\(host)]" : host]
         for name in names { hosts.insert("\(name):\(port)") }
         allowedHosts = hosts
+        self.port = port
+        // Bound to every address: the browser names whichever it reached; the access token is what guards it.
+        anyHost = host == "0.0.0.0" || host == "::"
         self.accessToken = accessToken
         self.pageToken = pageToken
     }
@@ -47,14 +53,14 @@ struct ReviewGuard: Sendable {
     /// The verdict on a request: its method, `Host`, `Origin`, the access token it carries (query or cookie) and the
     /// page token header.
     func check(method: String, host: String?, origin: String?, accessToken given: String?, pageToken header: String?) -> Verdict {
-        guard let host, allowedHosts.contains(host.lowercased()) else {
+        guard let host, allowedHosts.contains(host.lowercased()) || (anyHost && host.hasSuffix(":\(port)")) else {
             return .refused(421, "this review room answers to \(allowedHosts.sorted().first ?? "its own address") only")
         }
         if let accessToken, !Self.same(given ?? "", accessToken) {
             return .refused(401, "the review room needs its access token: open the URL it printed")
         }
         guard method != "GET", method != "HEAD" else { return .allowed }
-        guard method == "POST" else { return .refused(405, "only GET and POST are served") }
+        guard method == "POST" else { return .refused(403, "only GET and POST are served") }
         guard let origin, origin.lowercased() == "http://" + host.lowercased() else {
             return .refused(403, "a change must come from the review page itself (same origin)")
         }

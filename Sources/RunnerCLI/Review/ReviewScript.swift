@@ -154,10 +154,11 @@ function arrive(id) {
   const shot = findShot(id);
   if (!shot) return;
   current.shot = id;
-  if (current.take[id] === undefined) { const picked = shot.takes.findIndex(t => t.picked); current.take[id] = picked >= 0 ? picked : 0; }
+  const picked = shot.takes.findIndex(t => t.picked);
+  current.take[id] = picked >= 0 ? picked : 0;
 }
 
-function select(shotID, index) { arrive(shotID); current.take[shotID] = index; mark(); }
+function select(shotID, index) { current.shot = shotID; current.take[shotID] = index; mark(); }
 
 function mark() {
   for (const node of board.querySelectorAll('.shot')) {
@@ -181,7 +182,13 @@ async function decide(action, job, note, quiet) {
   const answer = await response.json().catch(() => ({ message: 'HTTP ' + response.status }));
   if (!quiet) toast(answer.message || answer.error || '');
   if (response.ok) await load();
-  return response.ok;
+  // Whether a decision was recorded (an approval already given records none, and leaves nothing to undo).
+  return response.ok && answer.recorded === true;
+}
+
+// The retake a shot has asked for and no run has rendered yet (its note), if any.
+function pendingRetake(shot) {
+  return shot.takes.map(t => t.retake).find(r => r && !shot.takes.some(t => t.take === r.take)) || null;
 }
 
 async function act(action, argument) {
@@ -198,30 +205,56 @@ async function act(action, argument) {
   } else if (action === 'approve') {
     if (await decide('approve', take.job)) history.push(['unapprove', take.job]);
   } else if (action === 'retake' || action === 'note') {
-    const dialog = document.getElementById('note-dialog');
-    document.getElementById('note-label').textContent = action === 'retake' ? 'What should the retake of ' + shot.id + ' change?' : 'Note on ' + take.job;
-    document.getElementById('note-text').value = '';
-    dialog.dataset.action = action;
-    dialog.dataset.job = action === 'retake' ? shot.id : take.job;
-    dialog.showModal();
-    document.getElementById('note-text').focus();
+    openNote(action, shot, take);
   } else if (action === 'context') {
     playInContext();
   }
+}
+
+function openNote(action, shot, take) {
+  const dialog = document.getElementById('note-dialog');
+  document.getElementById('note-label').textContent = action === 'retake' ? 'What should the retake of ' + shot.id + ' change?' : 'Note on ' + take.job;
+  document.getElementById('note-text').value = '';
+  dialog.dataset.action = action;
+  dialog.dataset.job = action === 'retake' ? shot.id : take.job;
+  const pending = action === 'retake' ? pendingRetake(shot) : null;
+  dialog.dataset.before = pending ? pending.note : '';
+  dialog.dataset.hadRetake = pending ? 'yes' : '';
+  // Escape closes the dialog without a value: nothing is sent.
+  dialog.returnValue = '';
+  dialog.showModal();
+  document.getElementById('note-text').focus();
 }
 
 document.getElementById('note-dialog').addEventListener('close', async event => {
   const dialog = event.target;
   if (dialog.returnValue !== 'ok') return;
   const note = document.getElementById('note-text').value;
-  if (await decide(dialog.dataset.action, dialog.dataset.job, note) && dialog.dataset.action === 'retake') history.push(['unretake', dialog.dataset.job]);
+  const recorded = await decide(dialog.dataset.action, dialog.dataset.job, note);
+  if (recorded && dialog.dataset.action === 'retake') {
+    // Undo gives back the earlier note of a retake asked before, else withdraws it.
+    history.push(dialog.dataset.hadRetake ? ['retake', dialog.dataset.job, dialog.dataset.before] : ['unretake', dialog.dataset.job]);
+  }
 });
 
 async function undo() {
   const last = history.pop();
   if (!last) { toast('nothing to undo'); return; }
-  await decide(last[0], last[1], '', true);
-  toast('undone');
+  await decide(last[0], last[1], last[2] || '', true);
+  toast('undone (notes are kept: they cannot be undone)');
+}
+
+// J plays backwards (a step back every frame's time; again: faster); K or space stops it.
+let reverse = null;
+function stopReverse() { if (reverse) { clearInterval(reverse.timer); reverse = null; } }
+function playBackwards(media) {
+  media.pause();
+  const speed = reverse ? Math.min(4, reverse.speed * 2) : 1;
+  stopReverse();
+  reverse = { speed, timer: setInterval(() => {
+    media.currentTime = Math.max(0, media.currentTime - frame * speed);
+    if (media.currentTime <= 0) stopReverse();
+  }, 1000 / 24) };
 }
 
 function moveShot(step) {
@@ -256,11 +289,11 @@ document.addEventListener('keydown', event => {
   else if (key === 'c' || key === 'C') act('context');
   else if (key === 'u' || key === 'U') undo();
   else if (key === '?') document.getElementById('help').hidden = !document.getElementById('help').hidden;
-  else if (media && (key === ' ' || key === 'k' || key === 'K')) { if (key === ' ' && media.paused) media.play(); else media.pause(); }
-  else if (media && (key === 'l' || key === 'L')) { media.playbackRate = media.paused ? 1 : Math.min(4, media.playbackRate * 2); media.play(); }
-  else if (media && (key === 'j' || key === 'J')) { media.currentTime = Math.max(0, media.currentTime - 2); }
-  else if (media && key === ',') { media.pause(); media.currentTime = Math.max(0, media.currentTime - frame); }
-  else if (media && key === '.') { media.pause(); media.currentTime = media.currentTime + frame; }
+  else if (media && (key === ' ' || key === 'k' || key === 'K')) { const wasReverse = !!reverse; stopReverse(); if (key === ' ' && media.paused && !wasReverse) media.play(); else media.pause(); }
+  else if (media && (key === 'l' || key === 'L')) { stopReverse(); media.playbackRate = media.paused ? 1 : Math.min(4, media.playbackRate * 2); media.play(); }
+  else if (media && (key === 'j' || key === 'J')) { playBackwards(media); }
+  else if (media && key === ',') { stopReverse(); media.pause(); media.currentTime = Math.max(0, media.currentTime - frame); }
+  else if (media && key === '.') { stopReverse(); media.pause(); media.currentTime = media.currentTime + frame; }
   else return;
   event.preventDefault();
 });

@@ -15,6 +15,8 @@ import Timeline
 /// Every request passes `ReviewGuard` first; a malformed one is a 4xx, never a crash.
 struct ReviewServer {
     let folders: [String]
+    /// Whether a cut is being made.
+    let cutGate = CutGate()
     /// Required on every request when set (any `--host` but loopback).
     let accessToken: String?
     let pageToken: String
@@ -67,6 +69,9 @@ struct ReviewServer {
         }
         router.get("/api/events") { _, _ in events() }
         router.get("/media") { request, _ in try serveFile(request) { board, folder, job, n in board.outputFile(folder: folder, job: job, output: n) } }
+        router.get("/frame") { request, _ in
+            try serveFile(request) { board, folder, job, n in board.frameFile(folder: folder, source: job, output: n, frame: String(request.uri.queryParameters["frame"] ?? "")) }
+        }
         router.get("/input") { request, _ in try serveFile(request) { board, folder, job, n in board.inputFile(folder: folder, job: job, input: n) } }
         router.get("/cut/:name") { request, context in
             guard let name = context.parameters.get("name"), let file = ReviewCut.files[name] else { return Self.problem(404, "no such file of the cut") }
@@ -86,13 +91,16 @@ struct ReviewServer {
         let body = ResponseBody { writer in
             var last = ""
             var count = 0
+            var ticks = 0
             while !Task.isCancelled {
                 let now = folders.map { ReviewFile.stamp($0 + "/ledger.jsonl") + "," + ReviewFile.stamp($0 + "/decisions.jsonl") }.joined(separator: ";")
+                ticks += 1
                 if now != last {
                     last = now
                     count += 1
                     try await writer.write(ByteBuffer(string: "data: \(count)\n\n"))
-                } else if count % 30 == 0 {
+                } else if ticks % 30 == 0 {
+                    // A comment every 15 s keeps proxies from closing a quiet stream.
                     try await writer.write(ByteBuffer(string: ": still here\n\n"))
                 }
                 try await Task.sleep(for: .milliseconds(500))
@@ -132,7 +140,8 @@ struct ReviewServer {
             case .note: try Decide.note(request.job, text: request.note, fold: fold, folder: path, by: by)
             }
             try Decide.record(made, folder: path)
-            return Self.text(JSONValue.object([("message", .string(made.message))]).compact, type: "application/json")
+            // `recorded`: whether a line was written (an approval already given writes none, and undoes nothing).
+            return Self.text(JSONValue.object([("message", .string(made.message)), ("recorded", .bool(made.event != nil))]).compact, type: "application/json")
         } catch let error as CLIError {
             return Self.problem(409, Entry.briefly(error) ?? "\(error)")
         } catch {
@@ -141,6 +150,9 @@ struct ReviewServer {
     }
 
     private func assemble() async -> Response {
+        // One cut at a time: two presses write the same files.
+        guard cutGate.begin() else { return Self.problem(409, "a cut is being made; it plays when it is ready") }
+        defer { cutGate.end() }
         do {
             let folds = try folders.map { ($0, try Ledger.fold(folder: $0)) }
             let message = try await ReviewCut.make(folders: folds)
@@ -167,6 +179,13 @@ struct ReviewServer {
             body: .init(byteBuffer: ByteBuffer(string: JSONValue.object([("error", .string(message))]).compact))
         )
     }
+}
+
+/// One cut at a time.
+final class CutGate: Sendable {
+    private let busy = Mutex(false)
+    func begin() -> Bool { busy.withLock { busy in defer { busy = true }; return !busy } }
+    func end() { busy.withLock { $0 = false } }
 }
 
 /// The port a server bound (known once it listens; `--port 0` picks one).
@@ -200,7 +219,7 @@ struct GuardMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             return ReviewServer.problem(Int(error.status.code), error.body ?? error.status.reasonPhrase)
         } catch {
-            return ReviewServer.problem(400, "the request could not be read")
+            return ReviewServer.problem(500, "the review room could not answer: \(error)")
         }
         if let query, guardian.accessToken != nil {
             response.headers[.setCookie] = "\(ReviewGuard.cookieName)=\(query); Path=/; HttpOnly; SameSite=Strict"

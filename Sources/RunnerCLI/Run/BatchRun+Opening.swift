@@ -29,11 +29,16 @@ extension BatchRun {
             let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: request.manifest))).map { Hex.lowercase(SHA256.hash(data: $0)) } ?? ""
             let baseForLedger = request.simulate ? (fold.baseURL ?? target.effectiveBase) : target.base
             let manifestPath = RunFolderPaths.absolute(request.manifest)
-            let manifestIndex = Dictionary(scope.manifest.jobs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            // Places over the manifest's own jobs; a take a retake added stands at the place of the job it was made
+            // from (so the folders of a sharded batch still merge in one order, whichever has retakes).
+            let added = scope.manifest.retakeSources
+            let manifestIndex = Dictionary(
+                scope.manifest.jobs.lazy.filter { added[$0.id] == nil }.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }
+            )
             // Dependents under their real keys where their sources exist, else `after:<sources>`.
             let listed = work.graph.jobs.map { job in
                 LedgerEvent.ListedJob(
-                    id: job.id, index: manifestIndex[job.id] ?? 0, key: job.keyText, duration: job.body.duration, sound: job.body.sound,
+                    id: job.id, index: manifestIndex[job.id] ?? added[job.id].flatMap { manifestIndex[$0] } ?? 0, key: job.keyText, duration: job.body.duration, sound: job.body.sound,
                     estimatedCost: prices.estimate(of: job.body) == nil ? nil : PriceList.rounded(prices.cost(of: job.body)),
                     model: job.body.schema.ledgerModelID, sources: job.sources, approve: job.approve
                 )
