@@ -51,8 +51,13 @@ struct PlanCommand: AsyncParsableCommand {
             throw CLIError.invalidManifests(count: 1)
         }
         if !plan.warnings.isEmpty { console.err(DiagnosticRenderer.render(plan.warnings, path: manifest)) }
-        // The takes retakes asked for in the folder (the one given, else the one a run would use) join the plan.
-        let decisionsFolder = RunFolderPaths.absolute(out ?? RunFolderPaths.defaultFolder(manifest: manifest, simulated: false))
+        // The takes retakes asked for in the folder (the one given, else the one a run would use, simulated or not,
+        // of this shard) join the plan.
+        let shardFolder = try sharding.resolve(environment: ProcessInfo.processInfo.environment).map { "/" + $0.folderName } ?? ""
+        let defaults = [false, true].map { RunFolderPaths.defaultFolder(manifest: manifest, simulated: $0) + shardFolder }
+        let decisionsFolder = RunFolderPaths.absolute(
+            out ?? defaults.first { FileManager.default.fileExists(atPath: DecisionLog.path(folder: $0)) } ?? defaults[0]
+        )
         let added = (try? DecisionLog.decisions(folder: decisionsFolder).addedTakes) ?? [:]
         plan = plan.addingTakes(added)
         let addedIDs = added.flatMap { shot, takes in takes.map { "\(shot)~\($0)" } }.filter { id in plan.jobs.contains { $0.id == id } }
