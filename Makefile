@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libyaml-dev pkg-config curl ffmpeg
-TEST_PACKAGES := chromium chromium-driver python3-pip
+TEST_PACKAGES := chromium chromium-driver python3-pip postgresql
 OTIO_PACKAGES := opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 otio-fcp-adapter==1.0.0 otio-fcpx-xml-adapter==1.0.0
 # Selenium drives chromium-driver in the review room's browser test (4.52 wants a certifi the registry lacks).
 SELENIUM_PACKAGE := selenium==4.51.0
@@ -28,7 +28,8 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test-deps: what the tests need beyond the build (a headless browser and its driver for the contact sheet and the
+## test-deps: what the tests need beyond the build (PostgreSQL, whose throwaway servers the shared ledger's tests start;
+## a headless browser and its driver for the contact sheet and the
 ## review room, Selenium to drive it; OpenTimelineIO and its EDL, Final Cut 7 and FCPXML adapters, which read the
 ## timeline exports back)
 test-deps: deps

@@ -18,6 +18,7 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 let heap: Target.Dependency = .product(name: "HeapModule", package: "swift-collections")
 let nioLocks: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 
 var package = Package(
     name: "shotrunner",
@@ -36,6 +37,8 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Already built for swift-nio (its Deque): its Heap is the scheduler's ready queue and the graph's order.
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // The shared ledger's PostgreSQL client (connection pool, typed queries): no hand-written wire protocol.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The system libyaml (Debian: libyaml-dev). Only the YAML module imports it.
@@ -53,6 +56,8 @@ var package = Package(
         .target(name: "JobManifest", dependencies: ["YAML", "JSON", "ModelCatalog", "MediaTools", crypto, heap]),
         .target(name: "ModelAPI", dependencies: ["MediaTools", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JSON", "AtomicFiles", nioLocks]),
+        // The ledger as a PostgreSQL database shared by many workers: the store protocol's second implementation.
+        .target(name: "SharedLedger", dependencies: ["ResultsLedger", postgres, logging]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger", "AtomicFiles", nioLocks, heap]),
         // The model catalogue: the schema dialect read into values, the shipped snapshot, saved catalogue responses.
         .target(name: "ModelCatalog", dependencies: ["JSON"]),
@@ -102,6 +107,7 @@ var package = Package(
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "ChildProcessSupport"]),
         .testTarget(name: "ModelCatalogTests", dependencies: ["ModelCatalog", "JSON"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["RunnerCLI", "RunnerTestSupport", "ChildProcessSupport"]),
+        .testTarget(name: "SharedLedgerTests", dependencies: ["SharedLedger", "ResultsLedger", "ChildProcessSupport", postgres, logging]),
     ]
 )
 

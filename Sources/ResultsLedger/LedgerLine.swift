@@ -93,3 +93,13 @@ struct LedgerLineReader: LedgerFieldVisitor {
         return object
     }
 }
+
+extension LedgerEvent {
+    /// The event a ledger line holds (without its newline); nil for a line that is not one (a shared ledger's rows
+    /// hold lines in this same format).
+    public init?(line: String) {
+        var text = line
+        guard let event = text.withUTF8({ try? LedgerLine.event($0) }) else { return nil }
+        self = event
+    }
+}

@@ -1,0 +1,75 @@
+public import Logging
+public import PostgresNIO
+
+/// The shared ledger's tables, made and upgraded by versioned migrations (`shotrunner db migrate`, and every worker
+/// on first use). Each migration runs in one transaction that first takes an advisory lock, then looks at the
+/// version again: any number of workers may migrate at once, and each change is made once.
+///
+/// - `shotrunner_batches`: one row a batch: its account (a hash of base URL and token, never the token) and its
+///   spend as the ledger defines it (every submit that may have started, at its estimate until the API's cost
+///   replaces it), kept by the transactions that write the lines that change it.
+/// - `shotrunner_events`: every ledger line of every batch, in today's JSON line format, in commit order (`seq`).
+/// - `shotrunner_workers`: each worker's batch, host and lease (the database's clock decides).
+/// - `shotrunner_in_flight`: the requests an account has at the service (an admitted intent until its slot is
+///   given back): the account-wide cap counts these.
+/// - `shotrunner_accounts`: a throttled account's pause, which every worker of it obeys.
+/// - `shotrunner_claims`: which worker takes care of which job.
+public enum SharedLedgerSchema {
+    /// The migrations, in order; a released one never changes (a new version is added instead).
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE shotrunner_batches (
+                name text PRIMARY KEY, account text NOT NULL, spent double precision NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE shotrunner_events (
+                seq bigserial PRIMARY KEY, batch text NOT NULL REFERENCES shotrunner_batches(name), worker text NOT NULL,
+                line text NOT NULL, written_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX shotrunner_events_batch ON shotrunner_events (batch, seq)",
+            """
+            CREATE TABLE shotrunner_workers (
+                id text PRIMARY KEY, batch text NOT NULL, host text NOT NULL, pid integer NOT NULL,
+                lease_until timestamptz NOT NULL, started_at timestamptz NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE shotrunner_in_flight (
+                batch text NOT NULL, job text NOT NULL, account text NOT NULL, worker text NOT NULL,
+                since timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (batch, job))
+            """,
+            "CREATE INDEX shotrunner_in_flight_account ON shotrunner_in_flight (account)",
+            "CREATE TABLE shotrunner_accounts (account text PRIMARY KEY, paused_until timestamptz)",
+            "CREATE TABLE shotrunner_claims (batch text NOT NULL, job text NOT NULL, worker text NOT NULL, PRIMARY KEY (batch, job))",
+        ],
+    ]
+
+    /// The version this build knows.
+    public static var current: Int { migrations.count }
+
+    /// The advisory lock every migration takes (a constant of this program's own).
+    static let migrationLock: Int64 = 0x5348_4F54_0001
+
+    /// Brings the database to `current`; returns the version it was at before.
+    @discardableResult
+    public static func migrate(_ client: PostgresClient, logger: Logger) async throws -> Int {
+        var before: Int?
+        for (index, statements) in migrations.enumerated() {
+            let version = index + 1
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+                // Under the lock: two workers making the table at once would collide in PostgreSQL's catalogue.
+                try await connection.query("CREATE TABLE IF NOT EXISTS shotrunner_schema (version integer PRIMARY KEY)", logger: logger)
+                let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM shotrunner_schema", logger: logger)
+                var found = 0
+                for try await row in rows { found = try row.decode(Int.self) }
+                if before == nil { before = found }
+                guard found < version else { return }
+                for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                try await connection.query("INSERT INTO shotrunner_schema (version) VALUES (\(version))", logger: logger)
+            }
+        }
+        return before ?? 0
+    }
+}
