@@ -19,6 +19,7 @@ let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio
 let heap: Target.Dependency = .product(name: "HeapModule", package: "swift-collections")
 let nioLocks: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 var package = Package(
     name: "shotrunner",
@@ -39,6 +40,8 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         // The shared ledger's PostgreSQL client (connection pool, typed queries): no hand-written wire protocol.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already built for the HTTP client and postgres-nio: the shared ledger's sslmode is set through it.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The system libyaml (Debian: libyaml-dev). Only the YAML module imports it.
@@ -57,7 +60,7 @@ var package = Package(
         .target(name: "ModelAPI", dependencies: ["MediaTools", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JSON", "AtomicFiles", nioLocks]),
         // The ledger as a PostgreSQL database shared by many workers: the store protocol's second implementation.
-        .target(name: "SharedLedger", dependencies: ["ResultsLedger", postgres, logging]),
+        .target(name: "SharedLedger", dependencies: ["ResultsLedger", postgres, nioSSL, logging]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger", "AtomicFiles", nioLocks, heap]),
         // The model catalogue: the schema dialect read into values, the shipped snapshot, saved catalogue responses.
         .target(name: "ModelCatalog", dependencies: ["JSON"]),
@@ -81,7 +84,7 @@ var package = Package(
         .target(
             name: "RunnerCLI",
             dependencies: [
-                "YAML", "JSON", "AtomicFiles", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals",
+                "YAML", "JSON", "AtomicFiles", "JobManifest", "ModelAPI", "ResultsLedger", "Scheduling", "APISimulator", "ProcessSignals", "SharedLedger",
                 "Timeline", "MediaTools", "ModelCatalog", argumentParser, logging, crypto, httpTypes,
             ]
         ),

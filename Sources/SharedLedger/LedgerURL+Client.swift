@@ -1,0 +1,45 @@
+public import Logging
+import NIOSSL
+public import PostgresNIO
+
+extension LedgerURL {
+    /// The client pool's configuration for this URL, `sslmode` as libpq reads it: `disable` no TLS, `prefer` TLS
+    /// when the server offers it, `require` TLS without checking the certificate, `verify-full` TLS with the
+    /// certificate and host name checked.
+    public var clientConfiguration: PostgresClient.Configuration {
+        var unchecked = TLSConfiguration.makeClientConfiguration()
+        unchecked.certificateVerification = .none
+        let tls: PostgresClient.Configuration.TLS = switch self.tls {
+        case .disable: .disable
+        case .prefer: .prefer(unchecked)
+        case .require: .require(unchecked)
+        case .verifyFull: .require(.makeClientConfiguration())
+        }
+        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+
+    /// A client pool for this URL; run it (`run()`) for as long as it is used.
+    public func client(logger: Logger) -> PostgresClient {
+        PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+    }
+}
+
+extension SharedLedgerSchema {
+    /// Connects to `url`, brings it to `current` and lets the connection go; returns the version it was at, or nil
+    /// when the database did not answer within `timeout`.
+    public static func migrate(_ url: LedgerURL, timeout: Duration, logger: Logger) async throws -> Int? {
+        let client = url.client(logger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        return try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask { try await migrate(client, logger: logger) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}
