@@ -41,7 +41,12 @@ public actor MemoryLedger: LedgerStore {
         Array(jobs.prefix(limit))
     }
 
-    public func release(job: String) async {}
+    /// The jobs whose slots the scheduler gave back, in order.
+    public private(set) var released: [String] = []
+
+    public func release(job: String) async {
+        released.append(job)
+    }
 
     /// Lines another writer appended (a test's decisions), handed out by the next `changes()`.
     private var others: [LedgerEvent] = []

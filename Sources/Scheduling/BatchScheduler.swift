@@ -154,6 +154,9 @@ public actor BatchScheduler<C: Clock> where C.Duration == Duration {
         // Counted before the line's await: a job whose intent becomes durable meanwhile sees the halt.
         countForHalt(outcome)
         if let line = JobLifecycle.terminalLine(for: outcome, line(run)) { _ = await record(line) }
+        // The job no longer waits on the service (ended, unknown, left for the next run): its slot goes back to a
+        // store that keeps a bound of its own (the account's, shared by several workers).
+        if run.body != nil { await ledger.release(job: run.id) }
         switch outcome {
         case .completed, .leftRunning:
             break

@@ -51,6 +51,17 @@ struct BatchSchedulerTests {
         #expect(FileManager.default.fileExists(atPath: setup.folder + "/s7.mp4"))
     }
 
+    @Test("every job gives its slot back to the store once it no longer waits on the service (a shared store's account bound)")
+    func slotsGivenBack() async throws {
+        let setup = try setup(jobs: 6, .memory)
+        var options = BatchOptions()
+        options.concurrency = 2
+        _ = await drive(setup, options)
+        let memory = try #require(setup.store as? MemoryLedger)
+        let released = await memory.released
+        #expect(released.count == 6 && Set(released) == Set(setup.jobs.map(\.id)))
+    }
+
     @Test("jobs sleeping on the cold-start guess are polled again as soon as the first render time is learnt", arguments: StoreKind.allCases)
     func coldPollsReplanned(store: StoreKind) async throws {
         let setup = try setup(jobs: 16, store)
