@@ -3,25 +3,38 @@ import ArgumentParser
 import JobManifest
 import ResultsLedger
 import JSON
+import Logging
+import SharedLedger
 
-/// `shotrunner status RUN_DIR [--json]`
-struct StatusCommand: ParsableCommand {
+/// `shotrunner status RUN_DIR [--json]`, or `status --ledger URL --batch B [--json]`
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show each job's state from a run folder's ledger alone (no manifest, no network).",
         discussion: """
             --json prints {"run_dir", "base_url", "jobs": [{"id", "key", "state", "request_id", "attempts", \
-            "output", "file", "files", "model", "waiting_on", "blocked_by", "cost", "error", "picked"}], "counts": {state: n}}.
+            "output", "file", "files", "model", "waiting_on", "blocked_by", "cost", "error", "picked", "approved", "retake", \
+            "notes"}], "counts": {state: n}}. With --ledger URL --batch B, the batch of the shared ledger (PostgreSQL): \
+            "batch" and "ledger" (the URL without its password) in place of "run_dir", and "workers": [{"id", "host", \
+            "pid", "lease_until", "alive"}].
             """
     )
 
     @Argument(help: ArgumentHelp("The run folder.", valueName: "run-dir"))
-    var runDir: String
+    var runDir: String?
+
+    @Option(help: ArgumentHelp("A shared ledger in place of a folder (also SHOTRUNNER_LEDGER_URL).", valueName: "postgres://..."))
+    var ledger: String?
+
+    @Option(help: "The batch of the shared ledger.")
+    var batch: String?
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
+        if runDir == nil { return try await shared() }
+        let runDir = runDir ?? ""
         let folder = RunFolderPaths.absolute(runDir)
         let fold: LedgerFold
         do {
@@ -32,16 +45,58 @@ struct StatusCommand: ParsableCommand {
             }
             throw CLIError.ledger(error)
         }
-        let summary = RunSummary(fold: fold, folder: folder)
-        UntilExit.keep(fold)
+        print(RunSummary(fold: fold, folder: folder), head: [("run_dir", .string(folder))], trailing: [], workers: [])
+    }
+
+    /// A batch of the shared ledger.
+    private func shared() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let text = ledger ?? environment["SHOTRUNNER_LEDGER_URL"], !text.isEmpty else {
+            throw CLIError.usage("give a run folder, or a shared ledger: --ledger postgres://USER@HOST/DB --batch NAME")
+        }
+        guard let batch, !batch.isEmpty else { throw CLIError.usage("--ledger needs --batch NAME: the batch to show") }
+        let url: LedgerURL
+        do {
+            url = try LedgerURL(text, environment: environment)
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+        let quiet = Logger(label: "shotrunner.status", factory: { _ in SwiftLogNoOpLogHandler() })
+        let read: SharedBatch?
+        do {
+            read = try await SharedBatch.read(url, batch: batch, timeout: .seconds(10), logger: quiet)
+        } catch {
+            throw CLIError.setup("the shared ledger at \(url) could not be read: \(String(describing: error))")
+        }
+        guard let read else { throw CLIError.setup("the shared ledger at \(url) did not answer within 10 s") }
+        guard !read.fold.planned.isEmpty || !read.workers.isEmpty else { throw CLIError.usage("the shared ledger at \(url) has no batch '\(batch)'") }
+        let workers = read.workers.map { worker in
+            JSONValue.object([
+                ("id", .string(worker.id)), ("host", .string(worker.host)), ("pid", .int(worker.pid)), ("lease_until", .string(worker.leaseUntil)),
+                ("alive", .bool(worker.alive)),
+            ])
+        }
+        let lines = read.workers.map { "worker \($0.id) on \($0.host) (pid \($0.pid)): lease until \($0.leaseUntil)\($0.alive ? "" : ", lapsed")" }
+        print(
+            RunSummary(fold: read.fold, folder: "\(url) batch \(batch)"), head: [("batch", .string(batch)), ("ledger", .string(url.description))],
+            trailing: [("workers", .array(workers))], workers: lines
+        )
+    }
+
+    /// The table (or the JSON document) of a fold's jobs: `head` members first, then `base_url`, the jobs, the
+    /// counts and `trailing`.
+    private func print(
+        _ summary: RunSummary, head: [(key: String, value: JSONValue)], trailing: [(key: String, value: JSONValue)], workers: [String]
+    ) {
+        UntilExit.keep(summary)
         let console = Console()
         if json {
             // Written a block of jobs at a time, on two threads, and handed to standard output as it goes: a
             // 100,000-job folder's document (about 50 MB) never exists whole, as a tree or as bytes.
             var out: [UInt8] = []
             JSONValue.writeObjectInLanes(
-                [("run_dir", .string(folder)), ("base_url", summary.baseURL.map(JSONValue.string) ?? .null)],
-                thenArray: "jobs", count: summary.records.count, trailing: [("counts", summary.countsJSON)], indent: 2, to: &out,
+                head + [("base_url", summary.baseURL.map(JSONValue.string) ?? .null)],
+                thenArray: "jobs", count: summary.records.count, trailing: [("counts", summary.countsJSON)] + trailing, indent: 2, to: &out,
                 flush: console.send
             ) { position, out in summary.writeJob(summary.records[position], indent: 2, to: &out) }
             console.out(bytes: out)
@@ -59,6 +114,7 @@ struct StatusCommand: ParsableCommand {
         lines.append("")
         if !summary.picks.isEmpty { lines.append("* the take picked for its shot's cut (shotrunner pick)") }
         lines.append(summary.text(fatal: nil, ledgerFailure: nil, capReached: false))
+        lines += workers
         console.out(lines.joined(separator: "\n"))
     }
 }
