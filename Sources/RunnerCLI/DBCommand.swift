@@ -28,19 +28,9 @@ struct DBCommand: AsyncParsableCommand {
         var ledger: String?
 
         func run() async throws {
-            let environment = ProcessInfo.processInfo.environment
-            guard let text = ledger ?? environment["SHOTRUNNER_LEDGER_URL"], !text.isEmpty else {
-                throw CLIError.usage("give the shared ledger: --ledger postgres://USER@HOST/DB (or SHOTRUNNER_LEDGER_URL)")
-            }
-            let url: LedgerURL
+            let url = try LedgerOption.url(ledger, environment: ProcessInfo.processInfo.environment, hint: "")
             do {
-                url = try LedgerURL(text, environment: environment)
-            } catch {
-                throw CLIError.usage(error.description)
-            }
-            let quiet = Logger(label: "shotrunner.db", factory: { _ in SwiftLogNoOpLogHandler() })
-            do {
-                let before = try await SharedLedgerSchema.migrate(url, timeout: .seconds(10), logger: quiet)
+                let before = try await SharedLedgerSchema.migrate(url, timeout: .seconds(10), logger: LedgerOption.quiet)
                 guard let before else { throw CLIError.setup("the shared ledger at \(url) did not answer within 10 s") }
                 let now = SharedLedgerSchema.current
                 Console().out(before == now ? "\(url): schema version \(now), nothing to do" : "\(url): schema version \(before) -> \(now)")

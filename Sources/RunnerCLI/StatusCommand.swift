@@ -50,21 +50,11 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// A batch of the shared ledger.
     private func shared() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let text = ledger ?? environment["SHOTRUNNER_LEDGER_URL"], !text.isEmpty else {
-            throw CLIError.usage("give a run folder, or a shared ledger: --ledger postgres://USER@HOST/DB --batch NAME")
-        }
+        let url = try LedgerOption.url(ledger, environment: ProcessInfo.processInfo.environment, hint: " --batch NAME, or a run folder")
         guard let batch, !batch.isEmpty else { throw CLIError.usage("--ledger needs --batch NAME: the batch to show") }
-        let url: LedgerURL
-        do {
-            url = try LedgerURL(text, environment: environment)
-        } catch {
-            throw CLIError.usage(error.description)
-        }
-        let quiet = Logger(label: "shotrunner.status", factory: { _ in SwiftLogNoOpLogHandler() })
         let read: SharedBatch?
         do {
-            read = try await SharedBatch.read(url, batch: batch, timeout: .seconds(10), logger: quiet)
+            read = try await SharedBatch.read(url, batch: batch, timeout: .seconds(10), logger: LedgerOption.quiet)
         } catch {
             throw CLIError.setup("the shared ledger at \(url) could not be read: \(String(describing: error))")
         }

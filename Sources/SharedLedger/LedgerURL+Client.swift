@@ -24,15 +24,17 @@ extension LedgerURL {
     }
 }
 
-extension SharedLedgerSchema {
-    /// Connects to `url`, brings it to `current` and lets the connection go; returns the version it was at, or nil
-    /// when the database did not answer within `timeout`.
-    public static func migrate(_ url: LedgerURL, timeout: Duration, logger: Logger) async throws -> Int? {
-        let client = url.client(logger: logger)
+extension LedgerURL {
+    /// Runs `body` with a client pool for this URL, let go afterwards; nil when it did not finish within `timeout`
+    /// (a database that does not answer is not waited on for ever).
+    public func withClient<Value: Sendable>(
+        timeout: Duration, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> Value
+    ) async throws -> Value? {
+        let client = client(logger: logger)
         let running = Task { await client.run() }
         defer { running.cancel() }
-        return try await withThrowingTaskGroup(of: Int?.self) { group in
-            group.addTask { try await migrate(client, logger: logger) }
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await body(client) }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 return nil
@@ -41,5 +43,13 @@ extension SharedLedgerSchema {
             group.cancelAll()
             return first
         }
+    }
+}
+
+extension SharedLedgerSchema {
+    /// Connects to `url`, brings it to `current` and lets the connection go; returns the version it was at, or nil
+    /// when the database did not answer within `timeout`.
+    public static func migrate(_ url: LedgerURL, timeout: Duration, logger: Logger) async throws -> Int? {
+        try await url.withClient(timeout: timeout, logger: logger) { client in try await migrate(client, logger: logger) }
     }
 }

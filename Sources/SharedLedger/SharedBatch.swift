@@ -21,37 +21,25 @@ public struct SharedBatch: Sendable {
 
     /// Reads a batch; nil when the database did not answer within `timeout`. A batch with no line is an empty fold.
     public static func read(_ url: LedgerURL, batch: String, timeout: Duration, logger: Logger) async throws -> SharedBatch? {
-        let client = url.client(logger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        return try await withThrowingTaskGroup(of: SharedBatch?.self) { group in
-            group.addTask {
-                var fold = LedgerFold()
-                let rows = try await client.query("SELECT line FROM shotrunner_events WHERE batch = \(batch) ORDER BY seq", logger: logger)
-                for try await row in rows {
-                    if let event = LedgerEvent(line: try row.decode(String.self)) { fold.apply(event) }
-                }
-                var workers: [Worker] = []
-                let listed = try await client.query(
-                    """
-                    SELECT id, host, pid, to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), lease_until > now()
-                    FROM shotrunner_workers WHERE batch = \(batch) ORDER BY started_at
-                    """,
-                    logger: logger
-                )
-                for try await row in listed {
-                    let (id, host, pid, lease, alive) = try row.decode((String, String, Int32, String, Bool).self)
-                    workers.append(Worker(id: id, host: host, pid: Int(pid), leaseUntil: lease, alive: alive))
-                }
-                return SharedBatch(fold: fold, workers: workers)
+        try await url.withClient(timeout: timeout, logger: logger) { client in
+            var fold = LedgerFold()
+            let rows = try await client.query("SELECT line FROM shotrunner_events WHERE batch = \(batch) ORDER BY seq", logger: logger)
+            for try await row in rows {
+                if let event = LedgerEvent(line: try row.decode(String.self)) { fold.apply(event) }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+            var workers: [Worker] = []
+            let listed = try await client.query(
+                """
+                SELECT id, host, pid, to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), lease_until > now()
+                FROM shotrunner_workers WHERE batch = \(batch) ORDER BY started_at
+                """,
+                logger: logger
+            )
+            for try await row in listed {
+                let (id, host, pid, lease, alive) = try row.decode((String, String, Int32, String, Bool).self)
+                workers.append(Worker(id: id, host: host, pid: Int(pid), leaseUntil: lease, alive: alive))
             }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
+            return SharedBatch(fold: fold, workers: workers)
         }
     }
 }

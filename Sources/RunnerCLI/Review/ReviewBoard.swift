@@ -7,10 +7,17 @@ import ResultsLedger
 /// storyboard order, grouped by scene, with its takes and what each one is (media, inputs, prompt, model, cost,
 /// state, decisions), the batch's counts and spend. The page draws it; `GET /api/board` serves it as JSON.
 struct ReviewBoard {
-    /// One folder: its path and fold.
+    /// One folder: its path and fold, and the decisions as the page gives them.
     struct Folder {
         var path: String
         var fold: LedgerFold
+        var review: ReviewFields
+
+        init(path: String, fold: LedgerFold) {
+            self.path = path
+            self.fold = fold
+            review = ReviewFields(fold: fold)
+        }
     }
 
     /// One take as the page shows it.
@@ -95,7 +102,7 @@ struct ReviewBoard {
     private func takeJSON(_ take: Take) -> JSONValue {
         let record = take.record
         let folder = folders[take.folder]
-        let review = ReviewFields(fold: folder.fold)
+        let review = folder.review
         let id = record.id
         let query = "f=\(take.folder)&job=\(Self.escapeQuery(id))"
         let media: [JSONValue] = record.fileList.enumerated().compactMap { index, file in

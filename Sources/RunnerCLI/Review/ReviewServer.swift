@@ -17,6 +17,8 @@ struct ReviewServer {
     let folders: [String]
     /// Whether a cut is being made.
     let cutGate = CutGate()
+    /// What the folders' manifest says, kept while the file is unchanged.
+    let manifests = ManifestShots()
     /// Required on every request when set (any `--host` but loopback).
     let accessToken: String?
     let pageToken: String
@@ -43,15 +45,13 @@ struct ReviewServer {
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
-    /// The folders as they are now, with what their manifests say.
+    /// The folders as they are now, with what their manifests say (read once per manifest and modification time:
+    /// a player's range requests would otherwise parse the manifest again for every chunk of a clip).
     func board() throws -> ReviewBoard {
         var read: [ReviewBoard.Folder] = []
-        var shots: [String: ContactSheet.Shot] = [:]
-        for path in folders {
-            let fold = try Ledger.fold(folder: path)
-            read.append(ReviewBoard.Folder(path: path, fold: fold))
-            if shots.isEmpty { shots = ContactSheet.shots(manifestPath: fold.manifestPath, registry: ReviewCommand.registry(environment)) }
-        }
+        for path in folders { read.append(ReviewBoard.Folder(path: path, fold: try Ledger.fold(folder: path))) }
+        let manifest = read.lazy.compactMap(\.fold.manifestPath).first
+        let shots = manifests.shots(manifest) { ContactSheet.shots(manifestPath: manifest, registry: ReviewCommand.registry(environment)) }
         return ReviewBoard(folders: read, shots: shots)
     }
 
@@ -178,6 +178,19 @@ struct ReviewServer {
             status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: JSONValue.object([("error", .string(message))]).compact))
         )
+    }
+}
+
+/// A manifest's shots as the page shows them, read again only when the file changes.
+final class ManifestShots: Sendable {
+    private let kept = Mutex<(path: String?, stamp: String, shots: [String: ContactSheet.Shot])>((nil, "", [:]))
+
+    func shots(_ path: String?, read: () -> [String: ContactSheet.Shot]) -> [String: ContactSheet.Shot] {
+        let stamp = path.map(ReviewFile.stamp) ?? ""
+        if let found = kept.withLock({ $0.path == path && $0.stamp == stamp && !stamp.isEmpty ? $0.shots : nil }) { return found }
+        let shots = read()
+        kept.withLock { $0 = (path, stamp, shots) }
+        return shots
     }
 }
 
