@@ -34,6 +34,21 @@ public protocol LedgerStore: Actor {
     /// The spend: the durable lines' (`LedgerFold.spent`) plus what admitted intents reserve; the part of it since
     /// the latest `run_started`. Readable without waiting.
     nonisolated var spent: (folder: Double, latestRun: Double) { get }
+
+    /// Whether other processes write this store too (then a job is driven only once claimed, as it is then).
+    nonisolated var isShared: Bool { get }
+
+    /// A throttled answer: every writer of the account waits `seconds` before its next submit (one process's own
+    /// pause is the scheduler's).
+    func throttled(for seconds: Double) async
+}
+
+extension LedgerStore {
+    /// One process writes the store.
+    public nonisolated var isShared: Bool { false }
+
+    /// No other writer to tell.
+    public func throttled(for seconds: Double) async {}
 }
 
 extension LedgerStore {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ResultsLedger
 import Scheduling
+import SharedLedger
 
 /// `shotrunner run MANIFEST [options]`
 struct RunCommand: AsyncParsableCommand {
@@ -86,6 +87,21 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "While jobs wait for their sources' approval (approve: true), keep running and render them as they are approved (in the review room, or with 'shotrunner approve'); without it they wait for the next run.")
     var waitApproval = false
 
+    @Option(help: ArgumentHelp("Be one worker of a batch kept in a shared ledger (PostgreSQL) instead of the folder's own ledger (also SHOTRUNNER_LEDGER_URL; PGPASSWORD when the URL has none).", valueName: "postgres://USER@HOST[:PORT]/DB"))
+    var ledger: String?
+
+    @Option(help: "The batch within the shared ledger ([A-Za-z0-9._-], at most 64; default: the manifest's stem).")
+    var batch: String?
+
+    @Option(name: .customLong("account-concurrency"), help: "With --ledger: requests at the service at once across every worker of every batch of this account (the smallest a live worker gives wins).")
+    var accountConcurrency: Int?
+
+    @Option(help: "With --ledger: a worker silent this long loses its claims to the others (a duration, at least 3s; renewed every lease/6).")
+    var lease = DurationArgument(.seconds(60), text: "60s")
+
+    @Option(name: .customLong("db-timeout"), help: "With --ledger: how long to ride out a database that does not answer before stopping (exit 6), nothing lost.")
+    var dbTimeout = DurationArgument(.seconds(300), text: "5m")
+
     @Flag(help: "Log every API call (the token redacted).")
     var verbose = false
 
@@ -95,6 +111,9 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
         if let maxCost, maxCost < 0 { throw ValidationError("--max-cost cannot be negative.") }
+        if let accountConcurrency, accountConcurrency < 1 { throw ValidationError("--account-concurrency must be at least 1.") }
+        if lease.duration < .seconds(3) { throw ValidationError("--lease must be at least 3s (a heartbeat goes every lease/6).") }
+        if dbTimeout.duration < .seconds(1) { throw ValidationError("--db-timeout must be at least 1s.") }
     }
 
     func run() async throws {
@@ -114,7 +133,8 @@ struct RunCommand: AsyncParsableCommand {
                 retryFailed: retryFailed, resubmitUnknown: resubmitUnknown, maxCost: maxCost, downloads: !noDownload, only: only,
                 shard: try sharding.resolve(environment: environment), jobTimeout: jobTimeout.duration,
                 yes: yes, fresh: fresh, repairLedger: repairLedger, progress: progress, verbose: verbose, halt: halt?.rule,
-                pollMinimum: pollMinimum.duration, waitForApproval: waitApproval
+                pollMinimum: pollMinimum.duration, waitForApproval: waitApproval,
+                ledger: try sharedLedger(environment), batch: batch, accountConcurrency: accountConcurrency, lease: lease.duration, dbTimeout: dbTimeout.duration
             )
             status = try await BatchRun(request: request, console: console, environment: environment, notifier: notifier).perform()
         } catch {
@@ -129,5 +149,15 @@ struct RunCommand: AsyncParsableCommand {
             throw error
         }
         if status != ExitStatus.success { throw CLIError.exit(status) }
+    }
+
+    /// `--ledger` (or `SHOTRUNNER_LEDGER_URL`); nil for the folder's own ledger. The options that only a worker
+    /// takes are refused without it.
+    private func sharedLedger(_ environment: [String: String]) throws -> LedgerURL? {
+        guard ledger != nil || !(environment["SHOTRUNNER_LEDGER_URL"] ?? "").isEmpty else {
+            if batch != nil || accountConcurrency != nil { throw CLIError.usage("--batch and --account-concurrency need --ledger (a shared ledger)") }
+            return nil
+        }
+        return try LedgerOption.url(ledger, environment: environment, hint: "")
     }
 }

@@ -30,6 +30,8 @@ extension BatchScheduler {
 
     /// Drives one job until its lifecycle finishes it (or a stop leaves it for the next run).
     func drive(_ run: PlannedRun) async -> JobLifecycle.Outcome {
+        // A store other workers write too: the job is this worker's once claimed, and only as it is then.
+        if ledger.isShared, await !claimed(run) { return .leftPending(reason: JobLifecycle.Outcome.heldElsewhere) }
         var job = DrivenJob(
             run: run, machine: JobLifecycle(start: run.start, policy: options.policy, downloads: options.downloads), requestID: run.requestID,
             startedAt: clock.now
@@ -50,6 +52,19 @@ extension BatchScheduler {
             case .next(let next): action = next
             case .end(let outcome): return outcome
             }
+        }
+    }
+
+    /// Claims a job of a shared store, and drives it only if it is still where it was when planned (the claim folds
+    /// in what the job's earlier holder wrote): a submit only if nobody submitted it since, a poll or a download only
+    /// if nobody finished it.
+    private func claimed(_ run: PlannedRun) async -> Bool {
+        guard await ledger.claim([run.id], limit: 1) == [run.id] else { return false }
+        let record = await ledger.fold.record(run.id, key: run.key)
+        switch run.start {
+        case .submit(let previous): return record.attempts == previous
+        case .poll: return record.requestID != nil && !record.state.isFinal && record.state != .rendered
+        case .download, .downloadAgain: return record.state == .rendered || record.state == .downloadFailed
         }
     }
 
@@ -85,7 +100,11 @@ extension BatchScheduler {
             return .next(job.machine.handle(.submitted(requestID: submission.requestID), schedule: schedule, elapsed: .zero, using: &random))
         } catch {
             noteConnectivity(error)
-            if error.kind == .throttled { pauseSubmits(for: error.retryAfter ?? .seconds(5)) }
+            if error.kind == .throttled {
+                let pause = error.retryAfter ?? .seconds(5)
+                pauseSubmits(for: pause)
+                await ledger.throttled(for: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+            }
             // The fold decides from the class what the submit may cost (nothing, if it certainly did not start).
             guard await record(JobLifecycle.submitErrorLine(error, line(run))) else {
                 if !error.submitMayHaveStarted { result.unrecordedWithdrawals.append(run.id) }

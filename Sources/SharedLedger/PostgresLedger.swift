@@ -29,36 +29,49 @@ public actor PostgresLedger: LedgerStore {
         }
     }
 
-    public private(set) var fold = LedgerFold()
-    private let client: PostgresClient
-    private let identity: Identity
-    private let logger: Logger
-    /// The last row folded (this worker's own rows are folded as they are written).
-    private var lastSeq: Int64 = 0
+    public internal(set) var fold = LedgerFold()
+    let client: PostgresClient
+    let identity: Identity
+    let logger: Logger
+    /// Rows of transactions below this id are folded (this worker's own rows are folded as they are written).
+    /// Readers go by transaction ids, not by `seq`: a row's `seq` is given at insert and its transaction may commit
+    /// after a later one's, so "after the last seq read" could pass over it for good.
+    var foldedBelow: Int64 = 0
     /// The batch's spend as the database holds it, and what admitted intents reserve until written.
     private let spend = Mutex((folder: 0.0, beforeLatestRun: 0.0, reserved: 0.0))
 
-    /// Joins a batch: makes its row if it is the first worker (with its account), registers this worker with a
-    /// lease from now, and folds every line written so far.
-    public init(client: PostgresClient, identity: Identity, logger: Logger) async throws {
+    /// Opens a batch's store: makes its row if it is new (with its account) and folds every line written so far.
+    /// With `register`, also registers this worker with a lease from now (a `run` registers through `join`
+    /// instead, under the batch's lock, so that two workers starting at once agree on which opens the batch).
+    public init(client: PostgresClient, identity: Identity, logger: Logger, register: Bool = true) async throws {
         self.client = client
         self.identity = identity
         self.logger = logger
-        let seconds = Double(identity.lease.components.seconds)
         try await client.query(
             "INSERT INTO shotrunner_batches (name, account) VALUES (\(identity.batch), \(identity.account)) ON CONFLICT (name) DO NOTHING",
             logger: logger
         )
-        try await client.query(
+        if register {
+            try await client.withConnection { connection in try await self.register(on: connection) }
+        }
+        _ = try await readOthers(includingOwn: true)
+    }
+
+    /// This worker's row: its batch, host, account and cap, and a lease from now by the database's clock.
+    func register(on connection: PostgresConnection) async throws {
+        let seconds = leaseSeconds
+        try await connection.query(
             """
-            INSERT INTO shotrunner_workers (id, batch, host, pid, lease_until)
-            VALUES (\(identity.worker), \(identity.batch), \(identity.host), \(identity.pid), now() + make_interval(secs => \(seconds)))
-            ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until
+            INSERT INTO shotrunner_workers (id, batch, host, pid, lease_until, account, account_cap)
+            VALUES (\(identity.worker), \(identity.batch), \(identity.host), \(identity.pid), now() + make_interval(secs => \(seconds)),
+                    \(identity.account), \(identity.accountConcurrency))
+            ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until, account = excluded.account, account_cap = excluded.account_cap
             """,
             logger: logger
         )
-        _ = try await readOthers(includingOwn: true)
     }
+
+    var leaseSeconds: Double { Double(identity.lease.components.seconds) + Double(identity.lease.components.attoseconds) / 1e18 }
 
     // MARK: - The store protocol
 
@@ -78,7 +91,8 @@ public actor PostgresLedger: LedgerStore {
         } catch {
             throw Self.failure(error)
         }
-        fold = next
+        // Into the fold as it is now: other workers' lines folded while the transaction was on its way stay.
+        for event in events { fold.apply(event) }
         publishSpend()
     }
 
@@ -109,8 +123,17 @@ public actor PostgresLedger: LedgerStore {
         {
             return .wait(seconds: max(0.05, pause))
         }
-        if let cap = identity.accountConcurrency {
-            let busy = try await single(Int.self, "SELECT count(*)::int8 FROM shotrunner_in_flight WHERE account = \(identity.account)", on: connection) ?? 0
+        // The account's cap: the smallest a live worker of it gives (this one's own included).
+        let cap = try await single(Int32?.self, """
+            SELECT min(account_cap) FROM shotrunner_workers WHERE account = \(identity.account) AND (lease_until > now() OR id = \(identity.worker))
+            """, on: connection) ?? nil
+        if let cap = cap.map(Int.init) ?? identity.accountConcurrency {
+            // Requests at the service: every admitted intent not yet given back; a dead worker's for an hour after
+            // it was admitted (another worker of its batch polls it to its end meanwhile, or the service ended it).
+            let busy = try await single(Int.self, """
+                SELECT count(*)::int8 FROM shotrunner_in_flight f LEFT JOIN shotrunner_workers w ON w.id = f.worker
+                WHERE f.account = \(identity.account) AND (w.lease_until > now() OR f.since > now() - interval '1 hour')
+                """, on: connection) ?? 0
             if busy >= cap { return .wait(seconds: 0.25) }
         }
         let spent = try await single(Double.self, "SELECT spent FROM shotrunner_batches WHERE name = \(identity.batch) FOR UPDATE", on: connection) ?? 0
@@ -156,6 +179,9 @@ public actor PostgresLedger: LedgerStore {
             guard let rows else { continue }
             if (try? await rows.collect().isEmpty) == false { claimed.append(job) }
         }
+        // What the jobs' earlier holders wrote before they let go is folded in: the caller decides on the job as it
+        // is now (a job another worker submitted meanwhile is not submitted again).
+        if !claimed.isEmpty { _ = try? await readOthers(includingOwn: false) }
         return claimed
     }
 
@@ -177,69 +203,60 @@ public actor PostgresLedger: LedgerStore {
         spend.withLock { ($0.folder + $0.reserved, $0.folder - $0.beforeLatestRun + $0.reserved) }
     }
 
-    // MARK: - The worker's life
-
-    /// Renews this worker's lease (every lease/6, by the database's clock).
-    public func heartbeat() async throws(LedgerError) {
-        let seconds = Double(identity.lease.components.seconds)
-        do {
-            try await client.query(
-                "UPDATE shotrunner_workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(identity.worker)", logger: logger
-            )
-        } catch {
-            throw Self.failure(error)
-        }
-    }
-
-    /// A 429 pauses submits for every worker of the account until `seconds` from now.
-    public func pauseAccount(for seconds: Double) async {
-        _ = try? await client.query(
-            """
-            INSERT INTO shotrunner_accounts (account, paused_until) VALUES (\(identity.account), now() + make_interval(secs => \(seconds)))
-            ON CONFLICT (account) DO UPDATE SET paused_until = greatest(shotrunner_accounts.paused_until, excluded.paused_until)
-            """,
-            logger: logger
-        )
-    }
-
     // MARK: - Rows
 
-    private func insert(_ event: LedgerEvent, on connection: PostgresConnection) async throws {
+    func insert(_ event: LedgerEvent, on connection: PostgresConnection) async throws {
         try await connection.query(
             "INSERT INTO shotrunner_events (batch, worker, line) VALUES (\(identity.batch), \(identity.worker), \(event.line))", logger: logger
         )
     }
 
-    /// Folds the rows after `lastSeq` (this worker's own too, when joining).
-    private func readOthers(includingOwn: Bool) async throws -> [LedgerEvent] {
-        let rows = try await client.query(
-            "SELECT seq, worker, line FROM shotrunner_events WHERE batch = \(identity.batch) AND seq > \(lastSeq) ORDER BY seq", logger: logger
-        )
+    /// Folds the rows of the transactions that ended since the last read: those below the oldest transaction still
+    /// open, and not below `foldedBelow` (this worker's own too, when joining). Read on `connection` when given
+    /// (inside its transaction), else through the pool. Two reads interleaved on the actor fold each row once.
+    func readOthers(includingOwn: Bool, on connection: PostgresConnection? = nil) async throws -> [LedgerEvent] {
+        func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+            if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        }
+        var horizon: Int64 = 0
+        for try await row in try await query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8") { horizon = try row.decode(Int64.self) }
+        let from = foldedBelow
+        var rows: [(xid: Int64, worker: String, line: String)] = []
+        let found = try await query("""
+            SELECT xid, worker, line FROM shotrunner_events WHERE batch = \(identity.batch) AND xid >= \(from) AND xid < \(horizon) ORDER BY seq
+            """)
+        for try await row in found {
+            let (xid, worker, line) = try row.decode((Int64, String, String).self)
+            rows.append((xid, worker, line))
+        }
+        // No suspension from here on: another read that finished meanwhile moved `foldedBelow`, and its rows are
+        // not folded twice.
+        let already = foldedBelow
+        guard horizon > already else { return [] }
         var events: [LedgerEvent] = []
-        for try await row in rows {
-            let (seq, worker, line) = try row.decode((Int64, String, String).self)
-            lastSeq = max(lastSeq, seq)
-            guard includingOwn || worker != identity.worker, let event = LedgerEvent(line: line) else { continue }
+        for row in rows where row.xid >= already {
+            guard includingOwn || row.worker != identity.worker, let event = LedgerEvent(line: row.line) else { continue }
             fold.apply(event)
             events.append(event)
         }
+        foldedBelow = horizon
         publishSpend()
         return events
     }
 
-    private func single<Value: PostgresDecodable>(_: Value.Type, _ query: PostgresQuery, on connection: PostgresConnection) async throws -> Value? {
+    func single<Value: PostgresDecodable>(_: Value.Type, _ query: PostgresQuery, on connection: PostgresConnection) async throws -> Value? {
         let rows = try await connection.query(query, logger: logger)
         var value: Value?
         for try await row in rows { value = try row.decode(Value.self) }
         return value
     }
 
-    private func publishSpend() {
+    func publishSpend() {
         let fold = fold
         spend.withLock { $0.folder = fold.spent; $0.beforeLatestRun = fold.spentBeforeLatestRun }
     }
 
-    private static func failure(_ error: any Error) -> LedgerError {
+    static func failure(_ error: any Error) -> LedgerError {
         if let error = error as? LedgerError { return error }
         return .io(operation: "write", path: "the shared ledger", reason: "\(String(reflecting: error))", errno: 0)
     }

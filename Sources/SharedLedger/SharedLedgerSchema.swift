@@ -14,6 +14,8 @@ public import PostgresNIO
 ///   given back): the account-wide cap counts these.
 /// - `shotrunner_accounts`: a throttled account's pause, which every worker of it obeys.
 /// - `shotrunner_claims`: which worker takes care of which job.
+/// Version 2: each worker's account and account cap; the worker writing a batch's opening lines; each line's
+/// writing transaction (what readers go by).
 public enum SharedLedgerSchema {
     /// The migrations, in order; a released one never changes (a new version is added instead).
     static let migrations: [[String]] = [
@@ -42,6 +44,18 @@ public enum SharedLedgerSchema {
             "CREATE INDEX shotrunner_in_flight_account ON shotrunner_in_flight (account)",
             "CREATE TABLE shotrunner_accounts (account text PRIMARY KEY, paused_until timestamptz)",
             "CREATE TABLE shotrunner_claims (batch text NOT NULL, job text NOT NULL, worker text NOT NULL, PRIMARY KEY (batch, job))",
+        ],
+        [
+            // Each worker's account and `--account-concurrency` (the smallest a live worker gives wins), and the
+            // worker that is writing a batch's opening lines (the others wait for them, then compare).
+            "ALTER TABLE shotrunner_workers ADD COLUMN account text, ADD COLUMN account_cap integer",
+            "CREATE INDEX shotrunner_workers_account ON shotrunner_workers (account)",
+            "ALTER TABLE shotrunner_batches ADD COLUMN opening text",
+            // The writing transaction's id: readers take the rows of transactions older than every one still open
+            // (a row's `seq` is given at insert, not at commit, so a reader going by `seq` alone could pass over a
+            // row committed late).
+            "ALTER TABLE shotrunner_events ADD COLUMN xid bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint",
+            "CREATE INDEX shotrunner_events_batch_xid ON shotrunner_events (batch, xid)",
         ],
     ]
 

@@ -7,7 +7,7 @@ import Scheduling
 
 extension BatchRun {
     /// Execute: the scheduler over the plan, its events on the progress display.
-    func execute(_ prepared: Prepared, ledger: Ledger) async -> BatchResult {
+    func execute(_ prepared: Prepared, ledger: any LedgerStore) async -> BatchResult {
         var options = BatchOptions()
         options.concurrency = request.concurrency
         options.maxCost = request.maxCost
@@ -72,7 +72,7 @@ extension BatchRun {
 
     /// Finish: the exit status from the outcome, the end on record, and what the user must be told (spend,
     /// local trouble, request ids the ledger could not keep).
-    func finish(_ prepared: Prepared, result: BatchResult, ledger: Ledger, ending: RunEnding) async -> Int32 {
+    func finish(_ prepared: Prepared, result: BatchResult, ledger: any LedgerStore, ending: RunEnding) async -> Int32 {
         let scope = prepared.scope
         let folderPath = scope.folderPath
         let finalFold = await ledger.fold

@@ -26,7 +26,7 @@ extension BatchRun {
             unanswered = work.graph.plan.unanswered.map { ($0.0, $0.1) }
             waiting = work.waitingOnRecord
             blocked = work.graph.blocked
-            let manifestSHA = (try? Data(contentsOf: URL(fileURLWithPath: request.manifest))).map { Hex.lowercase(SHA256.hash(data: $0)) } ?? ""
+            let manifestSHA = Self.manifestSHA256(request.manifest)
             let baseForLedger = request.simulate ? (fold.baseURL ?? target.effectiveBase) : target.base
             let manifestPath = RunFolderPaths.absolute(request.manifest)
             // Places over the manifest's own jobs; a take a retake added stands at the place of the job it was made
@@ -43,16 +43,26 @@ extension BatchRun {
                     model: job.body.schema.ledgerModelID, sources: job.sources, approve: job.approve
                 )
             }
-            var digests: [(id: String, digest: String)] = []
-            for job in scope.shardJobs where !digests.contains(where: { $0.id == job.body.schema.modelID }) {
-                if let digest = job.body.schema.recordedDigest { digests.append((job.body.schema.modelID, digest)) }
-            }
-            let modelDigests = digests
+            let modelDigests = Self.modelDigests(scope.shardJobs)
             let inputs = LedgerEvent.RunInputs(only: request.only, shard: request.shard?.description, media: MediaStamps.now(scope.manifest.mediaPaths))
             runStarted = {
                 .runStarted(baseURL: baseForLedger, manifest: manifestPath, manifestSHA256: manifestSHA, jobs: listed, models: modelDigests, inputs: inputs, time: startedAt)
             }
             self.prices = Self.priceLines(work.graph, prices: prices)
+        }
+
+        /// The manifest file's SHA-256 (hex; empty when it cannot be read again).
+        static func manifestSHA256(_ path: String) -> String {
+            (try? Data(contentsOf: URL(fileURLWithPath: path))).map { Hex.lowercase(SHA256.hash(data: $0)) } ?? ""
+        }
+
+        /// Each catalogue model's schema digest, once per model, in order of first use.
+        static func modelDigests(_ jobs: [Job]) -> [(id: String, digest: String)] {
+            var digests: [(id: String, digest: String)] = []
+            for job in jobs where !digests.contains(where: { $0.id == job.body.schema.modelID }) {
+                if let digest = job.body.schema.recordedDigest { digests.append((job.body.schema.modelID, digest)) }
+            }
+            return digests
         }
 
         /// A price line per model of the jobs left that has a price (the seed's live price or its built-in

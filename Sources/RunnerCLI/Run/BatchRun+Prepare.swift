@@ -42,8 +42,7 @@ extension BatchRun {
 
     /// Prepare, in named steps: plan what is left to do, find the tools it needs, watch for signals, price it, then
     /// open the run on record. Nothing is spent before the confirmation that follows.
-    func prepare(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Prepared {
-        let fold = ledger.initialFold
+    func prepare(_ scope: Scope, target: Target, fold: LedgerFold, ledger: any LedgerStore, ending: RunEnding, opens: Bool = true) async throws -> Prepared {
         var work = try planWork(scope, fold: fold)
         let frames = try frameTool(for: work.graph)
         // Signals from here on: before the scheduler exists (the price call, the prompt) one ends the run on record.
@@ -58,7 +57,7 @@ extension BatchRun {
             interruption: interruption, signals: signals, runStarted: opening.runStarted
         )
         // A signal during the price call: its end is on record (or being written); nothing may follow it.
-        guard !interruption.signalled else { return prepared }
+        guard !interruption.signalled, opens else { return prepared }
         try await open(opening, ledger: ledger)
         return prepared
     }
@@ -132,6 +131,12 @@ extension BatchRun {
                 )
             }
         }
+        Self.apply(prices, to: &graph)
+        return prices
+    }
+
+    /// Each planned run's and waiting job's estimate from the prices.
+    static func apply(_ prices: PriceList, to graph: inout ResumePlanner.GraphPlan) {
         graph.plan.runs = graph.plan.runs.map { run in
             var run = run
             if let body = run.body {
@@ -141,21 +146,20 @@ extension BatchRun {
             return run
         }
         for index in graph.waiting.indices { graph.waiting[index].estimatedCost = prices.cost(of: graph.waiting[index].job.body) }
-        return prices
     }
 
     /// Step 4, open: on record, first the intents of an earlier run that had no answer (they may have been
     /// accepted), then `run_started`, the waiting and blocked dependents, and the prices.
-    func open(_ opening: Opening, ledger: Ledger) async throws {
+    func open(_ opening: Opening, ledger: any LedgerStore) async throws {
         do {
             for (id, key) in opening.unanswered {
-                try await ledger.append(.unknownOutcome(
+                try await ledger.append([.unknownOutcome(
                     job: id, key: key, code: "no_answer_recorded",
                     message: "a submit was sent and no answer recorded (the run stopped); check RunComfy's Generations page, then adopt or --resubmit-unknown",
                     time: Timestamp.now()
-                ))
+                )], releasing: 0)
             }
-            try await ledger.append(opening.lines())
+            try await ledger.append(opening.lines(), releasing: 0)
         } catch {
             throw CLIError.ledger(error)
         }

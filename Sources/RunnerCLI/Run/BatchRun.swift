@@ -21,17 +21,59 @@ struct BatchRun {
 
     /// Renders the manifest; returns the exit status (errors that end the run early are thrown as `CLIError`).
     func perform() async throws -> Int32 {
+        if let ledger = request.ledger { return try await performShared(ledger) }
         // Nothing changed and nothing is left: the folder's own list stands, and the manifest is not read again.
         if let status = try await resumeUnchanged() { return status }
-        var manifest: Manifest
+        let scope = try scope(of: try readManifest())
+        let folderPath = scope.folderPath
+        if let pointer = SharedPointer.read(folder: folderPath) {
+            throw CLIError.usage("the run folder \(folderPath) renders through the shared ledger \(pointer.url), batch \(pointer.batch): run it with --ledger \(pointer.url) --batch \(pointer.batch)")
+        }
+        notifier?.folder = folderPath
+        do {
+            return try await RunFolder.withLock(path: folderPath) { _ in
+                let ledger: Ledger
+                do {
+                    ledger = try Ledger(folder: folderPath, repair: request.repairLedger, afterDurable: Self.faultHook(environment, folder: folderPath))
+                } catch let error as LedgerError {
+                    throw CLIError.ledger(error)
+                }
+                for note in ledger.repairs { console.err("note: \(note)") }
+                let ending = RunEnding(
+                    ledger: ledger, folder: folderPath, jobs: scope.shardJobs.map { ($0.id, $0.keyText) }, notifier: notifier,
+                    manifest: RunFolderPaths.absolute(request.manifest)
+                )
+                do {
+                    return try await render(scope, ledger: ledger, ending: ending)
+                } catch {
+                    // A usage error (another base URL, no --yes without a terminal) leaves a folder it did not run in as it was.
+                    let status = Entry.status(for: error)
+                    if status != ExitStatus.invalidInput { await ending.write(status: status, reason: Entry.briefly(error)) }
+                    throw error
+                }
+            }
+        } catch let error as LedgerError {
+            throw CLIError.ledger(error)
+        }
+    }
+
+    /// The manifest, read and checked (its problems printed: exit 2).
+    func readManifest() throws -> Manifest {
         let reader = ManifestReader(models: ModelRegistry(catalog: try CatalogOption.load(file: request.catalogFile, environment: environment)))
         do {
-            manifest = try reader.read(path: request.manifest)
+            let manifest = try reader.read(path: request.manifest)
+            if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: request.manifest)) }
+            return manifest
         } catch {
             console.err(DiagnosticRenderer.render(error.diagnostics, path: request.manifest))
             throw CLIError.invalidManifests(count: 1)
         }
-        if !manifest.warnings.isEmpty { console.err(DiagnosticRenderer.render(manifest.warnings, path: request.manifest)) }
+    }
+
+    /// The run's folder and jobs: `--out` (else the default folder), the takes retakes asked for, the shard and
+    /// `--only`.
+    func scope(of read: Manifest) throws -> Scope {
+        var manifest = read
         var defaultFolder = RunFolderPaths.defaultFolder(manifest: request.manifest, simulated: request.simulate)
         if let shard = request.shard { defaultFolder += "/" + shard.folderName }
         let folderPath = RunFolderPaths.absolute(request.out ?? defaultFolder)
@@ -48,33 +90,7 @@ struct BatchRun {
         let shardJobs = manifest.jobs(in: request.shard)
         // Without `--only`, the shard's own list (not a copy of 100,000 jobs).
         let jobs = request.only.map { only in shardJobs.filter { Glob.matches(only, $0.id) } } ?? shardJobs
-        let scope = Scope(manifest: manifest, jobs: jobs, shardJobs: shardJobs, folderPath: folderPath)
-        notifier?.folder = folderPath
-        do {
-            return try await RunFolder.withLock(path: folderPath) { _ in
-                let ledger: Ledger
-                do {
-                    ledger = try Ledger(folder: folderPath, repair: request.repairLedger, afterDurable: Self.faultHook(environment, folder: folderPath))
-                } catch let error as LedgerError {
-                    throw CLIError.ledger(error)
-                }
-                for note in ledger.repairs { console.err("note: \(note)") }
-                let ending = RunEnding(
-                    ledger: ledger, folder: folderPath, jobs: shardJobs.map { ($0.id, $0.keyText) }, notifier: notifier,
-                    manifest: RunFolderPaths.absolute(request.manifest)
-                )
-                do {
-                    return try await render(scope, ledger: ledger, ending: ending)
-                } catch {
-                    // A usage error (another base URL, no --yes without a terminal) leaves a folder it did not run in as it was.
-                    let status = Entry.status(for: error)
-                    if status != ExitStatus.invalidInput { await ending.write(status: status, reason: Entry.briefly(error)) }
-                    throw error
-                }
-            }
-        } catch let error as LedgerError {
-            throw CLIError.ledger(error)
-        }
+        return Scope(manifest: manifest, jobs: jobs, shardJobs: shardJobs, folderPath: folderPath)
     }
 
     /// What the manifest gives this run: the jobs asked for (`--only`), those of the shard (the summary's), and
@@ -100,7 +116,7 @@ struct BatchRun {
     }
 
     private func render(_ scope: Scope, target: Target, ledger: Ledger, ending: RunEnding) async throws -> Int32 {
-        let prepared = try await prepare(scope, target: target, ledger: ledger, ending: ending)
+        let prepared = try await prepare(scope, target: target, fold: ledger.initialFold, ledger: ledger, ending: ending)
         // Planned: the fold the folder was opened with is no longer needed (the ledger's live fold goes on).
         ledger.releaseInitialFold()
         // The manifest's tree and the planning are gone: hand their pages back. glibc keeps freed memory in the

@@ -7,7 +7,7 @@ import ResultsLedger
 /// `run_finished` line and `summary.json`, from the ledger's live fold (nothing re-reads the file just written).
 /// Written once: a second end (the second Ctrl-C racing the first's) finds it done.
 final class RunEnding: Sendable {
-    private let ledger: Ledger
+    private let ledger: any LedgerStore
     private let folder: String
     /// The jobs the run folder's summary counts (the manifest's, within the shard).
     let jobs: [(id: String, key: String)]
@@ -18,7 +18,7 @@ final class RunEnding: Sendable {
     private let notifier: Notifier?
     private let manifest: String
 
-    init(ledger: Ledger, folder: String, jobs: [(id: String, key: String)], notifier: Notifier? = nil, manifest: String = "") {
+    init(ledger: any LedgerStore, folder: String, jobs: [(id: String, key: String)], notifier: Notifier? = nil, manifest: String = "") {
         self.ledger = ledger
         self.folder = folder
         self.jobs = jobs
@@ -41,9 +41,9 @@ final class RunEnding: Sendable {
 
     private func record(status: Int32, reason: String?) async -> RunSummary {
         let summary = RunSummary(fold: await ledger.fold, jobs: jobs, folder: folder)
-        _ = try? await ledger.append(.runFinished(counts: summary.counts, exitCode: Int(status), time: Timestamp.now()))
+        _ = try? await ledger.append([.runFinished(counts: summary.counts, exitCode: Int(status), time: Timestamp.now())], releasing: 0)
         // The next open (status, report, a resume) starts from here instead of folding the whole history again.
-        await ledger.writeCheckpoint(unlessWithin: 1_000)
+        if let folderLedger = ledger as? Ledger { await folderLedger.writeCheckpoint(unlessWithin: 1_000) }
         let fold = await ledger.fold
         SummaryFile.write(BatchReport(folders: [(folder, fold)]), exitCode: status, reason: reason, to: folder + "/summary.json")
         if let notifier {

@@ -1,5 +1,6 @@
 import JobManifest
 import Scheduling
+import SharedLedger
 
 /// What `run` was asked to do, as values: the command's options once parsed and checked. `BatchRun` reads
 /// nothing else from the command line.
@@ -30,4 +31,14 @@ struct RunRequest: Sendable {
     var pollMinimum: Duration = .milliseconds(50)
     /// `--wait-approval`: keep running while dependents wait for an approval.
     var waitForApproval = false
+    /// `--ledger`: the shared ledger this run is a worker of (nil: the folder's own ledger).
+    var ledger: LedgerURL?
+    /// `--batch`: the batch within it (default: the manifest's stem).
+    var batch: String?
+    /// `--account-concurrency`: requests at the service across every worker of the account.
+    var accountConcurrency: Int?
+    /// `--lease`: a worker silent this long loses its claims.
+    var lease: Duration = .seconds(60)
+    /// `--db-timeout`: how long a worker rides out a database that does not answer.
+    var dbTimeout: Duration = .seconds(300)
 }

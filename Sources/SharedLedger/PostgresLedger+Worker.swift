@@ -1,0 +1,122 @@
+import Logging
+public import PostgresNIO
+public import ResultsLedger
+
+/// A worker's life in its batch: joining it (the first worker opens it, the others check that they render the
+/// same), the heartbeat that keeps its lease, a throttled account's pause, and leaving.
+extension PostgresLedger {
+    /// What joining a batch found.
+    public enum Joining: Sendable, Equatable {
+        /// No live worker renders the batch: this one writes its opening lines (then calls `opened()`).
+        case open
+        /// Live workers render the batch with the same inputs: this one helps them.
+        case joined
+        /// Live workers render it with other inputs (what differs).
+        case differs(String)
+        /// Another live worker is writing the batch's opening lines: ask again shortly.
+        case wait
+    }
+
+    /// Joins the batch under its lock: registers this worker; with another live worker and a job list on record,
+    /// compares (`differs` says what is not the same) and joins; with none, this one opens it (others wait until
+    /// `opened()`). The fold is brought up to date first, inside the same transaction.
+    public func join(differs: @Sendable (LedgerFold) -> String?) async throws(LedgerError) -> Joining {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(identity.batch), 1))", logger: logger)
+                _ = try await readOthers(includingOwn: true, on: connection)
+                let batch = try await single(String?.self, "SELECT account FROM shotrunner_batches WHERE name = \(identity.batch)", on: connection) ?? nil
+                let opener = try await single(String?.self, """
+                    SELECT b.opening FROM shotrunner_batches b JOIN shotrunner_workers w ON w.id = b.opening
+                    WHERE b.name = \(identity.batch) AND w.lease_until > now() AND w.id <> \(identity.worker)
+                    """, on: connection) ?? nil
+                if opener != nil { return .wait }
+                let others = try await single(Int.self, """
+                    SELECT count(*)::int8 FROM shotrunner_workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()
+                    """, on: connection) ?? 0
+                if others > 0, fold.latestInputs != nil {
+                    if let batch, batch != identity.account { return .differs("another API token or base URL (account)") }
+                    if let difference = differs(fold) { return .differs(difference) }
+                    try await register(on: connection)
+                    return .joined
+                }
+                try await register(on: connection)
+                try await connection.query(
+                    "UPDATE shotrunner_batches SET opening = \(identity.worker), account = \(identity.account) WHERE name = \(identity.batch)", logger: logger
+                )
+                return .open
+            }
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// The opening lines are written: workers waiting to join may compare now.
+    public func opened() async throws(LedgerError) {
+        do {
+            try await client.query("UPDATE shotrunner_batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// Renews this worker's lease (every lease/6, by the database's clock).
+    public func heartbeat() async throws(LedgerError) {
+        let seconds = leaseSeconds
+        do {
+            try await client.query(
+                "UPDATE shotrunner_workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(identity.worker)", logger: logger
+            )
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// Other workers write the batch too.
+    public nonisolated var isShared: Bool { true }
+
+    /// A throttled answer pauses submits for every worker of the account until `seconds` from now.
+    public func throttled(for seconds: Double) async {
+        await pauseAccount(for: seconds)
+    }
+
+    /// A throttled answer pauses submits for every worker of the account until `seconds` from now.
+    public func pauseAccount(for seconds: Double) async {
+        _ = try? await client.query(
+            """
+            INSERT INTO shotrunner_accounts (account, paused_until) VALUES (\(identity.account), now() + make_interval(secs => \(seconds)))
+            ON CONFLICT (account) DO UPDATE SET paused_until = greatest(shotrunner_accounts.paused_until, excluded.paused_until)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Leaves the batch: its claims let go (what it submitted is polled by whoever claims it next) and its lease
+    /// ended now, so that the others take over at once instead of after a lease.
+    public func leave() async throws(LedgerError) {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("DELETE FROM shotrunner_claims WHERE batch = \(identity.batch) AND worker = \(identity.worker)", logger: logger)
+                try await connection.query("UPDATE shotrunner_workers SET lease_until = now() WHERE id = \(identity.worker)", logger: logger)
+                try await connection.query("UPDATE shotrunner_batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
+            }
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// Whether a live worker other than this one renders the batch.
+    public func othersAlive() async throws(LedgerError) -> Bool {
+        do {
+            var count = 0
+            let rows = try await client.query(
+                "SELECT count(*)::int8 FROM shotrunner_workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()",
+                logger: logger
+            )
+            for try await row in rows { count = try row.decode(Int.self) }
+            return count > 0
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+}
