@@ -17,6 +17,7 @@ public enum ChildProcess {
     public static let clearedVariables: Set<String> = [
         "RUNCOMFY_API_TOKEN", "RUNCOMFY_TOKEN", "RUNCOMFY_BASE_URL",
         "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "no_proxy", "all_proxy",
+        "SHOTRUNNER_LEDGER_URL", "PGPASSWORD",
     ]
 
     /// The environment for a child: `base` (this process's) without `clearedVariables`, then `extra` on top.

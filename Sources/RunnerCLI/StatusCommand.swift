@@ -16,7 +16,8 @@ struct StatusCommand: AsyncParsableCommand {
             "output", "file", "files", "model", "waiting_on", "blocked_by", "cost", "error", "picked", "approved", "retake", \
             "notes"}], "counts": {state: n}}. With --ledger URL --batch B, the batch of the shared ledger (PostgreSQL): \
             "batch" and "ledger" (the URL without its password) in place of "run_dir", and "workers": [{"id", "host", \
-            "pid", "lease_until", "alive"}].
+            "pid", "lease_until", "alive", "left"}]. A run folder that renders through a shared ledger (its ledger.url) \
+            shows its batch.
             """
     )
 
@@ -36,6 +37,7 @@ struct StatusCommand: AsyncParsableCommand {
         if runDir == nil { return try await shared() }
         let runDir = runDir ?? ""
         let folder = RunFolderPaths.absolute(runDir)
+        if let pointer = SharedPointer.read(folder: folder) { return try await shared(pointer: pointer) }
         let fold: LedgerFold
         do {
             fold = try Ledger.fold(folder: folder)
@@ -48,10 +50,13 @@ struct StatusCommand: AsyncParsableCommand {
         print(RunSummary(fold: fold, folder: folder), head: [("run_dir", .string(folder))], trailing: [], workers: [])
     }
 
-    /// A batch of the shared ledger.
-    private func shared() async throws {
-        let url = try LedgerOption.url(ledger, environment: ProcessInfo.processInfo.environment, hint: " --batch NAME, or a run folder")
-        guard let batch, !batch.isEmpty else { throw CLIError.usage("--ledger needs --batch NAME: the batch to show") }
+    /// A batch of the shared ledger: named by `--ledger` and `--batch`, or by a run folder's pointer.
+    private func shared(pointer: SharedPointer? = nil) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let url = try pointer.map { pointer throws(CLIError) in
+            do { return try pointer.ledgerURL(environment: environment) } catch { throw .usage("\(runDir ?? ""): its \(SharedPointer.fileName) cannot be read: \(error)") }
+        } ?? LedgerOption.url(ledger, environment: environment, hint: " --batch NAME, or a run folder")
+        guard let batch = pointer?.batch ?? batch, !batch.isEmpty else { throw CLIError.usage("--ledger needs --batch NAME: the batch to show") }
         let read: SharedBatch?
         do {
             read = try await SharedBatch.read(url, batch: batch, timeout: .seconds(10), logger: LedgerOption.quiet)
@@ -63,10 +68,10 @@ struct StatusCommand: AsyncParsableCommand {
         let workers = read.workers.map { worker in
             JSONValue.object([
                 ("id", .string(worker.id)), ("host", .string(worker.host)), ("pid", .int(worker.pid)), ("lease_until", .string(worker.leaseUntil)),
-                ("alive", .bool(worker.alive)),
+                ("alive", .bool(worker.alive)), ("left", .bool(worker.left)),
             ])
         }
-        let lines = read.workers.map { "worker \($0.id) on \($0.host) (pid \($0.pid)): lease until \($0.leaseUntil)\($0.alive ? "" : ", lapsed")" }
+        let lines = read.workers.map { "worker \($0.id) on \($0.host) (pid \($0.pid)): lease until \($0.leaseUntil)\($0.alive ? "" : $0.left ? ", left" : ", lapsed")" }
         print(
             RunSummary(fold: read.fold, folder: "\(url) batch \(batch)"), head: [("batch", .string(batch)), ("ledger", .string(url.description))],
             trailing: [("workers", .array(workers))], workers: lines

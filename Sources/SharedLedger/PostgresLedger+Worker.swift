@@ -25,14 +25,14 @@ extension PostgresLedger {
             return try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(identity.batch), 1))", logger: logger)
                 _ = try await readOthers(includingOwn: true, on: connection)
-                let batch = try await single(String?.self, "SELECT account FROM shotrunner_batches WHERE name = \(identity.batch)", on: connection) ?? nil
+                let batch = try await single(String?.self, "SELECT account FROM shotrunner.batches WHERE name = \(identity.batch)", on: connection) ?? nil
                 let opener = try await single(String?.self, """
-                    SELECT b.opening FROM shotrunner_batches b JOIN shotrunner_workers w ON w.id = b.opening
+                    SELECT b.opening FROM shotrunner.batches b JOIN shotrunner.workers w ON w.id = b.opening
                     WHERE b.name = \(identity.batch) AND w.lease_until > now() AND w.id <> \(identity.worker)
                     """, on: connection) ?? nil
                 if opener != nil { return .wait }
                 let others = try await single(Int.self, """
-                    SELECT count(*)::int8 FROM shotrunner_workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()
+                    SELECT count(*)::int8 FROM shotrunner.workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()
                     """, on: connection) ?? 0
                 if others > 0, fold.latestInputs != nil {
                     if let batch, batch != identity.account { return .differs("another API token or base URL (account)") }
@@ -42,7 +42,7 @@ extension PostgresLedger {
                 }
                 try await register(on: connection)
                 try await connection.query(
-                    "UPDATE shotrunner_batches SET opening = \(identity.worker), account = \(identity.account) WHERE name = \(identity.batch)", logger: logger
+                    "UPDATE shotrunner.batches SET opening = \(identity.worker), account = \(identity.account) WHERE name = \(identity.batch)", logger: logger
                 )
                 return .open
             }
@@ -54,7 +54,7 @@ extension PostgresLedger {
     /// The opening lines are written: workers waiting to join may compare now.
     public func opened() async throws(LedgerError) {
         do {
-            try await client.query("UPDATE shotrunner_batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
+            try await client.query("UPDATE shotrunner.batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
         } catch {
             throw Self.failure(error)
         }
@@ -65,7 +65,7 @@ extension PostgresLedger {
         let seconds = leaseSeconds
         do {
             try await client.query(
-                "UPDATE shotrunner_workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(identity.worker)", logger: logger
+                "UPDATE shotrunner.workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(identity.worker)", logger: logger
             )
         } catch {
             throw Self.failure(error)
@@ -84,8 +84,8 @@ extension PostgresLedger {
     public func pauseAccount(for seconds: Double) async {
         _ = try? await client.query(
             """
-            INSERT INTO shotrunner_accounts (account, paused_until) VALUES (\(identity.account), now() + make_interval(secs => \(seconds)))
-            ON CONFLICT (account) DO UPDATE SET paused_until = greatest(shotrunner_accounts.paused_until, excluded.paused_until)
+            INSERT INTO shotrunner.accounts (account, paused_until) VALUES (\(identity.account), now() + make_interval(secs => \(seconds)))
+            ON CONFLICT (account) DO UPDATE SET paused_until = greatest(shotrunner.accounts.paused_until, excluded.paused_until)
             """,
             logger: logger
         )
@@ -96,9 +96,9 @@ extension PostgresLedger {
     public func leave() async throws(LedgerError) {
         do {
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("DELETE FROM shotrunner_claims WHERE batch = \(identity.batch) AND worker = \(identity.worker)", logger: logger)
-                try await connection.query("UPDATE shotrunner_workers SET lease_until = now() WHERE id = \(identity.worker)", logger: logger)
-                try await connection.query("UPDATE shotrunner_batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
+                try await connection.query("DELETE FROM shotrunner.claims WHERE batch = \(identity.batch) AND worker = \(identity.worker)", logger: logger)
+                try await connection.query("UPDATE shotrunner.workers SET lease_until = now(), left_at = now() WHERE id = \(identity.worker)", logger: logger)
+                try await connection.query("UPDATE shotrunner.batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
             }
         } catch {
             throw Self.failure(error)
@@ -110,7 +110,7 @@ extension PostgresLedger {
         do {
             var count = 0
             let rows = try await client.query(
-                "SELECT count(*)::int8 FROM shotrunner_workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()",
+                "SELECT count(*)::int8 FROM shotrunner.workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()",
                 logger: logger
             )
             for try await row in rows { count = try row.decode(Int.self) }

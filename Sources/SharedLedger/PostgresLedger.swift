@@ -48,7 +48,7 @@ public actor PostgresLedger: LedgerStore {
         self.identity = identity
         self.logger = logger
         try await client.query(
-            "INSERT INTO shotrunner_batches (name, account) VALUES (\(identity.batch), \(identity.account)) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO shotrunner.batches (name, account) VALUES (\(identity.batch), \(identity.account)) ON CONFLICT (name) DO NOTHING",
             logger: logger
         )
         if register {
@@ -62,7 +62,7 @@ public actor PostgresLedger: LedgerStore {
         let seconds = leaseSeconds
         try await connection.query(
             """
-            INSERT INTO shotrunner_workers (id, batch, host, pid, lease_until, account, account_cap)
+            INSERT INTO shotrunner.workers (id, batch, host, pid, lease_until, account, account_cap)
             VALUES (\(identity.worker), \(identity.batch), \(identity.host), \(identity.pid), now() + make_interval(secs => \(seconds)),
                     \(identity.account), \(identity.accountConcurrency))
             ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until, account = excluded.account, account_cap = excluded.account_cap
@@ -85,7 +85,7 @@ public actor PostgresLedger: LedgerStore {
             try await client.withTransaction(logger: logger) { connection in
                 for event in events { try await insert(event, on: connection) }
                 if delta != 0 {
-                    try await connection.query("UPDATE shotrunner_batches SET spent = spent + \(delta) WHERE name = \(identity.batch)", logger: logger)
+                    try await connection.query("UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(identity.batch)", logger: logger)
                 }
             }
         } catch {
@@ -114,10 +114,10 @@ public actor PostgresLedger: LedgerStore {
     /// The decision inside the admission's transaction; a refusal rolls nothing back because nothing was written.
     private func decide(_ intent: LedgerEvent, estimate: Double, gate: SpendGate, on connection: PostgresConnection) async throws -> Admission {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(identity.account), 0))", logger: logger)
-        let lease = try await single(Bool.self, "SELECT lease_until > now() FROM shotrunner_workers WHERE id = \(identity.worker)", on: connection)
+        let lease = try await single(Bool.self, "SELECT lease_until > now() FROM shotrunner.workers WHERE id = \(identity.worker)", on: connection)
         guard lease == true else { return .stop(.io(operation: "admit", path: identity.batch, reason: "this worker's lease lapsed", errno: 0)) }
         if let pause = try await single(Double.self, """
-            SELECT extract(epoch FROM paused_until - now())::float8 FROM shotrunner_accounts
+            SELECT extract(epoch FROM paused_until - now())::float8 FROM shotrunner.accounts
             WHERE account = \(identity.account) AND paused_until > now()
             """, on: connection)
         {
@@ -125,24 +125,24 @@ public actor PostgresLedger: LedgerStore {
         }
         // The account's cap: the smallest a live worker of it gives (this one's own included).
         let cap = try await single(Int32?.self, """
-            SELECT min(account_cap) FROM shotrunner_workers WHERE account = \(identity.account) AND (lease_until > now() OR id = \(identity.worker))
+            SELECT min(account_cap) FROM shotrunner.workers WHERE account = \(identity.account) AND (lease_until > now() OR id = \(identity.worker))
             """, on: connection) ?? nil
         if let cap = cap.map(Int.init) ?? identity.accountConcurrency {
             // Requests at the service: every admitted intent not yet given back; a dead worker's for an hour after
             // it was admitted (another worker of its batch polls it to its end meanwhile, or the service ended it).
             let busy = try await single(Int.self, """
-                SELECT count(*)::int8 FROM shotrunner_in_flight f LEFT JOIN shotrunner_workers w ON w.id = f.worker
+                SELECT count(*)::int8 FROM shotrunner.in_flight f LEFT JOIN shotrunner.workers w ON w.id = f.worker
                 WHERE f.account = \(identity.account) AND (w.lease_until > now() OR f.since > now() - interval '1 hour')
                 """, on: connection) ?? 0
             if busy >= cap { return .wait(seconds: 0.25) }
         }
-        let spent = try await single(Double.self, "SELECT spent FROM shotrunner_batches WHERE name = \(identity.batch) FOR UPDATE", on: connection) ?? 0
+        let spent = try await single(Double.self, "SELECT spent FROM shotrunner.batches WHERE name = \(identity.batch) FOR UPDATE", on: connection) ?? 0
         let decision = gate.before(spent: spent, estimate: estimate)
         guard decision == .admit else { return .refused(decision) }
         try await insert(intent, on: connection)
         try await connection.query(
             """
-            INSERT INTO shotrunner_in_flight (batch, job, account, worker) VALUES (\(identity.batch), \(intent.job), \(identity.account), \(identity.worker))
+            INSERT INTO shotrunner.in_flight (batch, job, account, worker) VALUES (\(identity.batch), \(intent.job), \(identity.account), \(identity.worker))
             ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker, since = now()
             """,
             logger: logger
@@ -150,7 +150,7 @@ public actor PostgresLedger: LedgerStore {
         var next = fold
         next.apply(intent)
         let delta = next.spent - fold.spent
-        try await connection.query("UPDATE shotrunner_batches SET spent = spent + \(delta) WHERE name = \(identity.batch)", logger: logger)
+        try await connection.query("UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(identity.batch)", logger: logger)
         return .admitted
     }
 
@@ -168,10 +168,10 @@ public actor PostgresLedger: LedgerStore {
         for job in jobs where claimed.count < limit {
             let rows = try? await client.query(
                 """
-                INSERT INTO shotrunner_claims (batch, job, worker) VALUES (\(identity.batch), \(job), \(identity.worker))
+                INSERT INTO shotrunner.claims (batch, job, worker) VALUES (\(identity.batch), \(job), \(identity.worker))
                 ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker
-                WHERE shotrunner_claims.worker = excluded.worker
-                   OR NOT EXISTS (SELECT 1 FROM shotrunner_workers w WHERE w.id = shotrunner_claims.worker AND w.lease_until > now())
+                WHERE shotrunner.claims.worker = excluded.worker
+                   OR NOT EXISTS (SELECT 1 FROM shotrunner.workers w WHERE w.id = shotrunner.claims.worker AND w.lease_until > now())
                 RETURNING job
                 """,
                 logger: logger
@@ -187,7 +187,7 @@ public actor PostgresLedger: LedgerStore {
 
     /// The job no longer waits on the service: its request stops counting against the account.
     public func release(job: String) async {
-        _ = try? await client.query("DELETE FROM shotrunner_in_flight WHERE batch = \(identity.batch) AND job = \(job)", logger: logger)
+        _ = try? await client.query("DELETE FROM shotrunner.in_flight WHERE batch = \(identity.batch) AND job = \(job)", logger: logger)
     }
 
     /// Every other worker's lines since the last look, folded in.
@@ -207,7 +207,7 @@ public actor PostgresLedger: LedgerStore {
 
     func insert(_ event: LedgerEvent, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "INSERT INTO shotrunner_events (batch, worker, line) VALUES (\(identity.batch), \(identity.worker), \(event.line))", logger: logger
+            "INSERT INTO shotrunner.events (batch, worker, line) VALUES (\(identity.batch), \(identity.worker), \(event.line))", logger: logger
         )
     }
 
@@ -223,7 +223,7 @@ public actor PostgresLedger: LedgerStore {
         let from = foldedBelow
         var rows: [(xid: Int64, worker: String, line: String)] = []
         let found = try await query("""
-            SELECT xid, worker, line FROM shotrunner_events WHERE batch = \(identity.batch) AND xid >= \(from) AND xid < \(horizon) ORDER BY seq
+            SELECT xid, worker, line FROM shotrunner.events WHERE batch = \(identity.batch) AND xid >= \(from) AND xid < \(horizon) ORDER BY seq
             """)
         for try await row in found {
             let (xid, worker, line) = try row.decode((Int64, String, String).self)

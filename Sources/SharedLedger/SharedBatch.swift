@@ -14,6 +14,8 @@ public struct SharedBatch: Sendable {
         public var leaseUntil: String
         /// Whether the lease still runs.
         public var alive: Bool
+        /// Whether it left the batch (its work done, or stopped); otherwise a lapsed lease means it died.
+        public var left: Bool
     }
 
     public var fold: LedgerFold
@@ -23,21 +25,21 @@ public struct SharedBatch: Sendable {
     public static func read(_ url: LedgerURL, batch: String, timeout: Duration, logger: Logger) async throws -> SharedBatch? {
         try await url.withClient(timeout: timeout, logger: logger) { client in
             var fold = LedgerFold()
-            let rows = try await client.query("SELECT line FROM shotrunner_events WHERE batch = \(batch) ORDER BY seq", logger: logger)
+            let rows = try await client.query("SELECT line FROM shotrunner.events WHERE batch = \(batch) ORDER BY seq", logger: logger)
             for try await row in rows {
                 if let event = LedgerEvent(line: try row.decode(String.self)) { fold.apply(event) }
             }
             var workers: [Worker] = []
             let listed = try await client.query(
                 """
-                SELECT id, host, pid, to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), lease_until > now()
-                FROM shotrunner_workers WHERE batch = \(batch) ORDER BY started_at
+                SELECT id, host, pid, to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), lease_until > now(), left_at IS NOT NULL
+                FROM shotrunner.workers WHERE batch = \(batch) ORDER BY started_at
                 """,
                 logger: logger
             )
             for try await row in listed {
-                let (id, host, pid, lease, alive) = try row.decode((String, String, Int32, String, Bool).self)
-                workers.append(Worker(id: id, host: host, pid: Int(pid), leaseUntil: lease, alive: alive))
+                let (id, host, pid, lease, alive, left) = try row.decode((String, String, Int32, String, Bool, Bool).self)
+                workers.append(Worker(id: id, host: host, pid: Int(pid), leaseUntil: lease, alive: alive, left: left))
             }
             return SharedBatch(fold: fold, workers: workers)
         }

@@ -1,61 +1,63 @@
 public import Logging
 public import PostgresNIO
 
-/// The shared ledger's tables, made and upgraded by versioned migrations (`shotrunner db migrate`, and every worker
+/// The shared ledger's tables, in their own PostgreSQL schema (`shotrunner`, beside whatever else the database
+/// holds), made and upgraded by versioned migrations (`shotrunner db migrate`, and every worker
 /// on first use). Each migration runs in one transaction that first takes an advisory lock, then looks at the
 /// version again: any number of workers may migrate at once, and each change is made once.
 ///
-/// - `shotrunner_batches`: one row a batch: its account (a hash of base URL and token, never the token) and its
+/// - `shotrunner.versions`: the migrations applied.
+/// - `shotrunner.batches`: one row a batch: its account (a hash of base URL and token, never the token) and its
 ///   spend as the ledger defines it (every submit that may have started, at its estimate until the API's cost
 ///   replaces it), kept by the transactions that write the lines that change it.
-/// - `shotrunner_events`: every ledger line of every batch, in today's JSON line format, in commit order (`seq`).
-/// - `shotrunner_workers`: each worker's batch, host and lease (the database's clock decides).
-/// - `shotrunner_in_flight`: the requests an account has at the service (an admitted intent until its slot is
+/// - `shotrunner.events`: every ledger line of every batch, in today's JSON line format, in commit order (`seq`).
+/// - `shotrunner.workers`: each worker's batch, host and lease (the database's clock decides).
+/// - `shotrunner.in_flight`: the requests an account has at the service (an admitted intent until its slot is
 ///   given back): the account-wide cap counts these.
-/// - `shotrunner_accounts`: a throttled account's pause, which every worker of it obeys.
-/// - `shotrunner_claims`: which worker takes care of which job.
-/// Version 2: each worker's account and account cap; the worker writing a batch's opening lines; each line's
+/// - `shotrunner.accounts`: a throttled account's pause, which every worker of it obeys.
+/// - `shotrunner.claims`: which worker takes care of which job.
+/// Version 2: each worker's account, account cap and when it left; the worker writing a batch's opening lines; each line's
 /// writing transaction (what readers go by).
 public enum SharedLedgerSchema {
     /// The migrations, in order; a released one never changes (a new version is added instead).
     static let migrations: [[String]] = [
         [
             """
-            CREATE TABLE shotrunner_batches (
+            CREATE TABLE shotrunner.batches (
                 name text PRIMARY KEY, account text NOT NULL, spent double precision NOT NULL DEFAULT 0,
                 created_at timestamptz NOT NULL DEFAULT now())
             """,
             """
-            CREATE TABLE shotrunner_events (
-                seq bigserial PRIMARY KEY, batch text NOT NULL REFERENCES shotrunner_batches(name), worker text NOT NULL,
+            CREATE TABLE shotrunner.events (
+                seq bigserial PRIMARY KEY, batch text NOT NULL REFERENCES shotrunner.batches(name), worker text NOT NULL,
                 line text NOT NULL, written_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX shotrunner_events_batch ON shotrunner_events (batch, seq)",
+            "CREATE INDEX events_batch ON shotrunner.events (batch, seq)",
             """
-            CREATE TABLE shotrunner_workers (
+            CREATE TABLE shotrunner.workers (
                 id text PRIMARY KEY, batch text NOT NULL, host text NOT NULL, pid integer NOT NULL,
                 lease_until timestamptz NOT NULL, started_at timestamptz NOT NULL DEFAULT now())
             """,
             """
-            CREATE TABLE shotrunner_in_flight (
+            CREATE TABLE shotrunner.in_flight (
                 batch text NOT NULL, job text NOT NULL, account text NOT NULL, worker text NOT NULL,
                 since timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (batch, job))
             """,
-            "CREATE INDEX shotrunner_in_flight_account ON shotrunner_in_flight (account)",
-            "CREATE TABLE shotrunner_accounts (account text PRIMARY KEY, paused_until timestamptz)",
-            "CREATE TABLE shotrunner_claims (batch text NOT NULL, job text NOT NULL, worker text NOT NULL, PRIMARY KEY (batch, job))",
+            "CREATE INDEX in_flight_account ON shotrunner.in_flight (account)",
+            "CREATE TABLE shotrunner.accounts (account text PRIMARY KEY, paused_until timestamptz)",
+            "CREATE TABLE shotrunner.claims (batch text NOT NULL, job text NOT NULL, worker text NOT NULL, PRIMARY KEY (batch, job))",
         ],
         [
             // Each worker's account and `--account-concurrency` (the smallest a live worker gives wins), and the
             // worker that is writing a batch's opening lines (the others wait for them, then compare).
-            "ALTER TABLE shotrunner_workers ADD COLUMN account text, ADD COLUMN account_cap integer",
-            "CREATE INDEX shotrunner_workers_account ON shotrunner_workers (account)",
-            "ALTER TABLE shotrunner_batches ADD COLUMN opening text",
+            "ALTER TABLE shotrunner.workers ADD COLUMN account text, ADD COLUMN account_cap integer, ADD COLUMN left_at timestamptz",
+            "CREATE INDEX workers_account ON shotrunner.workers (account)",
+            "ALTER TABLE shotrunner.batches ADD COLUMN opening text",
             // The writing transaction's id: readers take the rows of transactions older than every one still open
             // (a row's `seq` is given at insert, not at commit, so a reader going by `seq` alone could pass over a
             // row committed late).
-            "ALTER TABLE shotrunner_events ADD COLUMN xid bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint",
-            "CREATE INDEX shotrunner_events_batch_xid ON shotrunner_events (batch, xid)",
+            "ALTER TABLE shotrunner.events ADD COLUMN xid bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint",
+            "CREATE INDEX events_batch_xid ON shotrunner.events (batch, xid)",
         ],
     ]
 
@@ -74,14 +76,15 @@ public enum SharedLedgerSchema {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
                 // Under the lock: two workers making the table at once would collide in PostgreSQL's catalogue.
-                try await connection.query("CREATE TABLE IF NOT EXISTS shotrunner_schema (version integer PRIMARY KEY)", logger: logger)
-                let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM shotrunner_schema", logger: logger)
+                try await connection.query("CREATE SCHEMA IF NOT EXISTS shotrunner", logger: logger)
+                try await connection.query("CREATE TABLE IF NOT EXISTS shotrunner.versions (version integer PRIMARY KEY)", logger: logger)
+                let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM shotrunner.versions", logger: logger)
                 var found = 0
                 for try await row in rows { found = try row.decode(Int.self) }
                 if before == nil { before = found }
                 guard found < version else { return }
                 for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                try await connection.query("INSERT INTO shotrunner_schema (version) VALUES (\(version))", logger: logger)
+                try await connection.query("INSERT INTO shotrunner.versions (version) VALUES (\(version))", logger: logger)
             }
         }
         return before ?? 0

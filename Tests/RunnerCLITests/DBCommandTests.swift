@@ -15,7 +15,7 @@ struct DBCommandTests {
         // The server trusts loopback: a password in the URL is sent and must never be shown.
         let withPassword = url.replacingOccurrences(of: "postgres://shotrunner@", with: "postgres://shotrunner:hunter2@")
         let first = try await CLIProcess.run(["db", "migrate", "--ledger", withPassword])
-        #expect(first.status == 0 && first.stdout.contains("schema version 0 -> 1"), "\(first.stdout) \(first.stderr)")
+        #expect(first.status == 0 && first.stdout.contains("schema version 0 -> 2"), "\(first.stdout) \(first.stderr)")
         #expect(!(first.stdout + first.stderr).contains("hunter2"))
         let again = try await CLIProcess.run(["db", "migrate"], environment: ["SHOTRUNNER_LEDGER_URL": url])
         #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout) \(again.stderr)")
@@ -29,10 +29,10 @@ struct DBCommandTests {
         let opening = #"{"v":1,"t":"2026-12-07T10:00:00.000Z","event":"run_started","job":"","base_url":"http://127.0.0.1:9","manifest":"/m.yaml","manifest_sha256":"ab","jobs":[{"id":"a","index":0,"key":"v1:a","duration":5,"sound":false,"estimated_cost":0.56},{"id":"b","index":1,"key":"v1:b","duration":5,"sound":false,"estimated_cost":0.56}]}"#
         let submitted = #"{"v":1,"t":"2026-12-07T10:00:01.000Z","event":"submitted","job":"a","key":"v1:a","request_id":"req_a"}"#
         try """
-            INSERT INTO shotrunner_batches (name, account) VALUES ('nightly', 'acct');
-            INSERT INTO shotrunner_workers (id, batch, host, pid, lease_until) VALUES ('w1', 'nightly', 'render-1', 11, now() + interval '1 minute');
-            INSERT INTO shotrunner_workers (id, batch, host, pid, lease_until) VALUES ('w2', 'nightly', 'render-2', 12, now() - interval '1 minute');
-            INSERT INTO shotrunner_events (batch, worker, line) VALUES ('nightly', 'w1', '\(opening)'), ('nightly', 'w1', '\(submitted)');
+            INSERT INTO shotrunner.batches (name, account) VALUES ('nightly', 'acct');
+            INSERT INTO shotrunner.workers (id, batch, host, pid, lease_until) VALUES ('w1', 'nightly', 'render-1', 11, now() + interval '1 minute');
+            INSERT INTO shotrunner.workers (id, batch, host, pid, lease_until) VALUES ('w2', 'nightly', 'render-2', 12, now() - interval '1 minute');
+            INSERT INTO shotrunner.events (batch, worker, line) VALUES ('nightly', 'w1', '\(opening)'), ('nightly', 'w1', '\(submitted)');
             """.write(toFile: sql, atomically: true, encoding: .utf8)
         let loaded = try await ChildProcess.run("/usr/bin/env", ["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-f", sql])
         #expect(loaded.status == 0, "\(loaded.stderr)")

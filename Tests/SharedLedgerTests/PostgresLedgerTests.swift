@@ -80,9 +80,9 @@ struct PostgresLedgerTests {
             for _ in 0..<4 { group.addTask { try await SharedLedgerSchema.migrate(client, logger: Self.quiet) } }
             var before: [Int] = []
             for try await version in group { before.append(version) }
-            #expect(before.filter { $0 == 0 }.count >= 1 && before.allSatisfy { $0 == 0 || $0 == SharedLedgerSchema.current })
+            #expect(before.filter { $0 == 0 }.count >= 1 && before.allSatisfy { (0...SharedLedgerSchema.current).contains($0) })
         }
-        #expect(try await database.scalar("SELECT count(*)::int8 FROM shotrunner_schema") == SharedLedgerSchema.current)
+        #expect(try await database.scalar("SELECT count(*)::int8 FROM shotrunner.versions") == SharedLedgerSchema.current)
         #expect(try await SharedLedgerSchema.migrate(client, logger: quiet) == SharedLedgerSchema.current)
         await database.stop()
     }
@@ -120,8 +120,8 @@ struct PostgresLedgerTests {
         let seen = atService.seen
         #expect(seen.admitted == 24)
         #expect(seen.most <= 2 && seen.most >= 1)
-        #expect(try await database.scalar("SELECT count(*)::int8 FROM shotrunner_in_flight") == 0)
-        #expect(try await database.scalar("SELECT count(*)::int8 FROM shotrunner_events WHERE line LIKE '%submit_intent%'") == 24)
+        #expect(try await database.scalar("SELECT count(*)::int8 FROM shotrunner.in_flight") == 0)
+        #expect(try await database.scalar("SELECT count(*)::int8 FROM shotrunner.events WHERE line LIKE '%submit_intent%'") == 24)
         await database.stop()
     }
 
@@ -143,7 +143,7 @@ struct PostgresLedgerTests {
             return try await group.reduce(0, +)
         }
         #expect(admitted == 5)
-        #expect(try await database.scalar("SELECT spent::int8 FROM shotrunner_batches WHERE name = 'capped'") == 5)
+        #expect(try await database.scalar("SELECT spent::int8 FROM shotrunner.batches WHERE name = 'capped'") == 5)
         // A fourth worker joining reads the same spend from the lines.
         let late = try await database.store(batch: "capped", worker: "w4")
         #expect(late.spent.folder == 5)
@@ -163,7 +163,7 @@ struct PostgresLedgerTests {
         #expect(await second.fold.record("shot", key: "v1:shot").requestID == "req_1")
         #expect(try await second.changes().isEmpty)
         // w1's lease lapses: fenced out inside the admission's own transaction.
-        try await database.client.query("UPDATE shotrunner_workers SET lease_until = now() - interval '1 second' WHERE id = 'w1'", logger: quiet)
+        try await database.client.query("UPDATE shotrunner.workers SET lease_until = now() - interval '1 second' WHERE id = 'w1'", logger: quiet)
         guard case .stop = await first.admit(Self.intent("other"), estimate: 1, gate: SpendGate(cap: nil)) else {
             Issue.record("a worker whose lease lapsed was admitted")
             await database.stop()
@@ -174,7 +174,7 @@ struct PostgresLedgerTests {
         // Claims: a job held by a live worker is not taken by another; one whose worker's lease lapsed is.
         #expect(await first.claim(["x", "y"], limit: 5) == ["x", "y"])
         #expect(await second.claim(["x", "y", "z"], limit: 5) == ["z"])
-        try await database.client.query("UPDATE shotrunner_workers SET lease_until = now() - interval '1 second' WHERE id = 'w1'", logger: quiet)
+        try await database.client.query("UPDATE shotrunner.workers SET lease_until = now() - interval '1 second' WHERE id = 'w1'", logger: quiet)
         #expect(await second.claim(["x"], limit: 5) == ["x"])
         await database.stop()
     }
