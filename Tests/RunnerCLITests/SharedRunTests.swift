@@ -50,4 +50,73 @@ struct SharedRunTests {
         #expect(folderRun.status == 2 && folderRun.stderr.contains("--ledger postgres://"), "\(folderRun.stderr)")
         await fixture.stop()
     }
+
+    @Test("a worker SIGKILLed mid-run: the others finish the batch, polling what it submitted, never submitting it again")
+    func killedWorker() async throws {
+        let fixture = try await SharedBatchFixture(simulator: ["--clock-scale", "0.02", "--concurrency-limit", "6"])
+        let manifest = try fixture.manifest("board.yaml", shots: 30)
+        let out = fixture.folder.appendingPathComponent("out").path
+        let options = ["--concurrency", "4", "--account-concurrency", "6", "--lease", "3s"]
+        let victim = try fixture.worker(manifest, batch: "nightly", out: out, options)
+        let survivors = try (0..<2).map { _ in try fixture.worker(manifest, batch: "nightly", out: out, options) }
+        // Killed once it has requests at the service that it has not seen to their end.
+        let own = "worker LIKE '%-\(victim.pid)-%'"
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while try await fixture.scalar("SELECT count(*) FROM shotrunner.events WHERE \(own) AND line LIKE '%\"submitted\"%'") < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(victim.pid, SIGKILL)
+        #expect(await victim.exitStatus() == 128 + SIGKILL)
+        let submittedByVictim = try await fixture.rows("SELECT line::json->>'job' FROM shotrunner.events WHERE \(own) AND line LIKE '%\"submitted\"%'")
+        let unansweredIntents = try await fixture.rows("""
+            SELECT i.line::json->>'job' FROM shotrunner.events i WHERE i.\(own) AND i.line LIKE '%"submit_intent"%'
+            AND NOT EXISTS (SELECT 1 FROM shotrunner.events a WHERE a.line::json->>'job' = i.line::json->>'job' AND a.seq > i.seq
+                            AND a.line::json->>'event' IN ('submitted', 'submit_failed', 'submit_withdrawn'))
+            """)
+        #expect(submittedByVictim.count >= 2)
+        var statuses: [Int32] = []
+        for worker in survivors { statuses.append(await worker.exitStatus()) }
+        #expect(statuses.allSatisfy { $0 == (unansweredIntents.isEmpty ? 0 : 1) }, "\(statuses) \(survivors.map(\.stderr))")
+        let stats = try await fixture.stats()
+        #expect(Self.duplicates(stats) == 0)
+        let document = try Self.json(try await CLIProcess.run(["status", "--ledger", fixture.url, "--batch", "nightly", "--json"]).stdout)
+        let jobs = try #require(document["jobs"] as? [[String: Any]])
+        let states = Dictionary(uniqueKeysWithValues: jobs.map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") })
+        // What it submitted was polled to its end by the others (one intent each: never sent again).
+        for job in submittedByVictim {
+            #expect(states[job] == "completed", "\(job)")
+            #expect(try await fixture.scalar("SELECT count(*) FROM shotrunner.events WHERE line LIKE '%\"submit_intent\",\"job\":\"\(job)\"%'") == 1)
+        }
+        // What it may have sent without hearing the answer is unknown_outcome, as a crash makes it; the rest completed.
+        #expect(Set(states.filter { $0.value == "unknown_outcome" }.keys) == Set(unansweredIntents))
+        #expect(states.values.filter { $0 == "completed" }.count == 30 - unansweredIntents.count)
+        #expect((stats["accepted_submits"] as? Int ?? 0) <= 30)
+        let workers = try #require(document["workers"] as? [[String: Any]])
+        #expect(workers.filter { $0["left"] as? Bool == false && $0["alive"] as? Bool == false }.count == 1)
+        await fixture.stop()
+    }
+
+    @Test("two batches on one database and account share its cap of 6")
+    func twoBatchesShareTheCap() async throws {
+        let fixture = try await SharedBatchFixture(simulator: ["--clock-scale", "0.01", "--concurrency-limit", "6"])
+        let nightly = try fixture.manifest("nightly.yaml", shots: 24)
+        let retakes = try fixture.manifest("retakes.yaml", shots: 24, tag: "Retake")
+        let options = ["--concurrency", "4", "--account-concurrency", "6"]
+        let workers = [
+            try fixture.worker(nightly, batch: "nightly", out: fixture.folder.appendingPathComponent("nightly").path, options),
+            try fixture.worker(nightly, batch: "nightly", out: fixture.folder.appendingPathComponent("nightly").path, options),
+            try fixture.worker(retakes, batch: "retakes", out: fixture.folder.appendingPathComponent("retakes").path, options),
+        ]
+        for worker in workers {
+            let status = await worker.exitStatus()
+            #expect(status == 0, "\(worker.stderr)")
+        }
+        let stats = try await fixture.stats()
+        #expect(stats["accepted_submits"] as? Int == 48)
+        #expect(Self.duplicates(stats) == 0)
+        // Twelve could have been sent at once (three workers of concurrency 4): the account's cap kept it to 6.
+        #expect((stats["max_active"] as? Int ?? 99) <= 6 && stats["refused_for_concurrency"] as? Int == 0, "\(stats["max_active"] ?? "-")")
+        #expect(try await fixture.scalar("SELECT count(DISTINCT batch) FROM shotrunner.events") == 2)
+        await fixture.stop()
+    }
 }
