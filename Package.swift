@@ -60,7 +60,7 @@ var package = Package(
         .target(name: "ModelAPI", dependencies: ["MediaTools", "JSON", "AtomicFiles", asyncHTTPClient, httpTypes, nioCore, nioHTTP1, nioLocks, crypto]),
         .target(name: "ResultsLedger", dependencies: ["JSON", "AtomicFiles", nioLocks]),
         // The ledger as a PostgreSQL database shared by many workers: the store protocol's second implementation.
-        .target(name: "SharedLedger", dependencies: ["ResultsLedger", postgres, nioSSL, logging]),
+        .target(name: "SharedLedger", dependencies: ["ResultsLedger", "AtomicFiles", postgres, nioSSL, logging]),
         .target(name: "Scheduling", dependencies: ["JobManifest", "JSON", "ModelAPI", "ResultsLedger", "AtomicFiles", nioLocks, heap]),
         // The model catalogue: the schema dialect read into values, the shipped snapshot, saved catalogue responses.
         .target(name: "ModelCatalog", dependencies: ["JSON"]),

@@ -60,13 +60,17 @@ extension PostgresLedger {
         }
     }
 
-    /// Renews this worker's lease (every lease/6, by the database's clock).
+    /// Renews this worker's lease (every lease/6, by the database's clock); after an outage, first commits what was
+    /// spilled meanwhile.
     public func heartbeat() async throws(LedgerError) {
         let seconds = leaseSeconds
+        let (client, logger, worker) = (client, logger, identity.worker)
         do {
-            try await client.query(
-                "UPDATE shotrunner.workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(identity.worker)", logger: logger
-            )
+            try await recover()
+            let renewed: Void? = try await Self.answered(within: identity.callTimeout) {
+                try await client.query("UPDATE shotrunner.workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(worker)", logger: logger)
+            }
+            guard renewed != nil else { throw NoAnswer() }
         } catch {
             throw Self.failure(error)
         }

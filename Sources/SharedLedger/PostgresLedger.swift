@@ -22,10 +22,20 @@ public actor PostgresLedger: LedgerStore {
         public var accountConcurrency: Int?
         /// `--lease`: a worker silent this long loses its claims and is never admitted again.
         public var lease: Duration
+        /// The run folder, where lines that cannot be committed are spilled (`spill/<worker>.jsonl`); without one
+        /// a line that cannot be committed is a failure at once.
+        public var folder: String?
+        /// `--db-timeout`: how long the database may not answer before admissions stop for good.
+        public var dbTimeout: Duration
+        /// How long one write may wait for the database before its lines are spilled (or its intent withdrawn).
+        public var callTimeout: Duration { min(.seconds(5), dbTimeout) }
 
-        public init(batch: String, worker: String, host: String, pid: Int, account: String, accountConcurrency: Int?, lease: Duration) {
+        public init(
+            batch: String, worker: String, host: String, pid: Int, account: String, accountConcurrency: Int?, lease: Duration,
+            folder: String? = nil, dbTimeout: Duration = .seconds(300)
+        ) {
             (self.batch, self.worker, self.host, self.pid, self.account) = (batch, worker, host, pid, account)
-            (self.accountConcurrency, self.lease) = (accountConcurrency, lease)
+            (self.accountConcurrency, self.lease, self.folder, self.dbTimeout) = (accountConcurrency, lease, folder, dbTimeout)
         }
     }
 
@@ -37,6 +47,9 @@ public actor PostgresLedger: LedgerStore {
     /// Readers go by transaction ids, not by `seq`: a row's `seq` is given at insert and its transaction may commit
     /// after a later one's, so "after the last seq read" could pass over it for good.
     var foldedBelow: Int64 = 0
+    /// While the database does not answer: since when, the spend the spilled lines moved, and the intents whose
+    /// commit was not confirmed (never POSTed; `not_sent` once the database answers, if they are there).
+    var outage = Outage()
     /// The batch's spend as the database holds it, and what admitted intents reserve until written.
     private let spend = Mutex((folder: 0.0, beforeLatestRun: 0.0, reserved: 0.0))
 
@@ -75,21 +88,29 @@ public actor PostgresLedger: LedgerStore {
 
     // MARK: - The store protocol
 
-    /// Writes lines in one transaction (the batch's spend moved by what they change in it), then folds them.
+    /// Writes lines in one transaction (the batch's spend moved by what they change in it), then folds them. While
+    /// the database does not answer, the lines go to this worker's spill file instead (fsync'd), to be committed
+    /// when it answers again: what a worker learnt (a request id, a result) is never lost.
     public func append(_ events: [LedgerEvent], releasing reservation: Double) async throws(LedgerError) {
         defer { release(reservation) }
         var next = fold
         for event in events { next.apply(event) }
         let delta = next.spent - fold.spent
         do {
-            try await client.withTransaction(logger: logger) { connection in
-                for event in events { try await insert(event, on: connection) }
-                if delta != 0 {
-                    try await connection.query("UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(identity.batch)", logger: logger)
+            try await recover()
+            let (client, logger, batch) = (client, logger, identity.batch)
+            let written: Void? = try await Self.answered(within: identity.callTimeout) {
+                try await client.withTransaction(logger: logger) { connection in
+                    for event in events { try await self.insert(event, on: connection) }
+                    if delta != 0 {
+                        try await connection.query("UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(batch)", logger: logger)
+                    }
                 }
             }
+            guard written != nil else { throw NoAnswer() }
+            outage.since = nil
         } catch {
-            throw Self.failure(error)
+            try spill(events, delta: delta, error)
         }
         // Into the fold as it is now: other workers' lines folded while the transaction was on its way stay.
         for event in events { fold.apply(event) }
@@ -98,16 +119,25 @@ public actor PostgresLedger: LedgerStore {
 
     public func admit(_ intent: LedgerEvent, estimate: Double, gate: SpendGate) async -> Admission {
         do {
-            let answer: Admission = try await client.withTransaction(logger: logger) { connection in
-                try await decide(intent, estimate: estimate, gate: gate, on: connection)
+            try await recover()
+            let answer: Admission? = try await Self.answered(within: identity.callTimeout) {
+                try await self.client.withTransaction(logger: self.logger) { connection in
+                    try await self.decide(intent, estimate: estimate, gate: gate, on: connection)
+                }
             }
+            guard let answer else { throw NoAnswer() }
+            outage.since = nil
             guard answer == .admitted else { return answer }
             fold.apply(intent)
             publishSpend()
             return .admitted
         } catch {
-            // Not known to be committed: the POST never goes (a retry finds the intent or not, and says so).
-            return .stop(Self.failure(error))
+            // Not known to be committed: the POST never goes. If the intent is there when the database answers
+            // again, `not_sent` follows it; meanwhile submits wait, until `--db-timeout` stops them.
+            outage.began()
+            outage.unconfirmed.append(intent)
+            guard outage.within(identity.dbTimeout) else { return .stop(Self.failure(error)) }
+            return .wait(seconds: 1)
         }
     }
 
@@ -115,7 +145,12 @@ public actor PostgresLedger: LedgerStore {
     private func decide(_ intent: LedgerEvent, estimate: Double, gate: SpendGate, on connection: PostgresConnection) async throws -> Admission {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(identity.account), 0))", logger: logger)
         let lease = try await single(Bool.self, "SELECT lease_until > now() FROM shotrunner.workers WHERE id = \(identity.worker)", on: connection)
-        guard lease == true else { return .stop(.io(operation: "admit", path: identity.batch, reason: "this worker's lease lapsed", errno: 0)) }
+        // Fenced: a worker whose lease lapsed (the database did not hear from it) is not admitted until its heartbeat
+        // renews the lease; a job whose claim another worker took meanwhile is not submitted by this one at all (the
+        // row is locked: a takeover waits for this decision, and then sees its intent).
+        guard lease == true else { return .wait(seconds: max(0.05, leaseSeconds / 6)) }
+        let holder = try await single(String.self, "SELECT worker FROM shotrunner.claims WHERE batch = \(identity.batch) AND job = \(intent.job) FOR UPDATE", on: connection)
+        if let holder, holder != identity.worker { return .refused(.admit) }
         if let pause = try await single(Double.self, """
             SELECT extract(epoch FROM paused_until - now())::float8 FROM shotrunner.accounts
             WHERE account = \(identity.account) AND paused_until > now()
@@ -164,36 +199,51 @@ public actor PostgresLedger: LedgerStore {
 
     /// Claims jobs no other worker holds, in order, up to `limit`.
     public func claim(_ jobs: [String], limit: Int) async -> [String] {
-        var claimed: [String] = []
-        for job in jobs where claimed.count < limit {
-            let rows = try? await client.query(
-                """
-                INSERT INTO shotrunner.claims (batch, job, worker) VALUES (\(identity.batch), \(job), \(identity.worker))
-                ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker
-                WHERE shotrunner.claims.worker = excluded.worker
-                   OR NOT EXISTS (SELECT 1 FROM shotrunner.workers w WHERE w.id = shotrunner.claims.worker AND w.lease_until > now())
-                RETURNING job
-                """,
-                logger: logger
-            )
-            guard let rows else { continue }
-            if (try? await rows.collect().isEmpty) == false { claimed.append(job) }
+        let (client, logger, identity) = (client, logger, identity)
+        let won: [String]? = try? await Self.answered(within: identity.callTimeout) {
+            var claimed: [String] = []
+            for job in jobs where claimed.count < limit {
+                let rows = try await client.query(
+                    """
+                    INSERT INTO shotrunner.claims (batch, job, worker) VALUES (\(identity.batch), \(job), \(identity.worker))
+                    ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker
+                    WHERE shotrunner.claims.worker = excluded.worker
+                       OR NOT EXISTS (SELECT 1 FROM shotrunner.workers w WHERE w.id = shotrunner.claims.worker AND w.lease_until > now())
+                    RETURNING job
+                    """,
+                    logger: logger
+                )
+                if try await !rows.collect().isEmpty { claimed.append(job) }
+            }
+            return claimed
         }
+        guard let won, !won.isEmpty else { return [] }
         // What the jobs' earlier holders wrote before they let go is folded in: the caller decides on the job as it
-        // is now (a job another worker submitted meanwhile is not submitted again).
-        if !claimed.isEmpty { _ = try? await readOthers(includingOwn: false) }
-        return claimed
+        // is now (a job another worker submitted meanwhile is not submitted again). Not known: not claimed.
+        guard (try? await Self.answered(within: identity.callTimeout, { try await self.readOthers(includingOwn: false) })) != nil else { return [] }
+        return won
     }
 
     /// The job no longer waits on the service: its request stops counting against the account.
     public func release(job: String) async {
-        _ = try? await client.query("DELETE FROM shotrunner.in_flight WHERE batch = \(identity.batch) AND job = \(job)", logger: logger)
+        let (client, logger, batch) = (client, logger, identity.batch)
+        do {
+            let done: Void? = try await Self.answered(within: identity.callTimeout) {
+                try await client.query("DELETE FROM shotrunner.in_flight WHERE batch = \(batch) AND job = \(job)", logger: logger)
+            }
+            guard done != nil else { throw NoAnswer() }
+        } catch {
+            // Given back once the database answers again (else the account's count keeps it).
+            outage.began()
+            outage.unreleased.append(job)
+        }
     }
 
     /// Every other worker's lines since the last look, folded in.
     public func changes() async throws(LedgerError) -> [LedgerEvent] {
         do {
-            return try await readOthers(includingOwn: false)
+            guard let events = try await Self.answered(within: identity.callTimeout, { try await self.readOthers(includingOwn: false) }) else { throw NoAnswer() }
+            return events
         } catch {
             throw Self.failure(error)
         }
@@ -205,7 +255,7 @@ public actor PostgresLedger: LedgerStore {
 
     // MARK: - Rows
 
-    func insert(_ event: LedgerEvent, on connection: PostgresConnection) async throws {
+    nonisolated func insert(_ event: LedgerEvent, on connection: PostgresConnection) async throws {
         try await connection.query(
             "INSERT INTO shotrunner.events (batch, worker, line) VALUES (\(identity.batch), \(identity.worker), \(event.line))", logger: logger
         )

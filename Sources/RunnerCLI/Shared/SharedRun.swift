@@ -31,7 +31,7 @@ extension BatchRun {
         } catch {
             throw CLIError.ledger(.io(operation: "write", path: scope.folderPath + "/" + SharedPointer.fileName, reason: "\(error)", errno: 0))
         }
-        let worker = SharedWorker(url: url, batch: batch, target: target, request: request)
+        let worker = SharedWorker(url: url, batch: batch, target: target, request: request, folder: scope.folderPath)
         return try await worker.withStore { store in
             try await render(scope, target: target, store: store, worker: worker)
         }
@@ -92,10 +92,16 @@ extension BatchRun {
     /// terminal or waits for an approval. Intents another worker left without an answer (its lease lapsed) become
     /// `unknown_outcome` here, once claimed.
     private func nextRound(_ prepared: Prepared, store: PostgresLedger) async throws -> ResumePlanner.GraphPlan? {
-        do {
-            _ = try await store.changes()
-        } catch {
-            throw CLIError.ledger(error)
+        // Every worker's lines: while the database does not answer, waited for up to --db-timeout.
+        let deadline = ContinuousClock.now.advanced(by: request.dbTimeout)
+        while true {
+            do {
+                _ = try await store.changes()
+                break
+            } catch {
+                guard ContinuousClock.now < deadline, !prepared.interruption.signalled else { throw CLIError.ledger(error) }
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
         var work = try planWork(prepared.scope, fold: await store.fold)
         for (job, key) in work.graph.plan.unanswered where await store.claim([job], limit: 1) == [job] {

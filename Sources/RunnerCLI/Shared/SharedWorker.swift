@@ -20,7 +20,7 @@ struct SharedWorker: Sendable {
     let baseURL: String
     let dbTimeout: Duration
 
-    init(url: LedgerURL, batch: String, target: BatchRun.Target, request: RunRequest) {
+    init(url: LedgerURL, batch: String, target: BatchRun.Target, request: RunRequest, folder: String) {
         self.url = url
         self.batch = batch
         let host = ProcessInfo.processInfo.hostName
@@ -29,7 +29,8 @@ struct SharedWorker: Sendable {
         // The account: a hash of the base URL and the token, never the token.
         let account = Hex.lowercase(SHA256.hash(data: Data((target.base + "\n" + target.token.value).utf8)))
         identity = PostgresLedger.Identity(
-            batch: batch, worker: id, host: host, pid: pid, account: account, accountConcurrency: request.accountConcurrency, lease: request.lease
+            batch: batch, worker: id, host: host, pid: pid, account: account, accountConcurrency: request.accountConcurrency, lease: request.lease,
+            folder: folder, dbTimeout: request.dbTimeout
         )
         baseURL = target.base
         dbTimeout = request.dbTimeout
@@ -58,7 +59,10 @@ struct SharedWorker: Sendable {
         let opened: PostgresLedger? = try await Self.within(dbTimeout) {
             do {
                 try await SharedLedgerSchema.migrate(client, logger: logger)
-                return try await PostgresLedger(client: client, identity: identity, logger: logger, register: false)
+                let store = try await PostgresLedger(client: client, identity: identity, logger: logger, register: false)
+                // What workers of this folder spilled and did not commit before they stopped (a database outage).
+                try await store.replaySpills()
+                return store
             } catch {
                 throw CLIError.setup("the shared ledger at \(url) cannot be used: \(String(reflecting: error))")
             }
