@@ -60,6 +60,29 @@ extension PostgresLedger {
         }
     }
 
+    /// A database call with the outage's rules: at most `callTimeout` long (nil when it did not answer in time), and
+    /// while the database stays away, tried at most once a second (nil at once meanwhile), so that a worker in an
+    /// outage does not wait at every step.
+    func bounded<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value? {
+        if outage.since != nil, let tried = outage.lastTry, ContinuousClock.now - tried < .seconds(1) { return nil }
+        do {
+            guard let value = try await Self.answered(within: identity.callTimeout, body) else {
+                noAnswer()
+                return nil
+            }
+            if !outage.pending { outage.since = nil }
+            return value
+        } catch {
+            noAnswer()
+            throw error
+        }
+    }
+
+    private func noAnswer() {
+        outage.began()
+        outage.lastTry = .now
+    }
+
     /// The continuation `answered` resumes once, whichever comes first.
     final class Waiter<Value: Sendable>: Sendable {
         private let continuation = Mutex<CheckedContinuation<Value?, any Error>?>(nil)
@@ -90,16 +113,14 @@ extension PostgresLedger {
         // One recovery at a time, and at most one try a second while the database stays away: meanwhile writes
         // spill at once (after what is already spilled, so the order holds).
         if outage.recovering { throw NoAnswer() }
-        if let tried = outage.lastTry, ContinuousClock.now - tried < .seconds(1) { throw NoAnswer() }
         outage.recovering = true
-        outage.lastTry = .now
         defer { outage.recovering = false }
         let spilled = outage.spilled
         let unconfirmed = outage.unconfirmed
         let unreleased = outage.unreleased
         let base = fold
         let (client, logger, identity) = (client, logger, identity)
-        let committed: [(intent: LedgerEvent, notSent: LedgerEvent)]? = try await Self.answered(within: identity.callTimeout) {
+        let committed: [(intent: LedgerEvent, notSent: LedgerEvent)]? = try await bounded {
             try await client.withTransaction(logger: logger) { connection in
                 var withdrawals: [(intent: LedgerEvent, notSent: LedgerEvent)] = []
                 var delta = 0.0

@@ -20,41 +20,54 @@ extension PostgresLedger {
     /// Joins the batch under its lock: registers this worker; with another live worker and a job list on record,
     /// compares (`differs` says what is not the same) and joins; with none, this one opens it (others wait until
     /// `opened()`). The fold is brought up to date first, inside the same transaction.
-    public func join(differs: @Sendable (LedgerFold) -> String?) async throws(LedgerError) -> Joining {
+    public func join(differs: @escaping @Sendable (LedgerFold) -> String?) async throws(LedgerError) -> Joining {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(identity.batch), 1))", logger: logger)
-                _ = try await readOthers(includingOwn: true, on: connection)
-                let batch = try await single(String?.self, "SELECT account FROM shotrunner.batches WHERE name = \(identity.batch)", on: connection) ?? nil
-                let opener = try await single(String?.self, """
-                    SELECT b.opening FROM shotrunner.batches b JOIN shotrunner.workers w ON w.id = b.opening
-                    WHERE b.name = \(identity.batch) AND w.lease_until > now() AND w.id <> \(identity.worker)
-                    """, on: connection) ?? nil
-                if opener != nil { return .wait }
-                let others = try await single(Int.self, """
-                    SELECT count(*)::int8 FROM shotrunner.workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()
-                    """, on: connection) ?? 0
-                if others > 0, fold.latestInputs != nil {
-                    if let batch, batch != identity.account { return .differs("another API token or base URL (account)") }
-                    if let difference = differs(fold) { return .differs(difference) }
-                    try await register(on: connection)
-                    return .joined
+            let answer: Joining? = try await bounded {
+                try await self.client.withTransaction(logger: self.logger) { connection in
+                    try await self.decideJoining(differs: differs, on: connection)
                 }
-                try await register(on: connection)
-                try await connection.query(
-                    "UPDATE shotrunner.batches SET opening = \(identity.worker), account = \(identity.account) WHERE name = \(identity.batch)", logger: logger
-                )
-                return .open
             }
+            guard let answer else { throw NoAnswer() }
+            return answer
         } catch {
             throw Self.failure(error)
         }
     }
 
+    /// The joining decision, inside its transaction, under the batch's lock.
+    private func decideJoining(differs: @Sendable (LedgerFold) -> String?, on connection: PostgresConnection) async throws -> Joining {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(identity.batch), 1))", logger: logger)
+        _ = try await readOthers(includingOwn: true, on: connection)
+        let batch = try await single(String?.self, "SELECT account FROM shotrunner.batches WHERE name = \(identity.batch)", on: connection) ?? nil
+        let opener = try await single(String?.self, """
+            SELECT b.opening FROM shotrunner.batches b JOIN shotrunner.workers w ON w.id = b.opening
+            WHERE b.name = \(identity.batch) AND w.lease_until > now() AND w.id <> \(identity.worker)
+            """, on: connection) ?? nil
+        if opener != nil { return .wait }
+        let others = try await single(Int.self, """
+            SELECT count(*)::int8 FROM shotrunner.workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()
+            """, on: connection) ?? 0
+        if others > 0, fold.latestInputs != nil {
+            if let batch, batch != identity.account { return .differs("another API token or base URL (account)") }
+            if let difference = differs(fold) { return .differs(difference) }
+            try await register(on: connection)
+            return .joined
+        }
+        try await register(on: connection)
+        try await connection.query(
+            "UPDATE shotrunner.batches SET opening = \(identity.worker), account = \(identity.account) WHERE name = \(identity.batch)", logger: logger
+        )
+        return .open
+    }
+
     /// The opening lines are written: workers waiting to join may compare now.
     public func opened() async throws(LedgerError) {
+        let (client, logger, identity) = (client, logger, identity)
         do {
-            try await client.query("UPDATE shotrunner.batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
+            let done: Void? = try await bounded {
+                try await client.query("UPDATE shotrunner.batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
+            }
+            guard done != nil else { throw NoAnswer() }
         } catch {
             throw Self.failure(error)
         }
@@ -67,7 +80,7 @@ extension PostgresLedger {
         let (client, logger, worker) = (client, logger, identity.worker)
         do {
             try await recover()
-            let renewed: Void? = try await Self.answered(within: identity.callTimeout) {
+            let renewed: Void? = try await bounded {
                 try await client.query("UPDATE shotrunner.workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(worker)", logger: logger)
             }
             guard renewed != nil else { throw NoAnswer() }
@@ -86,41 +99,67 @@ extension PostgresLedger {
 
     /// A throttled answer pauses submits for every worker of the account until `seconds` from now.
     public func pauseAccount(for seconds: Double) async {
-        _ = try? await client.query(
+        let (client, logger, identity) = (client, logger, identity)
+        _ = try? await bounded {
+            try await client.query(
             """
             INSERT INTO shotrunner.accounts (account, paused_until) VALUES (\(identity.account), now() + make_interval(secs => \(seconds)))
             ON CONFLICT (account) DO UPDATE SET paused_until = greatest(shotrunner.accounts.paused_until, excluded.paused_until)
             """,
             logger: logger
-        )
+            )
+        }
     }
 
     /// Leaves the batch: its claims let go (what it submitted is polled by whoever claims it next) and its lease
     /// ended now, so that the others take over at once instead of after a lease.
     public func leave() async throws(LedgerError) {
+        let (client, logger, identity) = (client, logger, identity)
         do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("DELETE FROM shotrunner.claims WHERE batch = \(identity.batch) AND worker = \(identity.worker)", logger: logger)
-                try await connection.query("UPDATE shotrunner.workers SET lease_until = now(), left_at = now() WHERE id = \(identity.worker)", logger: logger)
-                try await connection.query("UPDATE shotrunner.batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger)
+            let left: Void? = try await bounded {
+                try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query("DELETE FROM shotrunner.claims WHERE batch = \(identity.batch) AND worker = \(identity.worker)", logger: logger)
+                    try await connection.query("UPDATE shotrunner.workers SET lease_until = now(), left_at = now() WHERE id = \(identity.worker)", logger: logger)
+                    try await connection.query(
+                        "UPDATE shotrunner.batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger
+                    )
+                }
             }
+            guard left != nil else { throw NoAnswer() }
         } catch {
             throw Self.failure(error)
         }
     }
+}
 
-    /// Whether a live worker other than this one renders the batch.
-    public func othersAlive() async throws(LedgerError) -> Bool {
-        do {
-            var count = 0
+extension PostgresLedger {
+    /// Gives back the slots that workers of this batch no longer alive left behind for jobs that are not at the
+    /// service (ended, never sent, or left pending): a worker that stopped without the database (exit 6, a kill)
+    /// could not give them back, and the account's count would keep them. Jobs still rendering keep theirs until a
+    /// worker polls them to their end.
+    public func reap() async {
+        let (client, logger, batch) = (client, logger, identity.batch)
+        let held: [String]? = try? await bounded {
+            var jobs: [String] = []
             let rows = try await client.query(
-                "SELECT count(*)::int8 FROM shotrunner.workers WHERE batch = \(identity.batch) AND id <> \(identity.worker) AND lease_until > now()",
+                """
+                SELECT f.job FROM shotrunner.in_flight f LEFT JOIN shotrunner.workers w ON w.id = f.worker
+                WHERE f.batch = \(batch) AND (w.id IS NULL OR w.lease_until <= now())
+                """,
                 logger: logger
             )
-            for try await row in rows { count = try row.decode(Int.self) }
-            return count > 0
-        } catch {
-            throw Self.failure(error)
+            for try await row in rows { jobs.append(try row.decode(String.self)) }
+            return jobs
+        }
+        for job in held ?? [] where !fold.atService(job) { await release(job: job) }
+    }
+}
+
+extension LedgerFold {
+    /// Whether a job may be at the service now: a submit with no answer yet, or a request id with no end.
+    func atService(_ job: String) -> Bool {
+        otherRecords(job, except: "").contains { record in
+            record.state == .submitting || (record.requestID != nil && [.queued, .running].contains(record.state))
         }
     }
 }

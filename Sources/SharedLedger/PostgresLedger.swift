@@ -99,7 +99,7 @@ public actor PostgresLedger: LedgerStore {
         do {
             try await recover()
             let (client, logger, batch) = (client, logger, identity.batch)
-            let written: Void? = try await Self.answered(within: identity.callTimeout) {
+            let written: Void? = try await bounded {
                 try await client.withTransaction(logger: logger) { connection in
                     for event in events { try await self.insert(event, on: connection) }
                     if delta != 0 {
@@ -120,7 +120,7 @@ public actor PostgresLedger: LedgerStore {
     public func admit(_ intent: LedgerEvent, estimate: Double, gate: SpendGate) async -> Admission {
         do {
             try await recover()
-            let answer: Admission? = try await Self.answered(within: identity.callTimeout) {
+            let answer: Admission? = try await bounded {
                 try await self.client.withTransaction(logger: self.logger) { connection in
                     try await self.decide(intent, estimate: estimate, gate: gate, on: connection)
                 }
@@ -200,7 +200,7 @@ public actor PostgresLedger: LedgerStore {
     /// Claims jobs no other worker holds, in order, up to `limit`.
     public func claim(_ jobs: [String], limit: Int) async -> [String] {
         let (client, logger, identity) = (client, logger, identity)
-        let won: [String]? = try? await Self.answered(within: identity.callTimeout) {
+        let won: [String]? = try? await bounded {
             var claimed: [String] = []
             for job in jobs where claimed.count < limit {
                 let rows = try await client.query(
@@ -220,7 +220,7 @@ public actor PostgresLedger: LedgerStore {
         guard let won, !won.isEmpty else { return [] }
         // What the jobs' earlier holders wrote before they let go is folded in: the caller decides on the job as it
         // is now (a job another worker submitted meanwhile is not submitted again). Not known: not claimed.
-        guard (try? await Self.answered(within: identity.callTimeout, { try await self.readOthers(includingOwn: false) })) != nil else { return [] }
+        guard (try? await bounded({ try await self.readOthers(includingOwn: false) })) != nil else { return [] }
         return won
     }
 
@@ -228,7 +228,7 @@ public actor PostgresLedger: LedgerStore {
     public func release(job: String) async {
         let (client, logger, batch) = (client, logger, identity.batch)
         do {
-            let done: Void? = try await Self.answered(within: identity.callTimeout) {
+            let done: Void? = try await bounded {
                 try await client.query("DELETE FROM shotrunner.in_flight WHERE batch = \(batch) AND job = \(job)", logger: logger)
             }
             guard done != nil else { throw NoAnswer() }
@@ -242,7 +242,7 @@ public actor PostgresLedger: LedgerStore {
     /// Every other worker's lines since the last look, folded in.
     public func changes() async throws(LedgerError) -> [LedgerEvent] {
         do {
-            guard let events = try await Self.answered(within: identity.callTimeout, { try await self.readOthers(includingOwn: false) }) else { throw NoAnswer() }
+            guard let events = try await bounded({ try await self.readOthers(includingOwn: false) }) else { throw NoAnswer() }
             return events
         } catch {
             throw Self.failure(error)

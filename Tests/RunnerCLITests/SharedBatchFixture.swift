@@ -63,6 +63,18 @@ final class SharedBatchFixture {
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
+    /// Stops the server at once (immediate shutdown: open transactions are lost), keeping its data.
+    func killDatabase() async throws {
+        let result = try await ChildProcess.run(Self.script, ["kill", database])
+        guard result.status == 0 else { throw SimulatorProcess.StartFailed(line: "kill: \(result.stderr)") }
+    }
+
+    /// Starts it again on its port.
+    func restartDatabase() async throws {
+        let result = try await ChildProcess.run(Self.script, ["restart", database])
+        guard result.status == 0 else { throw SimulatorProcess.StartFailed(line: "restart: \(result.stderr)") }
+    }
+
     func stop() async {
         _ = try? await ChildProcess.run(Self.script, ["stop", database])
         try? FileManager.default.removeItem(at: folder)

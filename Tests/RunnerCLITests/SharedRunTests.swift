@@ -119,4 +119,71 @@ struct SharedRunTests {
         #expect(try await fixture.scalar("SELECT count(DISTINCT batch) FROM shotrunner.events") == 2)
         await fixture.stop()
     }
+
+    /// The states of a batch, by job, as `status --ledger --json` shows them.
+    static func states(_ fixture: SharedBatchFixture, batch: String) async throws -> [String: String] {
+        let document = try json(try await CLIProcess.run(["status", "--ledger", fixture.url, "--batch", batch, "--json"]).stdout)
+        let jobs = document["jobs"] as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: jobs.map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") })
+    }
+
+    @Test("the database stopped at once mid-run: workers ride out a short outage; past --db-timeout they stop (exit 6) and the next start finishes, nothing lost or sent twice")
+    func databaseOutage() async throws {
+        let fixture = try await SharedBatchFixture(simulator: ["--clock-scale", "0.02", "--concurrency-limit", "6"])
+        let options = ["--concurrency", "4", "--account-concurrency", "6", "--lease", "3s"]
+        func whenSubmitted(_ count: Int, batch: String) async throws {
+            let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+            while try await fixture.scalar("SELECT count(*) FROM shotrunner.events WHERE batch = '\(batch)' AND line LIKE '%\"submitted\"%'") < count,
+                ContinuousClock.now < deadline
+            {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        // Ridden out: the database is away longer than a write waits (5 s), so lines spill, then are committed.
+        let board = try fixture.manifest("board.yaml", shots: 30)
+        let out = fixture.folder.appendingPathComponent("out").path
+        let riders = try (0..<2).map { _ in try fixture.worker(board, batch: "rides", out: out, options + ["--db-timeout", "60s"]) }
+        try await whenSubmitted(4, batch: "rides")
+        try await fixture.killDatabase()
+        // Renders finish while it is away: their results can only go to the spill files.
+        let spillFolder = out + "/spill"
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while ((try? FileManager.default.contentsOfDirectory(atPath: spillFolder)) ?? []).isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let spilled = (try? FileManager.default.contentsOfDirectory(atPath: spillFolder)) ?? []
+        #expect(!spilled.isEmpty)
+        try await fixture.restartDatabase()
+        for worker in riders {
+            let status = await worker.exitStatus()
+            #expect(status == 0, "\(worker.stderr)")
+        }
+        #expect(try await Self.states(fixture, batch: "rides").values.allSatisfy { $0 == "completed" })
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: spillFolder)) ?? []).isEmpty)
+
+        // Past --db-timeout: both stop with exit 6, what they learnt in their spill files; the next start commits it.
+        let nightly = try fixture.manifest("nightly.yaml", shots: 30, tag: "Night")
+        let second = fixture.folder.appendingPathComponent("nightly").path
+        let stoppers = try (0..<2).map { _ in try fixture.worker(nightly, batch: "stops", out: second, options + ["--db-timeout", "2s"]) }
+        try await whenSubmitted(4, batch: "stops")
+        try await fixture.killDatabase()
+        for worker in stoppers {
+            let status = await worker.exitStatus()
+            #expect(status == 6, "\(worker.stderr)")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: second + "/spill")
+        let spilledText = try left.map { try String(contentsOfFile: second + "/spill/" + $0, encoding: .utf8) }.joined()
+        #expect(spilledText.contains("\"request_id\"") || spilledText.contains("\"rendered\""), "\(spilledText)")
+        try await fixture.restartDatabase()
+        let next = try fixture.worker(nightly, batch: "stops", out: second, options)
+        let nextStatus = await next.exitStatus()
+        #expect(nextStatus == 0, "\(next.stderr)")
+        #expect(try await Self.states(fixture, batch: "stops").values.allSatisfy { $0 == "completed" })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: second + "/spill").isEmpty)
+        let stats = try await fixture.stats()
+        // No body accepted twice, and none lost: sixty jobs, sixty accepted submits.
+        #expect(Self.duplicates(stats) == 0)
+        #expect(stats["accepted_submits"] as? Int == 60)
+        await fixture.stop()
+    }
 }

@@ -103,6 +103,7 @@ extension BatchRun {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+        await store.reap()
         var work = try planWork(prepared.scope, fold: await store.fold)
         for (job, key) in work.graph.plan.unanswered where await store.claim([job], limit: 1) == [job] {
             // Claimed: its worker is gone (or it was this one's). Still without an answer as the database has it now?

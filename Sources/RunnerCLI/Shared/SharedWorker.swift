@@ -62,6 +62,7 @@ struct SharedWorker: Sendable {
                 let store = try await PostgresLedger(client: client, identity: identity, logger: logger, register: false)
                 // What workers of this folder spilled and did not commit before they stopped (a database outage).
                 try await store.replaySpills()
+                await store.reap()
                 return store
             } catch {
                 throw CLIError.setup("the shared ledger at \(url) cannot be used: \(String(reflecting: error))")
@@ -98,7 +99,10 @@ struct SharedWorker: Sendable {
             do {
                 joining = try await store.join(differs: differs)
             } catch {
-                throw CLIError.ledger(error)
+                // The database does not answer: asked again until --db-timeout.
+                guard ContinuousClock.now < deadline else { throw CLIError.ledger(error) }
+                try await Task.sleep(for: .seconds(1))
+                continue
             }
             switch joining {
             case .open, .joined:
