@@ -13,7 +13,7 @@ public struct RootCommand: AsyncParsableCommand {
             Documentation: docs/manifest.md, docs/commands.md, docs/operations.md.
             """,
         version: Version.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, CancelCommand.self, AdoptCommand.self, SimulateCommand.self, DoctorCommand.self, PickCommand.self, ApproveCommand.self, RetakeCommand.self, ReviewCommand.self, AssembleCommand.self, DBCommand.self, ModelsCommand.self]
+        subcommands: [ValidateCommand.self, PlanCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, CancelCommand.self, AdoptCommand.self, SimulateCommand.self, DoctorCommand.self, PickCommand.self, ApproveCommand.self, RetakeCommand.self, ReviewCommand.self, AssembleCommand.self, DBCommand.self, LedgerCommand.self, ModelsCommand.self]
     )
 
     public init() {}

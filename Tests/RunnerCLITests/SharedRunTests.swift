@@ -186,4 +186,62 @@ struct SharedRunTests {
         #expect(stats["accepted_submits"] as? Int == 60)
         await fixture.stop()
     }
+
+    @Test("ledger export folds in today's status to the database's states; ledger import of a half-finished folder is finished by two workers, nothing rendered twice")
+    func exportAndImport() async throws {
+        let fixture = try await SharedBatchFixture(simulator: ["--clock-scale", "0.005"])
+        let options = ["--concurrency", "4", "--account-concurrency", "6"]
+        // A batch two workers finished, exported.
+        let board = try fixture.manifest("board.yaml", shots: 20)
+        let out = fixture.folder.appendingPathComponent("out").path
+        for worker in try (0..<2).map({ _ in try fixture.worker(board, batch: "nightly", out: out, options) }) {
+            let status = await worker.exitStatus()
+            #expect(status == 0, "\(worker.stderr)")
+        }
+        let exported = fixture.folder.appendingPathComponent("exported")
+        try FileManager.default.createDirectory(at: exported, withIntermediateDirectories: true)
+        let export = try await CLIProcess.run(["ledger", "export", "--ledger", fixture.url, "--batch", "nightly", "--out", exported.appendingPathComponent("ledger.jsonl").path])
+        #expect(export.status == 0, "\(export.stderr)")
+        let fromFile = try Self.json(try await CLIProcess.run(["status", exported.path, "--json"]).stdout)
+        let fromDatabase = try Self.json(try await CLIProcess.run(["status", "--ledger", fixture.url, "--batch", "nightly", "--json"]).stdout)
+        func states(_ document: [String: Any]) -> [String] {
+            (document["jobs"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "") \($0["state"] ?? "") \($0["request_id"] ?? "") \($0["file"] ?? "")" }
+        }
+        #expect(states(fromFile).count == 20 && states(fromFile) == states(fromDatabase))
+        #expect(fromFile["counts"] as? [String: Int] == ["completed": 20])
+        // While a worker of the batch is alive, refused unless --force.
+        _ = try await fixture.rows("INSERT INTO shotrunner.workers (id, batch, host, pid, lease_until) VALUES ('live', 'nightly', 'h', 1, now() + interval '1 hour')")
+        let refused = try await CLIProcess.run(["ledger", "export", "--ledger", fixture.url, "--batch", "nightly"])
+        #expect(refused.status == 2 && refused.stderr.contains("--force"), "\(refused.stderr)")
+        let forced = try await CLIProcess.run(["ledger", "export", "--ledger", fixture.url, "--batch", "nightly", "--force"])
+        let written = try String(contentsOf: exported.appendingPathComponent("ledger.jsonl"), encoding: .utf8)
+        #expect(forced.status == 0 && forced.stdout.trimmingCharacters(in: .newlines) == written.trimmingCharacters(in: .newlines), "\(forced.stderr)")
+
+        // A folder batch rendered half-way (one shot in three), moved into the database, finished by two workers.
+        let half = try fixture.manifest("half.yaml", shots: 30, tag: "Half")
+        let folder = fixture.folder.appendingPathComponent("half").path
+        let first = try await CLIProcess.run(
+            ["run", half, "--catalog", fixture.catalog, "--base-url", fixture.simulator.baseURL, "--out", folder, "--yes", "--only", "s1*"],
+            environment: ["RUNCOMFY_API_TOKEN": "test-token"]
+        )
+        #expect(first.status == 0, "\(first.stderr)")
+        let imported = try await CLIProcess.run(["ledger", "import", folder, "--ledger", fixture.url])
+        #expect(imported.status == 0 && imported.stdout.contains("as batch half"), "\(imported.stdout) \(imported.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/ledger.url"))
+        let folderRun = try await CLIProcess.run(
+            ["run", half, "--catalog", fixture.catalog, "--base-url", fixture.simulator.baseURL, "--out", folder, "--yes"], environment: ["RUNCOMFY_API_TOKEN": "test-token"]
+        )
+        #expect(folderRun.status == 2 && folderRun.stderr.contains("--ledger postgres://"), "\(folderRun.stderr)")
+        for worker in try (0..<2).map({ _ in try fixture.worker(half, batch: "half", out: folder, options) }) {
+            let status = await worker.exitStatus()
+            #expect(status == 0, "\(worker.stderr)")
+        }
+        let finished = try Self.json(try await CLIProcess.run(["status", folder, "--json"]).stdout)
+        #expect(finished["counts"] as? [String: Int] == ["completed": 30])
+        let stats = try await fixture.stats()
+        #expect(Self.duplicates(stats) == 0)
+        // Twenty of the board, then the eleven shots of s1* in the folder, then the nineteen left: each once.
+        #expect(stats["accepted_submits"] as? Int == 50)
+        await fixture.stop()
+    }
 }
