@@ -111,14 +111,14 @@ extension PostgresLedger {
         }
     }
 
-    /// Leaves the batch: its claims let go (what it submitted is polled by whoever claims it next) and its lease
-    /// ended now, so that the others take over at once instead of after a lease.
+    /// Leaves the batch: its lease ended now, so its claims are anyone's at once (what it submitted is polled by
+    /// whoever claims it next). The claims' rows stay: a claim taken over from another worker is one whose job that
+    /// worker may have written of, and the taker reads those lines first (a claim made afresh needs no read).
     public func leave() async throws(LedgerError) {
         let (client, logger, identity) = (client, logger, identity)
         do {
             let left: Void? = try await bounded {
                 try await client.withTransaction(logger: logger) { connection in
-                    try await connection.query("DELETE FROM shotrunner.claims WHERE batch = \(identity.batch) AND worker = \(identity.worker)", logger: logger)
                     try await connection.query("UPDATE shotrunner.workers SET lease_until = now(), left_at = now() WHERE id = \(identity.worker)", logger: logger)
                     try await connection.query(
                         "UPDATE shotrunner.batches SET opening = NULL WHERE name = \(identity.batch) AND opening = \(identity.worker)", logger: logger

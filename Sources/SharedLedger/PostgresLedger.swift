@@ -98,13 +98,23 @@ public actor PostgresLedger: LedgerStore {
         let delta = next.spent - fold.spent
         do {
             try await recover()
-            let (client, logger, batch) = (client, logger, identity.batch)
+            let (client, logger, batch, worker) = (client, logger, identity.batch, identity.worker)
+            let lines = events.map(\.line)
+            // One statement, so one round trip and one transaction: the lines, and the spend they move (the batch's
+            // row is locked only when they move it).
             let written: Void? = try await bounded {
-                try await client.withTransaction(logger: logger) { connection in
-                    for event in events { try await self.insert(event, on: connection) }
-                    if delta != 0 {
-                        try await connection.query("UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(batch)", logger: logger)
-                    }
+                if delta == 0 {
+                    try await client.query(
+                        "INSERT INTO shotrunner.events (batch, worker, line) SELECT \(batch), \(worker), unnest(\(lines)::text[])", logger: logger
+                    )
+                } else {
+                    try await client.query(
+                        """
+                        WITH written AS (INSERT INTO shotrunner.events (batch, worker, line) SELECT \(batch), \(worker), unnest(\(lines)::text[]))
+                        UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(batch)
+                        """,
+                        logger: logger
+                    )
                 }
             }
             guard written != nil else { throw NoAnswer() }
@@ -143,49 +153,51 @@ public actor PostgresLedger: LedgerStore {
 
     /// The decision inside the admission's transaction; a refusal rolls nothing back because nothing was written.
     private func decide(_ intent: LedgerEvent, estimate: Double, gate: SpendGate, on connection: PostgresConnection) async throws -> Admission {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(identity.account), 0))", logger: logger)
-        let lease = try await single(Bool.self, "SELECT lease_until > now() FROM shotrunner.workers WHERE id = \(identity.worker)", on: connection)
-        // Fenced: a worker whose lease lapsed (the database did not hear from it) is not admitted until its heartbeat
-        // renews the lease; a job whose claim another worker took meanwhile is not submitted by this one at all (the
-        // row is locked: a takeover waits for this decision, and then sees its intent).
-        guard lease == true else { return .wait(seconds: max(0.05, leaseSeconds / 6)) }
-        let holder = try await single(String.self, "SELECT worker FROM shotrunner.claims WHERE batch = \(identity.batch) AND job = \(intent.job) FOR UPDATE", on: connection)
-        if let holder, holder != identity.worker { return .refused(.admit) }
-        if let pause = try await single(Double.self, """
-            SELECT extract(epoch FROM paused_until - now())::float8 FROM shotrunner.accounts
-            WHERE account = \(identity.account) AND paused_until > now()
-            """, on: connection)
-        {
-            return .wait(seconds: max(0.05, pause))
-        }
-        // The account's cap: the smallest a live worker of it gives (this one's own included).
-        let cap = try await single(Int32?.self, """
-            SELECT min(account_cap) FROM shotrunner.workers WHERE account = \(identity.account) AND (lease_until > now() OR id = \(identity.worker))
-            """, on: connection) ?? nil
-        if let cap = cap.map(Int.init) ?? identity.accountConcurrency {
-            // Requests at the service: every admitted intent not yet given back; a dead worker's for an hour after
-            // it was admitted (another worker of its batch polls it to its end meanwhile, or the service ended it).
-            let busy = try await single(Int.self, """
-                SELECT count(*)::int8 FROM shotrunner.in_flight f LEFT JOIN shotrunner.workers w ON w.id = f.worker
-                WHERE f.account = \(identity.account) AND (w.lease_until > now() OR f.since > now() - interval '1 hour')
-                """, on: connection) ?? 0
-            if busy >= cap { return .wait(seconds: 0.25) }
-        }
-        let spent = try await single(Double.self, "SELECT spent FROM shotrunner.batches WHERE name = \(identity.batch) FOR UPDATE", on: connection) ?? 0
-        let decision = gate.before(spent: spent, estimate: estimate)
-        guard decision == .admit else { return .refused(decision) }
-        try await insert(intent, on: connection)
-        try await connection.query(
+        let (account, worker, batch) = (identity.account, identity.worker, identity.batch)
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(account), 0))", logger: logger)
+        // Everything the decision reads, in one statement taken after the lock: the batch's spend (its row locked),
+        // this worker's lease, the account's pause, its cap (the smallest a live worker of it gives, this one's own
+        // included) and its requests at the service (every admitted intent not yet given back; a dead worker's for
+        // an hour after it was admitted: another worker of its batch polls it to its end meanwhile, or the service
+        // ended it).
+        let rows = try await connection.query(
             """
-            INSERT INTO shotrunner.in_flight (batch, job, account, worker) VALUES (\(identity.batch), \(intent.job), \(identity.account), \(identity.worker))
-            ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker, since = now()
+            SELECT b.spent,
+                (SELECT lease_until > now() FROM shotrunner.workers WHERE id = \(worker)),
+                (SELECT extract(epoch FROM paused_until - now())::float8 FROM shotrunner.accounts WHERE account = \(account) AND paused_until > now()),
+                (SELECT min(account_cap) FROM shotrunner.workers WHERE account = \(account) AND (lease_until > now() OR id = \(worker))),
+                (SELECT count(*)::int8 FROM shotrunner.in_flight f LEFT JOIN shotrunner.workers w ON w.id = f.worker
+                 WHERE f.account = \(account) AND (w.lease_until > now() OR f.since > now() - interval '1 hour'))
+            FROM shotrunner.batches b WHERE b.name = \(batch) FOR UPDATE OF b
             """,
             logger: logger
         )
+        var read: (spent: Double, lease: Bool?, pause: Double?, cap: Int32?, busy: Int)?
+        for try await row in rows { read = try row.decode((Double, Bool?, Double?, Int32?, Int).self) }
+        guard let read else { return .stop(.io(operation: "admit", path: batch, reason: "the batch has no row in the shared ledger", errno: 0)) }
+        // Fenced: a worker whose lease lapsed (the database did not hear from it) is not admitted until its heartbeat
+        // renews the lease; a job whose claim another worker took meanwhile is not submitted by this one at all (the
+        // claim's row is locked: a takeover waits for this decision, and then sees its intent).
+        guard read.lease == true else { return .wait(seconds: max(0.05, leaseSeconds / 6)) }
+        let holder = try await single(String.self, "SELECT worker FROM shotrunner.claims WHERE batch = \(batch) AND job = \(intent.job) FOR UPDATE", on: connection)
+        if let holder, holder != worker { return .refused(.admit) }
+        if let pause = read.pause { return .wait(seconds: max(0.05, pause)) }
+        if let cap = read.cap.map(Int.init) ?? identity.accountConcurrency, read.busy >= cap { return .wait(seconds: 0.25) }
+        let decision = gate.before(spent: read.spent, estimate: estimate)
+        guard decision == .admit else { return .refused(decision) }
         var next = fold
         next.apply(intent)
         let delta = next.spent - fold.spent
-        try await connection.query("UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(identity.batch)", logger: logger)
+        // The intent, the request counted against the account and the spend reserved: one statement.
+        try await connection.query(
+            """
+            WITH line AS (INSERT INTO shotrunner.events (batch, worker, line) VALUES (\(batch), \(worker), \(intent.line))),
+                 slot AS (INSERT INTO shotrunner.in_flight (batch, job, account, worker) VALUES (\(batch), \(intent.job), \(account), \(worker))
+                          ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker, since = now())
+            UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(batch)
+            """,
+            logger: logger
+        )
         return .admitted
     }
 
@@ -200,8 +212,8 @@ public actor PostgresLedger: LedgerStore {
     /// Claims jobs no other worker holds, in order, up to `limit`.
     public func claim(_ jobs: [String], limit: Int) async -> [String] {
         let (client, logger, identity) = (client, logger, identity)
-        let won: [String]? = try? await bounded {
-            var claimed: [String] = []
+        let won: [(job: String, fresh: Bool)]? = try? await bounded {
+            var claimed: [(job: String, fresh: Bool)] = []
             for job in jobs where claimed.count < limit {
                 let rows = try await client.query(
                     """
@@ -209,19 +221,21 @@ public actor PostgresLedger: LedgerStore {
                     ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker
                     WHERE shotrunner.claims.worker = excluded.worker
                        OR NOT EXISTS (SELECT 1 FROM shotrunner.workers w WHERE w.id = shotrunner.claims.worker AND w.lease_until > now())
-                    RETURNING job
+                    RETURNING xmax = 0
                     """,
                     logger: logger
                 )
-                if try await !rows.collect().isEmpty { claimed.append(job) }
+                for try await row in rows { claimed.append((job, try row.decode(Bool.self))) }
             }
             return claimed
         }
         guard let won, !won.isEmpty else { return [] }
+        // Claims made afresh: nobody ever drove those jobs, so nobody wrote of them.
+        if won.allSatisfy(\.fresh) { return won.map(\.job) }
         // What the jobs' earlier holders wrote before they let go is folded in: the caller decides on the job as it
         // is now (a job another worker submitted meanwhile is not submitted again). Not known: not claimed.
         guard (try? await bounded({ try await self.readOthers(includingOwn: false) })) != nil else { return [] }
-        return won
+        return won.map(\.job)
     }
 
     /// The job no longer waits on the service: its request stops counting against the account.
@@ -268,16 +282,20 @@ public actor PostgresLedger: LedgerStore {
         func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
             if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
         }
-        var horizon: Int64 = 0
-        for try await row in try await query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8") { horizon = try row.decode(Int64.self) }
         let from = foldedBelow
+        var horizon: Int64 = 0
         var rows: [(xid: Int64, worker: String, line: String)] = []
+        // One statement, so the horizon and the rows come from one snapshot.
         let found = try await query("""
-            SELECT xid, worker, line FROM shotrunner.events WHERE batch = \(identity.batch) AND xid >= \(from) AND xid < \(horizon) ORDER BY seq
+            WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8 AS horizon)
+            SELECT h.horizon, e.xid, e.worker, e.line FROM h
+            LEFT JOIN shotrunner.events e ON e.batch = \(identity.batch) AND e.xid >= \(from) AND e.xid < h.horizon
+            ORDER BY e.seq
             """)
         for try await row in found {
-            let (xid, worker, line) = try row.decode((Int64, String, String).self)
-            rows.append((xid, worker, line))
+            let (top, xid, worker, line) = try row.decode((Int64, Int64?, String?, String?).self)
+            horizon = top
+            if let xid, let worker, let line { rows.append((xid, worker, line)) }
         }
         // No suspension from here on: another read that finished meanwhile moved `foldedBelow`, and its rows are
         // not folded twice.
