@@ -12,7 +12,7 @@ BENCH_DIR := bench-data
 BENCH_SHOTS ?= 100000
 BENCH_RUNS ?= 5
 
-.PHONY: all deps test-deps build test yaml-suite bench-yaml demo install clean fuzz test-sanitize bench release-check
+.PHONY: all deps db-deps test-deps build test yaml-suite bench-yaml demo install clean fuzz test-sanitize bench release-check
 
 all: build
 
@@ -23,6 +23,12 @@ deps:
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+## db-deps: PostgreSQL (its programs stay off PATH, in /usr/lib/postgresql/<version>/bin), for the throwaway servers
+## of the shared ledger's tests and of `make bench`'s benchmark 7
+db-deps: deps
+	@dpkg -s postgresql >/dev/null 2>&1 || { echo "installing: postgresql"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 ## build: debug build of every target
 build: deps
@@ -119,7 +125,7 @@ test-sanitize: deps
 ## bench: every performance figure against the simulator (reading, makespan, polling, engine overhead, resume, memory),
 ## release build, one table; BENCH_RUNS runs per figure, BENCH_ARGS more options (e.g. --only 2,3)
 BENCH_ARGS ?=
-bench: deps
+bench: db-deps
 	$(SWIFT) build -c release --product shotrunner
 	$(SWIFT) build -c release --product yaml-bench
 	@mkdir -p $(BENCH_DIR)

@@ -57,14 +57,19 @@ extension BatchScheduler {
 
     /// Claims a job of a shared store, and drives it only if it is still where it was when planned (the claim folds
     /// in what the job's earlier holder wrote): a submit only if nobody submitted it since, a poll or a download only
-    /// if nobody finished it.
+    /// if nobody finished it. A job the store already knows another worker moved on is not even claimed.
     private func claimed(_ run: PlannedRun) async -> Bool {
+        guard Self.asPlanned(run, await ledger.fold.record(run.id, key: run.key)) else { return false }
         guard await ledger.claim([run.id], limit: 1) == [run.id] else { return false }
-        let record = await ledger.fold.record(run.id, key: run.key)
+        return Self.asPlanned(run, await ledger.fold.record(run.id, key: run.key))
+    }
+
+    /// Whether a job's record is still where its run was planned from.
+    static func asPlanned(_ run: PlannedRun, _ record: JobRecord) -> Bool {
         switch run.start {
-        case .submit(let previous): return record.attempts == previous
-        case .poll: return record.requestID != nil && !record.state.isFinal && record.state != .rendered
-        case .download, .downloadAgain: return record.state == .rendered || record.state == .downloadFailed
+        case .submit(let previous): record.attempts == previous
+        case .poll: record.requestID != nil && !record.state.isFinal && record.state != .rendered
+        case .download, .downloadAgain: record.state == .rendered || record.state == .downloadFailed
         }
     }
 

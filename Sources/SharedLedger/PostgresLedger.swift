@@ -47,6 +47,8 @@ public actor PostgresLedger: LedgerStore {
     /// Readers go by transaction ids, not by `seq`: a row's `seq` is given at insert and its transaction may commit
     /// after a later one's, so "after the last seq read" could pass over it for good.
     var foldedBelow: Int64 = 0
+    /// When `claim` last brought the fold up to date.
+    var lastRead = ContinuousClock.now
     /// While the database does not answer: since when, the spend the spilled lines moved, and the intents whose
     /// commit was not confirmed (never POSTed; `not_sent` once the database answers, if they are there).
     var outage = Outage()
@@ -211,6 +213,12 @@ public actor PostgresLedger: LedgerStore {
 
     /// Claims jobs no other worker holds, in order, up to `limit`.
     public func claim(_ jobs: [String], limit: Int) async -> [String] {
+        // The fold kept fresh while a round claims (twice a second): what other workers did is known before their
+        // jobs come up, and the scheduler passes over them without a claim.
+        if ContinuousClock.now - lastRead > .milliseconds(500) {
+            lastRead = .now
+            _ = try? await bounded({ try await self.readOthers(includingOwn: false) })
+        }
         let (client, logger, identity) = (client, logger, identity)
         let won: [(job: String, fresh: Bool)]? = try? await bounded {
             var claimed: [(job: String, fresh: Bool)] = []

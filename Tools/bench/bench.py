@@ -30,6 +30,13 @@ runs, and what is judged is a ratio measured in the same run wherever the issue 
 6. Memory. 100,000 jobs as in 4 (zero render time, 64 KiB clips, `--concurrency 256`). One run (it takes
    minutes and a peak changes little between runs). Figure: the run's peak RSS (<= 300 MB).
 
+7. Shared ledger. 2,000 jobs (zero render and queue time) through 4 workers (`run --ledger`, `--concurrency 32`
+   each) of one batch on a throwaway PostgreSQL server (Tools/testing/pg_throwaway.sh, with pg_stat_statements;
+   fsync and synchronous_commit on: durable commits), against one simulator. Figures: jobs / wall seconds from
+   the first worker's start to the last one's end (>= 100); the statements the workers sent (each one round
+   trip) and the transactions committed, per job, from pg_stat_statements and pg_stat_database (explained in
+   docs/performance.md); beside them, the same manifest through one worker with a folder ledger (a reference).
+
 --quick divides every N by 10 (1,000 and 10,000 shots; 32, 16, 2,000 and 10,000 jobs) to test this script;
 its numbers are not results. Everything is written under --data (manifests jobs-N.yaml are kept there; run
 folders and simulator logs go into a temporary folder that is deleted at the end).
@@ -412,6 +419,96 @@ def bench_overhead(b):
     ]
 
 
+PG_THROWAWAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing", "pg_throwaway.sh")
+
+
+class Database:
+    """A throwaway PostgreSQL server with pg_stat_statements, stopped and removed on leaving the `with` block."""
+
+    def __init__(self, b):
+        self.folder = tempfile.mkdtemp(prefix="pg-", dir="/tmp")
+        self.url = None
+
+    def __enter__(self):
+        env = dict(os.environ, PG_SERVER_OPTIONS="-c shared_preload_libraries=pg_stat_statements")
+        started = subprocess.run([PG_THROWAWAY, "start", self.folder], capture_output=True, text=True, env=env)
+        if started.returncode != 0:
+            raise BenchError(f"the throwaway PostgreSQL server did not start: {started.stderr.strip()[-300:]}")
+        self.url = started.stdout.strip()
+        self.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        return self
+
+    def sql(self, query):
+        done = subprocess.run(["psql", "-Atq", "-v", "ON_ERROR_STOP=1", "-c", query, self.url], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise BenchError(f"psql: {done.stderr.strip()[-300:]}")
+        return done.stdout.strip()
+
+    def counters(self):
+        """(statements sent by shotrunner, transactions committed) so far."""
+        statements = self.sql("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid "
+                              "WHERE r.rolname = 'shotrunner' AND s.query NOT LIKE '%pg_stat%'")
+        commits = self.sql("SELECT xact_commit FROM pg_stat_database WHERE datname = 'shotrunner'")
+        return int(float(statements)), int(commits)
+
+    def __exit__(self, *exc):
+        subprocess.run([PG_THROWAWAY, "stop", self.folder], capture_output=True)
+        return False
+
+
+def bench_shared(b):
+    """7. 2,000 jobs through 4 workers of one batch on a shared ledger (PostgreSQL), beside one worker with a folder."""
+    jobs, workers, concurrency = b.n(2_000), 4, 32
+    manifest = b.manifest(jobs)
+    rates, statements, commits, folder_rates = [], [], [], []
+    for run in range(b.runs):
+        out, alone = b.run_folder(), b.run_folder()
+        try:
+            with Database(b) as db, b.simulator("7", seed=run + 1, scale=0.001, render="0-0", queue="0-0") as sim:
+                # The schema first, so that what is counted is the batch's own work.
+                migrated = subprocess.run([b.bin, "db", "migrate", "--ledger", db.url], capture_output=True, text=True)
+                if migrated.returncode != 0:
+                    raise BenchError(f"db migrate: {migrated.stderr.strip()[-300:]}")
+                db.sql("SELECT pg_stat_statements_reset()")
+                before = db.counters()
+                words = b.run_words(manifest, sim.url, out, concurrency) + ["--ledger", db.url, "--batch", "bench"]
+                words.remove("--fresh")
+                b.show("7", words)
+                logs = [open(os.path.join(b.scratch, f"worker-{n}.log"), "w") for n in range(workers)]
+                started = time.monotonic()
+                procs = [subprocess.Popen(words, stdout=subprocess.DEVNULL, stderr=log_file, env=dict(os.environ, **TOKEN_ENV))
+                         for log_file in logs]
+                codes = [proc.wait(timeout=3600) for proc in procs]
+                seconds = time.monotonic() - started
+                for log_file in logs:
+                    log_file.close()
+                after = db.counters()
+                if any(codes):
+                    raise BenchError(f"benchmark 7: workers exited {codes}: {tail(os.path.join(b.scratch, 'worker-0.log'))}")
+                if count_clips(out) != jobs:
+                    raise BenchError(f"benchmark 7: {count_clips(out)} clips downloaded, not {jobs}")
+                accepted = sim.stats().get("accepted_submits")
+                if accepted != jobs:
+                    raise BenchError(f"benchmark 7: the simulator accepted {accepted} submits for {jobs} jobs")
+                alone_result = b.render("7", manifest, sim, alone, concurrency)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(alone, ignore_errors=True)
+        rates.append(jobs / seconds)
+        statements.append((after[0] - before[0]) / jobs)
+        commits.append((after[1] - before[1]) / jobs)
+        folder_rates.append(jobs / alone_result["seconds"])
+        log(f"  [7] run {run + 1}/{b.runs}: {seconds:.2f} s, {rates[-1]:.0f} jobs/s, {statements[-1]:.1f} statements and "
+            f"{commits[-1]:.1f} transactions per job; one worker with a folder: {folder_rates[-1]:.0f} jobs/s")
+    rate = median(rates)
+    return [
+        Row("7", f"jobs per second, {jobs:,} jobs via {workers} workers on one database", f"{rate:.0f}", ">= 100", rate / 100, at_least=True),
+        Row("7", "database round trips (statements) per job", f"{median(statements):.1f}", text="reference"),
+        Row("7", "database transactions per job", f"{median(commits):.1f}", text="reference"),
+        Row("7", f"jobs per second, one worker with a folder ledger", f"{median(folder_rates):.0f}", text="reference"),
+    ]
+
+
 class BigRun:
     """The 100,000-job run of benchmark 6, whose folder (and simulator, which it must resume against) benchmark 5
     reuses."""
@@ -505,14 +602,14 @@ def main():
     parser.add_argument("--data", required=True, help="where inputs and scratch go (bench-data)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; medians are reported (default 3)")
     parser.add_argument("--quick", action="store_true", help="every N divided by 10: tests the script, not the tool")
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated benchmark numbers")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated benchmark numbers")
     args = parser.parse_args()
     try:
         only = {int(x) for x in args.only.split(",") if x.strip()}
     except ValueError:
         parser.error("--only takes numbers like 1,2,5")
-    if not only <= set(range(1, 7)) or args.runs < 1:
-        parser.error("--only takes numbers 1 to 6; --runs at least 1")
+    if not only <= set(range(1, 8)) or args.runs < 1:
+        parser.error("--only takes numbers 1 to 7; --runs at least 1")
     if 5 in only and 6 not in only:
         only.add(6)
         log("benchmark 5 reuses the run of benchmark 6: running 6 too")
@@ -531,7 +628,7 @@ def main():
             log(f"  [{number}] error: {error}")
 
     try:
-        for number, function in ((1, bench_parse), (2, bench_makespan), (3, bench_polling), (4, bench_overhead)):
+        for number, function in ((1, bench_parse), (2, bench_makespan), (3, bench_polling), (4, bench_overhead), (7, bench_shared)):
             if number in only:
                 attempt(number, function)
         if 6 in only:

@@ -7,6 +7,8 @@
 #   pg_throwaway.sh stop DIR    stop it (immediate) and remove DIR
 #   pg_throwaway.sh kill DIR    stop it at once (immediate shutdown), keeping DIR (a test restarts it)
 #   pg_throwaway.sh restart DIR start it again on the port it had
+# PG_SERVER_OPTIONS adds server options (make bench: -c shared_preload_libraries=pg_stat_statements, to count
+# statements).
 set -eu
 action=$1
 dir=$2
@@ -28,13 +30,13 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     echo "$port" > "$dir/port"
     [ "$(id -u)" = 0 ] && chown postgres "$dir/port"
-    detached "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
+    detached "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 ${PG_SERVER_OPTIONS:-}" start >/dev/null
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U shotrunner shotrunner
     echo "postgres://shotrunner@127.0.0.1:$port/shotrunner?sslmode=disable"
     ;;
 restart)
     port=$(cat "$dir/port")
-    detached "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
+    detached "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 ${PG_SERVER_OPTIONS:-}" start >/dev/null
     ;;
 kill)
     as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true

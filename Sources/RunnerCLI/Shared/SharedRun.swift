@@ -66,6 +66,10 @@ extension BatchRun {
         }
         var result = BatchResult()
         while true {
+            // Each worker starts at its own place in the list (and goes round it): workers that all began with the
+            // first jobs would race for every claim; this way each finds most jobs free, and passes over those the
+            // others finished (its store's fold says so) without asking the database.
+            prepared.plan.runs = worker.rotated(prepared.plan.runs)
             let round = await execute(prepared, ledger: store)
             result.absorb(round)
             if round.stopsTheWorker || prepared.interruption.signalled { break }

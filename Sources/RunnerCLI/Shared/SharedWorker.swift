@@ -36,6 +36,16 @@ struct SharedWorker: Sendable {
         dbTimeout = request.dbTimeout
     }
 
+    /// Where this worker starts in a list of runs, a fraction of the way in (drawn at start).
+    let start = Double.random(in: 0..<1)
+
+    /// `runs` from this worker's place on, then the ones before it.
+    func rotated<Element>(_ runs: [Element]) -> [Element] {
+        let offset = Int(start * Double(runs.count))
+        guard offset > 0, offset < runs.count else { return runs }
+        return Array(runs[offset...] + runs[..<offset])
+    }
+
     /// `[A-Za-z0-9._-]{1,64}`.
     static func validBatch(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
