@@ -61,10 +61,10 @@ extension PostgresLedger {
     }
 
     /// A database call with the outage's rules: at most `callTimeout` long (nil when it did not answer in time), and
-    /// while the database stays away, tried at most once a second (nil at once meanwhile), so that a worker in an
-    /// outage does not wait at every step.
-    func bounded<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value? {
-        if outage.since != nil, let tried = outage.lastTry, ContinuousClock.now - tried < .seconds(1) { return nil }
+    /// while the database stays away, tried at most once a second (nil at once meanwhile, unless `always`), so that a
+    /// worker in an outage does not wait at every step.
+    func bounded<Value: Sendable>(always: Bool = false, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value? {
+        if !always, outage.since != nil, let tried = outage.lastTry, ContinuousClock.now - tried < .seconds(1) { return nil }
         do {
             guard let value = try await Self.answered(within: identity.callTimeout, body) else {
                 noAnswer()

@@ -81,7 +81,7 @@ extension PostgresLedger {
         do {
             try await recover()
             let renewed: Void? = try await bounded {
-                try await client.query("UPDATE shotrunner.workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(worker)", logger: logger)
+                try await client.query("UPDATE shotrunner.workers SET lease_until = now() + make_interval(secs => \(seconds)) WHERE id = \(worker) AND left_at IS NULL", logger: logger)
             }
             guard renewed != nil else { throw NoAnswer() }
         } catch {
@@ -117,7 +117,8 @@ extension PostgresLedger {
     public func leave() async throws(LedgerError) {
         let (client, logger, identity) = (client, logger, identity)
         do {
-            let left: Void? = try await bounded {
+            // Tried whatever came before: a worker's last word to the others.
+            let left: Void? = try await bounded(always: true) {
                 try await client.withTransaction(logger: logger) { connection in
                     try await connection.query("UPDATE shotrunner.workers SET lease_until = now(), left_at = now() WHERE id = \(identity.worker)", logger: logger)
                     try await connection.query(

@@ -84,6 +84,8 @@ extension BatchRun {
             prepared.graph = next
         }
         let status = await finish(prepared, result: result, ledger: store, ending: ending)
+        // No heartbeat after leaving: a late one would make the worker look alive for another lease.
+        heartbeat.cancel()
         do {
             try await store.leave()
         } catch {
