@@ -26,6 +26,6 @@ struct ApproveCommand: AsyncParsableCommand {
     var clear = false
 
     func run() async throws {
-        try Decide.command(runDir) { fold, by throws(CLIError) in try Decide.approve(jobID, clear: clear, fold: fold, folder: runDir, by: by) }
+        try await Decide.command(runDir) { fold, by throws(CLIError) in try Decide.approve(jobID, clear: clear, fold: fold, folder: runDir, by: by) }
     }
 }

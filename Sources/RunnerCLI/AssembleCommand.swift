@@ -60,6 +60,11 @@ struct AssembleCommand: AsyncParsableCommand {
         var folders: [(path: String, fold: LedgerFold)] = []
         for runDir in runDirs {
             let path = RunFolderPaths.absolute(runDir)
+            // A folder whose batch is in the shared ledger: read from the database (the files are in the folder).
+            if let shared = try await SharedPointer.fold(folder: path) {
+                folders.append((path, shared))
+                continue
+            }
             do {
                 folders.append((path, try Ledger.fold(folder: path)))
             } catch {

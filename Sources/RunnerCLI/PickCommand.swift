@@ -26,7 +26,7 @@ struct PickCommand: AsyncParsableCommand {
     var clear = false
 
     func run() async throws {
-        try Decide.command(runDir) { fold, by throws(CLIError) in
+        try await Decide.command(runDir) { fold, by throws(CLIError) in
             clear ? Decide.unpick(jobID, fold: fold, by: by) : try Decide.pick(jobID, fold: fold, folder: runDir, by: by)
         }
     }

@@ -5,7 +5,7 @@ import JobManifest
 import ResultsLedger
 
 /// `shotrunner report RUN_DIR... [--json] [--junit FILE]`
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Summarise one or more run folders (the shards of a batch) from their ledgers.",
@@ -37,10 +37,15 @@ struct ReportCommand: ParsableCommand {
         guard !runDirs.isEmpty else { throw ValidationError("Give at least one run folder.") }
     }
 
-    func run() throws {
+    func run() async throws {
         var folds: [(path: String, fold: LedgerFold)] = []
         for runDir in runDirs {
             let path = RunFolderPaths.absolute(runDir)
+            // A folder whose batch is in the shared ledger: read from the database.
+            if let shared = try await SharedPointer.fold(folder: path) {
+                folds.append((path, shared))
+                continue
+            }
             guard FileManager.default.fileExists(atPath: path + "/ledger.jsonl") else {
                 throw CLIError.usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
             }

@@ -29,7 +29,7 @@ struct RetakeCommand: AsyncParsableCommand {
     var clear = false
 
     func run() async throws {
-        try Decide.command(runDir) { fold, by throws(CLIError) in
+        try await Decide.command(runDir) { fold, by throws(CLIError) in
             try Decide.retake(shotID, note: note, clear: clear, fold: fold, folder: runDir, by: by)
         }
     }

@@ -63,7 +63,15 @@ struct StatusCommand: AsyncParsableCommand {
         } catch {
             throw CLIError.setup("the shared ledger at \(url) could not be read: \(String(describing: error))")
         }
-        guard let read else { throw CLIError.setup("the shared ledger at \(url) did not answer within 10 s") }
+        guard var read else { throw CLIError.setup("the shared ledger at \(url) did not answer within 10 s") }
+        // A folder's decisions (the review room's, pick's, approve's, retake's) are in the folder.
+        if let runDir {
+            do {
+                for event in try DecisionLog.read(folder: RunFolderPaths.absolute(runDir), from: 0).events { read.fold.apply(event) }
+            } catch {
+                throw CLIError.ledger(error)
+            }
+        }
         guard !read.fold.planned.isEmpty || !read.workers.isEmpty else { throw CLIError.usage("the shared ledger at \(url) has no batch '\(batch)'") }
         let workers = read.workers.map { worker in
             JSONValue.object([

@@ -47,6 +47,9 @@ public actor PostgresLedger: LedgerStore {
     /// Readers go by transaction ids, not by `seq`: a row's `seq` is given at insert and its transaction may commit
     /// after a later one's, so "after the last seq read" could pass over it for good.
     var foldedBelow: Int64 = 0
+    /// How far the run folder's `decisions.jsonl` is folded (the review room, `pick`, `approve` and `retake` write
+    /// there, in the folder the workers share).
+    var decisionsRead = 0
     /// When `claim` last brought the fold up to date.
     var lastRead = ContinuousClock.now
     /// While the database does not answer: since when, the spend the spilled lines moved, and the intents whose
@@ -70,6 +73,16 @@ public actor PostgresLedger: LedgerStore {
             try await client.withConnection { connection in try await self.register(on: connection) }
         }
         _ = try await readOthers(includingOwn: true)
+        _ = try readDecisions()
+    }
+
+    /// The decisions appended to the run folder's `decisions.jsonl` since the last look, folded in.
+    func readDecisions() throws(LedgerError) -> [LedgerEvent] {
+        guard let folder = identity.folder else { return [] }
+        let read = try DecisionLog.read(folder: folder, from: decisionsRead)
+        decisionsRead = read.end
+        for event in read.events { fold.apply(event) }
+        return read.events
     }
 
     /// This worker's row: its batch, host, account and cap, and a lease from now by the database's clock.
@@ -265,7 +278,7 @@ public actor PostgresLedger: LedgerStore {
     public func changes() async throws(LedgerError) -> [LedgerEvent] {
         do {
             guard let events = try await bounded({ try await self.readOthers(includingOwn: false) }) else { throw NoAnswer() }
-            return events
+            return events + (try readDecisions())
         } catch {
             throw Self.failure(error)
         }

@@ -45,6 +45,14 @@ struct SharedRunTests {
         #expect(try Self.json(byFolder.stdout)["counts"] as? [String: Int] == ["completed": 60], "\(byFolder.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".mp4") }
         #expect(files.count == 60)
+        // The folder's readers go to the database too: report, and a decision (in the folder, where workers read it).
+        let report = try await CLIProcess.run(["report", out, "--json"])
+        #expect(report.status == 0 && report.stdout.contains("\"completed\""), "\(report.stderr)")
+        let approve = try await CLIProcess.run(["approve", out, "s7"])
+        #expect(approve.status == 0, "\(approve.stderr)")
+        let approved = try Self.json(try await CLIProcess.run(["status", out, "--json"]).stdout)
+        let s7 = (approved["jobs"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "s7" }
+        #expect(s7?["approved"] as? Bool == true)
         // A folder-mode run of that folder refuses, naming the database.
         let folderRun = try await CLIProcess.run(["run", manifest, "--catalog", fixture.catalog, "--out", out, "--simulate"])
         #expect(folderRun.status == 2 && folderRun.stderr.contains("--ledger postgres://"), "\(folderRun.stderr)")

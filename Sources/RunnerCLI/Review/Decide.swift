@@ -131,16 +131,19 @@ enum Decide {
 
     /// A command's decision on a run folder: its fold read (without the folder's lock), the decision made by
     /// whoever runs the command, recorded, and told.
-    static func command(_ runDir: String, _ decide: (LedgerFold, _ by: String) throws(CLIError) -> Made) throws(CLIError) {
-        let (path, fold) = try Self.fold(runDir)
+    static func command(_ runDir: String, _ decide: (LedgerFold, _ by: String) throws(CLIError) -> Made) async throws(CLIError) {
+        let (path, fold) = try await Self.fold(runDir)
         let made = try decide(fold, reviewer(environment: ProcessInfo.processInfo.environment))
         try record(made, folder: path)
         Console().out(made.message)
     }
 
     /// A folder's fold for deciding (its decisions included), read without its lock.
-    static func fold(_ runDir: String) throws(CLIError) -> (path: String, fold: LedgerFold) {
+    static func fold(_ runDir: String) async throws(CLIError) -> (path: String, fold: LedgerFold) {
         let path = RunFolderPaths.absolute(runDir)
+        // A folder whose batch is in the shared ledger: its lines from the database, its decisions from the folder
+        // (where the workers read them).
+        if let shared = try await SharedPointer.fold(folder: path) { return (path, shared) }
         guard FileManager.default.fileExists(atPath: path + "/ledger.jsonl") else {
             throw .usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
         }
