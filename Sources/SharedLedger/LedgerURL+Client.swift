@@ -15,6 +15,12 @@ extension LedgerURL {
         case .require: .require(unchecked)
         case .verifyFull: .require(.makeClientConfiguration())
         }
+        if let socketDirectory {
+            // A Unix socket is on this machine: no TLS over it (libpq does the same).
+            return PostgresClient.Configuration(
+                unixSocketPath: socketDirectory + "/.s.PGSQL.\(port)", username: user, password: password, database: database
+            )
+        }
         return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 

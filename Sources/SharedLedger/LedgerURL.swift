@@ -1,5 +1,6 @@
 /// Where a shared ledger lives: `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require|verify-full]`
-/// (`--ledger`, or `SHOTRUNNER_LEDGER_URL`). A password missing from the URL is read from `PGPASSWORD`, as libpq
+/// (`--ledger`, or `SHOTRUNNER_LEDGER_URL`); `host=/socket/dir` among the options connects through the server's
+/// Unix socket in that folder (`.s.PGSQL.PORT`) instead, as libpq reads it (the host may then be left empty). A password missing from the URL is read from `PGPASSWORD`, as libpq
 /// does. The password is never printed: `description` leaves it out.
 public struct LedgerURL: Sendable, Equatable, CustomStringConvertible {
     /// How the connection is secured (libpq's `sslmode` values that mean something here).
@@ -14,6 +15,8 @@ public struct LedgerURL: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
     public var database: String
     public var tls: TLSMode
+    /// `host=/socket/dir`: the folder of the server's Unix socket.
+    public var socketDirectory: String?
 
     /// Why a URL cannot be used, in words for the user.
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
@@ -54,18 +57,24 @@ public struct LedgerURL: Sendable, Equatable, CustomStringConvertible {
             host = String(hostPort)
             port = 5432
         }
-        guard !host.isEmpty else { throw Invalid(description: "the ledger URL names no host (postgres://USER@HOST/DB)") }
         tls = .prefer
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0] == "host" {
+                let directory = Self.decode(parts[1])
+                guard directory.hasPrefix("/") else { throw Invalid(description: "host= takes the folder of the server's socket, an absolute path (found '\(directory)')") }
+                socketDirectory = directory
+                continue
+            }
             guard parts.count == 2, parts[0] == "sslmode" else {
-                throw Invalid(description: "the ledger URL takes one option, sslmode=disable|prefer|require|verify-full (found '\(pair)')")
+                throw Invalid(description: "the ledger URL takes the options sslmode=disable|prefer|require|verify-full and host=/socket/dir (found '\(pair)')")
             }
             guard let mode = TLSMode(rawValue: String(parts[1])) else {
                 throw Invalid(description: "sslmode '\(parts[1])' is not one of disable, prefer, require, verify-full")
             }
             tls = mode
         }
+        guard !host.isEmpty || socketDirectory != nil else { throw Invalid(description: "the ledger URL names no host (postgres://USER@HOST/DB)") }
     }
 
     private static func port(_ text: Substring) throws(Invalid) -> Int {
@@ -97,6 +106,7 @@ public struct LedgerURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL without its password: what messages and the run folder's pointer say.
     public var description: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "postgres://\(user)@\(shownHost):\(port)/\(database)?sslmode=\(tls.rawValue)"
+        let socket = socketDirectory.map { "&host=" + $0 } ?? ""
+        return "postgres://\(user)@\(shownHost):\(port)/\(database)?sslmode=\(tls.rawValue)\(socket)"
     }
 }

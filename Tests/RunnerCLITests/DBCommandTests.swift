@@ -19,6 +19,10 @@ struct DBCommandTests {
         #expect(!(first.stdout + first.stderr).contains("hunter2"))
         let again = try await CLIProcess.run(["db", "migrate"], environment: ["SHOTRUNNER_LEDGER_URL": url])
         #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout) \(again.stderr)")
+        // Through the server's Unix socket (its folder is the throwaway's own), as libpq's host=/dir.
+        let port = url.split(separator: ":").last?.split(separator: "/").first.map(String.init) ?? ""
+        let socket = try await CLIProcess.run(["db", "migrate", "--ledger", "postgres://shotrunner@:\(port)/shotrunner?host=\(folder)"])
+        #expect(socket.status == 0 && socket.stdout.contains("nothing to do"), "\(socket.stdout) \(socket.stderr)")
         let bad = try await CLIProcess.run(["db", "migrate", "--ledger", "postgres://nobody@127.0.0.1/x?sslmode=sometimes"])
         #expect(bad.status == 2 && bad.stderr.contains("sslmode 'sometimes'"), "\(bad.stderr)")
         let none = try await CLIProcess.run(["db", "migrate"])
