@@ -39,16 +39,7 @@ extension LedgerURL {
         let client = client(logger: logger)
         let running = Task { await client.run() }
         defer { running.cancel() }
-        return try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await body(client) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        return try await Deadline.answered(within: timeout) { try await body(client) }
     }
 }
 

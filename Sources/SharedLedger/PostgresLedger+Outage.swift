@@ -40,33 +40,13 @@ extension PostgresLedger {
         var description: String { "the database did not answer in time" }
     }
 
-    /// `body`'s value, or nil once `timeout` has passed. The call is cancelled then (one waiting for a connection
-    /// gives up), and not waited for: one that the server never answers must not hold the worker.
-    static func answered<Value: Sendable>(within timeout: Duration, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value? {
-        let waiting = Waiter<Value>()
-        return try await withCheckedThrowingContinuation { continuation in
-            waiting.withLock { $0 = continuation }
-            let work = Task {
-                let result: Result<Value?, any Error>
-                do { result = .success(try await body()) } catch { result = .failure(error) }
-                waiting.withLock { $0.take() }?.resume(with: result)
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                guard let continuation = waiting.withLock({ $0.take() }) else { return }
-                work.cancel()
-                continuation.resume(returning: nil)
-            }
-        }
-    }
-
     /// A database call with the outage's rules: at most `callTimeout` long (nil when it did not answer in time), and
     /// while the database stays away, tried at most once a second (nil at once meanwhile, unless `always`), so that a
     /// worker in an outage does not wait at every step.
     func bounded<Value: Sendable>(always: Bool = false, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value? {
         if !always, outage.since != nil, let tried = outage.lastTry, ContinuousClock.now - tried < .seconds(1) { return nil }
         do {
-            guard let value = try await Self.answered(within: identity.callTimeout, body) else {
+            guard let value = try await Deadline.answered(within: identity.callTimeout, body) else {
                 noAnswer()
                 return nil
             }
@@ -81,14 +61,6 @@ extension PostgresLedger {
     private func noAnswer() {
         outage.began()
         outage.lastTry = .now
-    }
-
-    /// The continuation `answered` resumes once, whichever comes first.
-    final class Waiter<Value: Sendable>: Sendable {
-        private let continuation = Mutex<CheckedContinuation<Value?, any Error>?>(nil)
-        func withLock<Result>(_ body: (inout CheckedContinuation<Value?, any Error>?) -> Result) -> Result {
-            continuation.withLock { body(&$0) }
-        }
     }
 
     var spillFile: SpillFile? { identity.folder.map { SpillFile(folder: $0, worker: identity.worker) } }

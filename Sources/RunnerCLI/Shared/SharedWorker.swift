@@ -66,7 +66,7 @@ struct SharedWorker: Sendable {
         defer { running.cancel() }
         let identity = identity
         let url = url
-        let opened: PostgresLedger? = try await Self.within(dbTimeout) {
+        let opened: PostgresLedger? = try await Deadline.answered(within: dbTimeout) {
             do {
                 try await SharedLedgerSchema.migrate(client, logger: logger)
                 let store = try await PostgresLedger(client: client, identity: identity, logger: logger, register: false)
@@ -169,17 +169,4 @@ struct SharedWorker: Sendable {
         }
     }
 
-    /// `body`'s value, or nil once `timeout` has passed.
-    static func within<Value: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value? {
-        try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-    }
 }
