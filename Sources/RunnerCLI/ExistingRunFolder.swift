@@ -11,6 +11,11 @@ struct ExistingRunFolder {
     /// Opens `runDir`; a folder without a ledger is a usage error (and nothing is created in it).
     init(_ runDir: String) throws(CLIError) {
         path = RunFolderPaths.absolute(runDir)
+        // Its batch is in the shared ledger: writing the folder's closed ledger.jsonl would go unread (a request id
+        // adopted there would be lost to the workers).
+        if let pointer = SharedPointer.read(folder: path) {
+            throw .usage("\(runDir) renders through the shared ledger \(pointer.url), batch \(pointer.batch): cancel and adopt do not take such a folder yet (export the batch to a folder with 'shotrunner ledger export' once its workers have ended)")
+        }
         guard FileManager.default.fileExists(atPath: path + "/ledger.jsonl") else {
             throw .usage("\(runDir) is not a run folder (it has no ledger.jsonl)")
         }

@@ -69,7 +69,8 @@ extension BatchScheduler {
         switch run.start {
         case .submit(let previous): record.attempts == previous
         case .poll: record.requestID != nil && !record.state.isFinal && record.state != .rendered
-        case .download, .downloadAgain: record.state == .rendered || record.state == .downloadFailed
+        // A completed job is planned for download when its file went missing.
+        case .download, .downloadAgain: record.state == .rendered || record.state == .downloadFailed || record.state == .completed
         }
     }
 

@@ -28,7 +28,7 @@ public actor PostgresLedger: LedgerStore {
         /// `--db-timeout`: how long the database may not answer before admissions stop for good.
         public var dbTimeout: Duration
         /// How long one write may wait for the database before its lines are spilled (or its intent withdrawn).
-        public var callTimeout: Duration { min(.seconds(5), dbTimeout) }
+        public var callTimeout: Duration { min(.seconds(5), dbTimeout, lease / 3) }
 
         public init(
             batch: String, worker: String, host: String, pid: Int, account: String, accountConcurrency: Int?, lease: Duration,
@@ -169,7 +169,11 @@ public actor PostgresLedger: LedgerStore {
     /// The decision inside the admission's transaction; a refusal rolls nothing back because nothing was written.
     private func decide(_ intent: LedgerEvent, estimate: Double, gate: SpendGate, on connection: PostgresConnection) async throws -> Admission {
         let (account, worker, batch) = (identity.account, identity.worker, identity.batch)
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(account), 0))", logger: logger)
+        // Durable commits whatever the database's or the role's default: an intent acknowledged and then lost in a
+        // crash would be paid for again.
+        try await connection.query(
+            "SELECT set_config('synchronous_commit', 'on', true), pg_advisory_xact_lock(hashtextextended(\(account), 0))", logger: logger
+        )
         // Everything the decision reads, in one statement taken after the lock: the batch's spend (its row locked),
         // this worker's lease, the account's pause, its cap (the smallest a live worker of it gives, this one's own
         // included) and its requests at the service (every admitted intent not yet given back; a dead worker's for
@@ -203,16 +207,24 @@ public actor PostgresLedger: LedgerStore {
         var next = fold
         next.apply(intent)
         let delta = next.spent - fold.spent
-        // The intent, the request counted against the account and the spend reserved: one statement.
-        try await connection.query(
+        // The intent, the request counted against the account and the spend reserved: one statement, and only if
+        // this attempt of the job is new to the database (else nothing is written: another worker made it).
+        guard case .submitIntent(let fields) = intent.payload else { return .refused(.admit) }
+        let (key, attempt) = (fields.key ?? "", fields.attempt ?? 1)
+        let written = try await connection.query(
             """
-            WITH line AS (INSERT INTO shotrunner.events (batch, worker, line) VALUES (\(batch), \(worker), \(intent.line))),
-                 slot AS (INSERT INTO shotrunner.in_flight (batch, job, account, worker) VALUES (\(batch), \(intent.job), \(account), \(worker))
+            WITH bump AS (INSERT INTO shotrunner.attempts (batch, job, key, attempts) VALUES (\(batch), \(intent.job), \(key), \(attempt))
+                          ON CONFLICT (batch, job, key) DO UPDATE SET attempts = excluded.attempts
+                          WHERE shotrunner.attempts.attempts < excluded.attempts RETURNING 1),
+                 line AS (INSERT INTO shotrunner.events (batch, worker, line) SELECT \(batch), \(worker), \(intent.line) WHERE EXISTS (SELECT 1 FROM bump)),
+                 slot AS (INSERT INTO shotrunner.in_flight (batch, job, account, worker)
+                          SELECT \(batch), \(intent.job), \(account), \(worker) WHERE EXISTS (SELECT 1 FROM bump)
                           ON CONFLICT (batch, job) DO UPDATE SET worker = excluded.worker, since = now())
-            UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(batch)
+            UPDATE shotrunner.batches SET spent = spent + \(delta) WHERE name = \(batch) AND EXISTS (SELECT 1 FROM bump) RETURNING 1
             """,
             logger: logger
         )
+        guard try await !written.collect().isEmpty else { return .refused(.admit) }
         return .admitted
     }
 

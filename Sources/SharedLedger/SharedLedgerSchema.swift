@@ -17,7 +17,7 @@ public import PostgresNIO
 /// - `shotrunner.accounts`: a throttled account's pause, which every worker of it obeys.
 /// - `shotrunner.claims`: which worker takes care of which job.
 /// Version 2: each worker's account, account cap and when it left; the worker writing a batch's opening lines; each line's
-/// writing transaction (what readers go by).
+/// writing transaction (what readers go by). Version 3: each job's attempts, checked by every admission.
 public enum SharedLedgerSchema {
     /// The migrations, in order; a released one never changes (a new version is added instead).
     static let migrations: [[String]] = [
@@ -58,6 +58,11 @@ public enum SharedLedgerSchema {
             // row committed late).
             "ALTER TABLE shotrunner.events ADD COLUMN xid bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint",
             "CREATE INDEX events_batch_xid ON shotrunner.events (batch, xid)",
+        ],
+        [
+            // Each job's (and key's) attempts as admissions numbered them: an admission of an attempt already made
+            // writes nothing, whatever the worker's fold says (a worker that read the batch late cannot submit twice).
+            "CREATE TABLE shotrunner.attempts (batch text NOT NULL, job text NOT NULL, key text NOT NULL, attempts integer NOT NULL, PRIMARY KEY (batch, job, key))",
         ],
     ]
 

@@ -15,7 +15,7 @@ struct DBCommandTests {
         // The server trusts loopback: a password in the URL is sent and must never be shown.
         let withPassword = url.replacingOccurrences(of: "postgres://shotrunner@", with: "postgres://shotrunner:hunter2@")
         let first = try await CLIProcess.run(["db", "migrate", "--ledger", withPassword])
-        #expect(first.status == 0 && first.stdout.contains("schema version 0 -> 2"), "\(first.stdout) \(first.stderr)")
+        #expect(first.status == 0 && first.stdout.contains("schema version 0 -> \(3)"), "\(first.stdout) \(first.stderr)")
         #expect(!(first.stdout + first.stderr).contains("hunter2"))
         let again = try await CLIProcess.run(["db", "migrate"], environment: ["SHOTRUNNER_LEDGER_URL": url])
         #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout) \(again.stderr)")

@@ -180,6 +180,9 @@ struct PostgresLedgerTests {
         try await first.heartbeat()
         #expect(await first.admit(Self.intent("x"), estimate: 1, gate: SpendGate(cap: nil)) == .refused(.admit))
         #expect(await second.admit(Self.intent("x"), estimate: 1, gate: SpendGate(cap: nil)) == .admitted)
+        // An attempt the database has already admitted is never admitted again, whatever a worker's fold says.
+        #expect(await second.admit(Self.intent("x"), estimate: 1, gate: SpendGate(cap: nil)) == .refused(.admit))
+        #expect(try await database.scalar("SELECT count(*)::int8 FROM shotrunner.events WHERE line LIKE '%\"submit_intent\",\"job\":\"x\"%'") == 1)
         await database.stop()
     }
 }

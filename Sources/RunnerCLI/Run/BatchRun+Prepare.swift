@@ -72,8 +72,12 @@ extension BatchRun {
     }
 
     /// Step 1, plan: what is left to do.
-    func planWork(_ scope: Scope, fold: LedgerFold) throws -> Work {
-        let planner = ResumePlanner(retryFailed: request.retryFailed, resubmitUnknown: request.resubmitUnknown, downloads: request.downloads)
+    /// `asked`: apply `--retry-failed` and `--resubmit-unknown` (a shared batch's later rounds do not: they would
+    /// send again, every round, what failed or went unanswered meanwhile).
+    func planWork(_ scope: Scope, fold: LedgerFold, asked: Bool = true) throws -> Work {
+        let planner = ResumePlanner(
+            retryFailed: asked && request.retryFailed, resubmitUnknown: asked && request.resubmitUnknown, downloads: request.downloads
+        )
         // `--only`'s jobs (without it, every job of the shard: no set of 100,000 ids is made).
         let selected = request.only == nil ? nil : Set(scope.jobs.map(\.id))
         let probe = RunFolderPaths.FileProbe(folder: scope.folderPath)

@@ -25,6 +25,17 @@ extension BatchRun {
             throw CLIError.usage("the batch name '\(batch)' is not 1 to 64 of A-Z a-z 0-9 . _ - (name it with --batch NAME)")
         }
         notifier?.folder = scope.folderPath
+        // A folder is one batch's: one with its own ledger (move it in with `ledger import`), or pointing at another
+        // batch, is not taken over (its renders would be paid for again, its files overwritten).
+        if let pointer = SharedPointer.read(folder: scope.folderPath) {
+            guard pointer.batch == batch, pointer.url == url.description else {
+                throw CLIError.usage("the run folder \(scope.folderPath) belongs to batch \(pointer.batch) of \(pointer.url): give this batch another --out")
+            }
+        } else if FileManager.default.fileExists(atPath: scope.folderPath + "/ledger.jsonl") {
+            throw CLIError.usage(
+                "the run folder \(scope.folderPath) has its own ledger: move its batch into the database first ('shotrunner ledger import \(scope.folderPath) --ledger \(url) --batch \(batch)'), or give another --out"
+            )
+        }
         let target = try await target(fold: LedgerFold(), folderPath: scope.folderPath)
         do {
             try SharedPointer(url, batch: batch).write(folder: scope.folderPath)
@@ -110,7 +121,10 @@ extension BatchRun {
             }
         }
         await store.reap()
-        var work = try planWork(prepared.scope, fold: await store.fold)
+        // Later rounds take what the batch needs now, not what the command line asked of the states it found: a job
+        // that failed, went unanswered or could not be downloaded meanwhile waits for the next run, as with a folder.
+        var work = try planWork(prepared.scope, fold: await store.fold, asked: false)
+        work.graph.plan.runs.removeAll { if case .downloadAgain = $0.start { true } else { false } }
         for (job, key) in work.graph.plan.unanswered where await store.claim([job], limit: 1) == [job] {
             // Claimed: its worker is gone (or it was this one's). Still without an answer as the database has it now?
             guard await store.fold.record(job, key: key).state == .submitting else { continue }
@@ -125,7 +139,9 @@ extension BatchRun {
             }
             await store.release(job: job)
         }
-        guard !work.graph.plan.runs.isEmpty || !work.graph.waiting.isEmpty else { return nil }
+        // Nothing left to drive: done. Dependents still waiting then wait on sources that ended or that wait for an
+        // approval; only `--wait-approval` stays for those.
+        guard !work.graph.plan.runs.isEmpty || (!work.graph.waiting.isEmpty && request.waitForApproval) else { return nil }
         Self.apply(prepared.prices, to: &work.graph)
         return work.graph
     }
