@@ -1,5 +1,5 @@
 import Logging
-public import PostgresNIO
+import PostgresNIO
 public import ResultsLedger
 
 /// A worker's life in its batch: joining it (the first worker opens it, the others check that they render the

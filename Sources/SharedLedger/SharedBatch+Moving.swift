@@ -1,6 +1,6 @@
 public import Logging
 import PostgresNIO
-public import ResultsLedger
+import ResultsLedger
 
 /// Moving a batch between the shared ledger and a run folder (`shotrunner ledger export` and `ledger import`).
 extension SharedBatch {
